@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import type { Argv } from 'yargs';
+import { SigmaError } from '../core/errors';
+import { Converter, type ConvertOptions, type RuleResult } from '../convert';
+import type { Placeholders } from '../rule/modifiers';
+import { decodeRuleBytes } from './decode';
+import { expandInputs, readInput } from './inputs';
+import { formatDiagnostic } from './report';
+import { writeFileAtomic } from './atomic-write';
+import { createFsLoader } from './fs-loader';
+import { ExitCode, type CliIO } from './io';
+
+export interface ConvertArgs {
+  target: string;
+  pipeline?: string;
+  format?: string;
+  output?: string;
+  json?: boolean;
+  table?: string;
+  index?: string;
+  placeholders?: string;
+  debug?: boolean;
+  paths: string[];
+}
+
+export function addConvertOptions<T>(y: Argv<T>) {
+  return y
+    .option('target', { alias: 't', type: 'string', describe: 'query language: kql, splunk or eql', demandOption: true })
+    .option('pipeline', { alias: 'p', type: 'string', describe: "field mapping pipeline ('none' keeps field names as written); default per target" })
+    .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })
+    .option('json', { type: 'boolean', describe: 'one JSON object per rule per line', default: false })
+    .option('table', { type: 'string', describe: 'KQL table to query (required with --pipeline none)' })
+    .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
+    .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
+}
+
+function loadPlaceholders(file: string): Placeholders {
+  let data: unknown;
+  try {
+    data = yaml.load(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SigmaError('placeholder', `cannot read placeholders file ${file}: ${(err as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new SigmaError('placeholder', `placeholders file ${file} must be a YAML map of name to a list of values`);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    const list = Array.isArray(v) ? v : [v];
+    out[k.replace(/^%|%$/g, '')] = list.map((x) => String(x));
+  }
+  return out;
+}
+
+/** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
+export function runConvert(args: ConvertArgs, io: CliIO): number {
+  const converter = new Converter(createFsLoader());
+  let options: ConvertOptions;
+  let extension = 'txt';
+  try {
+    options = {
+      target: args.target,
+      pipeline: args.pipeline,
+      format: args.format,
+      table: args.table,
+      index: args.index,
+      placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
+    };
+    const resolved = converter.resolveOptions(options);
+    extension = resolved.backend.formats[resolved.format]?.extension ?? 'txt';
+  } catch (err) {
+    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  if (args.paths.length === 0) {
+    io.stderr('sigma-convert: give at least one rule file, folder, or - for standard input');
+    return ExitCode.Usage;
+  }
+  const { files, problems } = expandInputs(args.paths);
+  for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
+  const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
+  const blocks: string[] = [];
+  let converted = 0;
+  let failed = 0;
+  let skipped = 0;
+  let unreadable = problems.length > 0;
+
+  for (const file of files) {
+    let text: string;
+    try {
+      const decoded = decodeRuleBytes(readInput(file));
+      if ('error' in decoded) throw new Error(decoded.error);
+      text = decoded.text;
+    } catch (err) {
+      io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
+      unreadable = true;
+      continue;
+    }
+    let results: RuleResult[];
+    try {
+      results = converter.convertText(text, file.name, options);
+    } catch (err) {
+      io.stderr(`${file.name}: error[internal]: ${(err as Error).message}`);
+      if (args.debug && err instanceof Error && err.stack) io.stderr(err.stack);
+      failed++;
+      continue;
+    }
+    if (results.length === 0) {
+      skipped++;
+      io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
+    }
+    const lines = text.split('\n');
+    for (const r of results) {
+      const label = { file: file.name, document: r.document, documents: results.length, title: r.title, id: r.id };
+      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
+      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: 'unmapped-field', message: w }, label, null, 'warning'));
+      if (r.ok) converted++;
+      else failed++;
+      if (args.json) {
+        blocks.push(JSON.stringify(r));
+      } else if (r.ok) {
+        if (toDir && args.output) {
+          const base = path.basename(file.name === '-' ? 'stdin' : file.name).replace(/\.ya?ml$/i, '');
+          const name = results.length > 1 ? `${base}.${r.document}.${extension}` : `${base}.${extension}`;
+          writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
+        } else {
+          blocks.push(r.queries.join('\n\n'));
+        }
+      }
+    }
+  }
+  const body = blocks.length ? blocks.join(args.json ? '\n' : '\n\n') + '\n' : '';
+  if (args.output && !toDir) writeFileAtomic(args.output, body);
+  else if (!toDir || args.json) io.stdout(body);
+  io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
+  if (failed > 0) return ExitCode.RuleFailed;
+  if (unreadable) return ExitCode.Usage;
+  return ExitCode.Ok;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface InputFile {
+  /** The name shown to the user ('-' for standard input). */
+  readonly name: string;
+  /** Absolute path, or null for standard input. */
+  readonly path: string | null;
+}
+
+export interface ExpandResult {
+  readonly files: InputFile[];
+  readonly problems: { name: string; message: string }[];
+}
+
+const RULE_FILE = /\.ya?ml$/i;
+
+/** Expands PATH arguments: files as given, folders to every *.yml / *.yaml below them (sorted), '-' for stdin. */
+export function expandInputs(args: readonly string[]): ExpandResult {
+  const files: InputFile[] = [];
+  const problems: { name: string; message: string }[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      files.push({ name: '-', path: null });
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(arg);
+    } catch (err) {
+      problems.push({ name: arg, message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}` });
+      continue;
+    }
+    if (stat.isDirectory()) walk(arg, files, problems, new Set());
+    else files.push({ name: arg, path: path.resolve(arg) });
+  }
+  return { files, problems };
+}
+
+function walk(dir: string, out: InputFile[], problems: { name: string; message: string }[], seen: Set<string>): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch (err) {
+    problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
+    return;
+  }
+  // A symlink back to a folder already being walked would loop forever.
+  if (seen.has(real)) return;
+  seen.add(real);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir).sort();
+  } catch (err) {
+    problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
+    return;
+  }
+  for (const name of entries) {
+    const full = path.join(dir, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      continue; // a dangling symlink: nothing to convert
+    }
+    if (stat.isDirectory()) walk(full, out, problems, seen);
+    else if (stat.isFile() && RULE_FILE.test(name)) out.push({ name: full, path: path.resolve(full) });
+  }
+  seen.delete(real);
+}
+
+export function readInput(file: InputFile): Buffer {
+  return file.path === null ? fs.readFileSync(0) : fs.readFileSync(file.path);
+}

@@ -1,0 +1,44 @@
+import { Converter } from '../convert';
+import { listPipelines } from '../pipeline/load-pipeline';
+import { createFsLoader } from './fs-loader';
+import { ExitCode, type CliIO } from './io';
+
+const TARGETS_DIR = 'backends';
+
+/** `sigma-convert list targets|pipelines|formats`. */
+export function runList(what: string, io: CliIO): number {
+  const loader = createFsLoader();
+  const converter = new Converter(loader);
+  const targets = loader
+    .list(TARGETS_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.replace(/\.yml$/, ''));
+  const lines: string[] = [];
+  switch (what) {
+    case 'targets':
+      for (const t of targets) {
+        const def = converter.backend(t);
+        lines.push(`${t.padEnd(10)} ${def.description} (default pipeline: ${def.default_pipeline})`);
+      }
+      break;
+    case 'pipelines':
+      for (const p of listPipelines(loader)) {
+        const def = converter.pipeline(p);
+        lines.push(`${p.padEnd(16)} ${def.target.padEnd(8)} ${def.description}`);
+      }
+      lines.push(`${'none'.padEnd(16)} ${'any'.padEnd(8)} no mapping: field names as written (KQL needs --table)`);
+      break;
+    case 'formats':
+      for (const t of targets) {
+        for (const [name, f] of Object.entries(converter.backend(t).formats)) {
+          lines.push(`${t.padEnd(8)} ${name.padEnd(20)} ${f.description ?? ''}`.trimEnd());
+        }
+      }
+      break;
+    default:
+      io.stderr(`sigma-convert: unknown list '${what}': use targets, pipelines or formats`);
+      return ExitCode.Usage;
+  }
+  io.stdout(lines.join('\n') + '\n');
+  return ExitCode.Ok;
+}

@@ -1,0 +1,46 @@
+import yargs from 'yargs';
+import { addConvertOptions, runConvert, type ConvertArgs } from './convert-command';
+import { runList } from './list-command';
+import { ExitCode, processIO, type CliIO } from './io';
+
+const VERSION = '0.1.0';
+
+/** Parses the command line and runs one command; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let exit: number = ExitCode.Ok;
+  const parser = yargs([...argv])
+    .scriptName('sigma-convert')
+    .usage('$0 --target <kql|splunk|eql> [options] PATH...\n\nConvert Sigma rules (files, folders, or - for stdin) into SIEM queries.')
+    .command(
+      'list <what>',
+      'list available targets, pipelines or formats',
+      (y) => y.positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true }),
+      (a) => {
+        exit = runList(String(a.what), io);
+      },
+    )
+    .command(
+      '$0 [paths..]',
+      'convert rules',
+      (y) => addConvertOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
+      (a) => {
+        exit = runConvert({ ...(a as unknown as ConvertArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+      },
+    )
+    .version(VERSION)
+    .help()
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      io.stderr(`sigma-convert: ${msg ?? err?.message ?? 'invalid command line'}\nRun 'sigma-convert --help' for usage.`);
+      exit = ExitCode.Usage;
+    })
+    .wrap(Math.min(100, process.stdout.columns || 100));
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  return exit;
+}

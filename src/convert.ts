@@ -1,0 +1,199 @@
+import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
+import type { ResourceLoader } from './core/resources';
+import { parseYamlDocuments, type YamlDocument } from './rule/yaml-source';
+import { documentKind, parseRule } from './rule/parse-rule';
+import type { SigmaRule } from './rule/model';
+import type { Placeholders } from './rule/modifiers';
+import { loadBackendDef, type BackendDef } from './render/backend-def';
+import { loadPipeline, loadSchemas } from './pipeline/load-pipeline';
+import type { PipelineDef, TableSchemas } from './pipeline/types';
+import { applyPipeline, identityPipeline, type PipelineResult } from './pipeline/apply-pipeline';
+import { renderQuery, type RenderedQuery } from './render/render-query';
+import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
+
+export interface ConvertOptions {
+  readonly target: string;
+  /** A pipeline name, 'none', or undefined for the target's default. */
+  readonly pipeline?: string;
+  readonly format?: string;
+  readonly table?: string;
+  readonly index?: string;
+  readonly placeholders?: Placeholders;
+}
+
+export interface RuleResult {
+  readonly file: string;
+  readonly document: number;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly target: string;
+  readonly pipeline: string;
+  readonly format: string;
+  readonly ok: boolean;
+  readonly queries: string[];
+  readonly errors: Diagnostic[];
+  readonly warnings: string[];
+}
+
+/** The parts of one rule's conversion that output formats are rendered from. */
+export interface ConvertedRule {
+  readonly rule: SigmaRule;
+  readonly mapped: PipelineResult;
+  readonly query: RenderedQuery;
+  readonly text: string;
+}
+
+/**
+ * The conversion core: text in, text out. Definitions and templates come through the loader and
+ * are parsed once per Converter; converting one rule never depends on another.
+ */
+export class Converter {
+  private readonly backends = new Map<string, BackendDef>();
+  private readonly pipelines = new Map<string, PipelineDef>();
+  private readonly schemas = new Map<string, TableSchemas>();
+  private readonly templates = new Map<string, TemplateFn>();
+  private readonly hb = createTemplateEnvironment();
+
+  constructor(readonly loader: ResourceLoader) {}
+
+  backend(target: string): BackendDef {
+    let def = this.backends.get(target);
+    if (!def) {
+      def = loadBackendDef(this.loader, target);
+      this.backends.set(target, def);
+    }
+    return def;
+  }
+
+  pipeline(name: string): PipelineDef {
+    let def = this.pipelines.get(name);
+    if (!def) {
+      def = loadPipeline(this.loader, name);
+      this.pipelines.set(name, def);
+    }
+    return def;
+  }
+
+  schema(name: string): TableSchemas {
+    let s = this.schemas.get(name);
+    if (!s) {
+      s = loadSchemas(this.loader, name);
+      this.schemas.set(name, s);
+    }
+    return s;
+  }
+
+  template(path: string): TemplateFn {
+    let fn = this.templates.get(path);
+    if (!fn) {
+      const source = this.loader.read(path);
+      if (source === undefined) throw new SigmaError('backend-definition', `missing template ${path}`);
+      fn = this.hb.compile(source, path);
+      this.templates.set(path, fn);
+    }
+    return fn;
+  }
+
+  /** Checks options before any rule is read: unknown target, pipeline or format are usage errors. */
+  resolveOptions(options: ConvertOptions): { backend: BackendDef; pipeline: PipelineDef | null; pipelineName: string; format: string } {
+    const backend = this.backend(options.target);
+    const pipelineName = options.pipeline ?? backend.default_pipeline;
+    const pipeline = pipelineName === 'none' ? null : this.pipeline(pipelineName);
+    if (pipeline && pipeline.target !== backend.name) {
+      throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' is for target '${pipeline.target}', not '${backend.name}'`);
+    }
+    if (pipeline?.schema) this.schema(pipeline.schema);
+    const format = options.format ?? 'query';
+    if (!backend.formats[format]) {
+      throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}`);
+    }
+    if (backend.source_option === 'table' && !pipeline && !options.table) {
+      throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
+    }
+    return { backend, pipeline, pipelineName, format };
+  }
+
+  /** Converts every document of one file; a broken document yields an error result, never an exception. */
+  convertText(text: string, file: string, options: ConvertOptions): RuleResult[] {
+    const resolved = this.resolveOptions(options);
+    const lines = text.split('\n');
+    return parseYamlDocuments(text).map((doc) => this.convertDocument(doc, lines, file, options, resolved));
+  }
+
+  private convertDocument(
+    doc: YamlDocument,
+    lines: readonly string[],
+    file: string,
+    options: ConvertOptions,
+    resolved: ReturnType<Converter['resolveOptions']>,
+  ): RuleResult {
+    const meta = documentMeta(doc.value);
+    const base = {
+      file,
+      document: doc.index,
+      id: meta.id,
+      title: meta.title,
+      target: resolved.backend.name,
+      pipeline: resolved.pipelineName,
+      format: resolved.format,
+    };
+    try {
+      if (doc.error) throw doc.error;
+      const kind = documentKind(doc.value);
+      if (kind !== 'rule') {
+        throw new SigmaError(
+          kind === 'unknown' ? 'invalid-rule' : 'unsupported-feature',
+          kind === 'unknown'
+            ? `document ${doc.index} is not a Sigma rule: it has no 'detection'`
+            : `document ${doc.index} is a Sigma ${kind} rule, which plain conversion does not handle`,
+          { line: doc.firstLine, col: 1 },
+        );
+      }
+      const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+      const converted = this.convertRule(rule, options, resolved);
+      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] };
+    } catch (err) {
+      return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
+    }
+  }
+
+  /** Pipeline, render and output format for one parsed rule. */
+  convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options)): ConvertedRule {
+    const { backend, pipeline } = resolved;
+    const mapped = pipeline
+      ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
+      : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
+    const query = renderQuery(mapped.expr, backend, { table: mapped.table ?? options.table, index: options.index });
+    const format = backend.formats[resolved.format];
+    if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
+    const text = this.template(format.template)({ ...query, rule: ruleContext(rule), target: backend.name, pipeline: resolved.pipelineName });
+    return { rule, mapped, query, text: text.replace(/\s+$/, '') };
+  }
+}
+
+function documentMeta(value: unknown): { id: string | null; title: string | null } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { id: null, title: null };
+  const v = value as Record<string, unknown>;
+  const s = (x: unknown) => (typeof x === 'string' || typeof x === 'number' ? String(x) : null);
+  return { id: s(v.id), title: s(v.title) };
+}
+
+/** What templates may read about a rule. */
+export function ruleContext(rule: SigmaRule): Record<string, unknown> {
+  return {
+    id: rule.id ?? null,
+    name: rule.name ?? null,
+    title: rule.title,
+    status: rule.status ?? null,
+    description: rule.description ?? null,
+    author: rule.author ?? null,
+    date: rule.date ?? null,
+    modified: rule.modified ?? null,
+    references: rule.references,
+    tags: rule.tags,
+    level: rule.level ?? null,
+    falsepositives: rule.falsepositives,
+    fields: rule.fields,
+    logsource: rule.logsource,
+  };
+}

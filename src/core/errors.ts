@@ -1,0 +1,48 @@
+import type { SourceLocation } from '../ir/types';
+
+/** Stable error codes: part of the public interface (they appear in --json output). */
+export type ErrorCode =
+  | 'yaml-syntax'
+  | 'yaml-limit'
+  | 'invalid-rule'
+  | 'invalid-detection'
+  | 'invalid-modifier'
+  | 'invalid-value'
+  | 'invalid-regex'
+  | 'condition-syntax'
+  | 'condition-identifier'
+  | 'unsupported-feature'
+  | 'unmapped-field'
+  | 'unknown-logsource'
+  | 'placeholder'
+  | 'backend-definition'
+  | 'pipeline-definition'
+  | 'correlation'
+  | 'internal';
+
+/** The one error type of the conversion core: a code, an actionable message and a location. */
+export class SigmaError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly loc?: SourceLocation,
+  ) {
+    super(message);
+    this.name = 'SigmaError';
+  }
+}
+
+export interface Diagnostic {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly line?: number;
+  readonly col?: number;
+}
+
+export function toDiagnostic(err: unknown): Diagnostic {
+  if (err instanceof SigmaError) {
+    return { code: err.code, message: err.message, line: err.loc?.line, col: err.loc?.col };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `internal error (please report): ${message}` };
+}

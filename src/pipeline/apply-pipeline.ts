@@ -1,0 +1,143 @@
+import { SigmaError } from '../core/errors';
+import type { Expr, Predicate } from '../ir/types';
+import { mapPredicates, normalizeExpr } from '../ir/normalize';
+import { matchShape, plainSigmaString } from '../rule/sigma-string';
+import type { LogSource } from '../rule/model';
+import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+
+export interface PipelineResult {
+  readonly expr: Expr;
+  /** KQL table / EQL event category chosen from the logsource, if any. */
+  readonly table?: string;
+  readonly warnings: readonly string[];
+  /** Target field → column type, when a schema knows it. */
+  readonly fieldTypes: ReadonlyMap<string, string>;
+}
+
+export interface PipelineInput {
+  readonly expr: Expr;
+  readonly logsource: LogSource;
+}
+
+function listOf<T>(v: T | readonly T[] | undefined): readonly T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+function describeLogsource(ls: LogSource): string {
+  const parts = (['category', 'product', 'service'] as const).filter((k) => ls[k]).map((k) => `${k}: ${ls[k]}`);
+  return parts.length ? parts.join(', ') : '(empty logsource)';
+}
+
+export function findLogsourceEntry(pipeline: PipelineDef, ls: LogSource): LogsourceEntry | undefined {
+  return pipeline.logsources.find((entry) =>
+    (['category', 'product', 'service'] as const).every((key) => {
+      const wanted = listOf(entry.match[key]);
+      if (wanted.length === 0) return true;
+      const actual = ls[key]?.toLowerCase();
+      return actual !== undefined && wanted.some((w) => w.toLowerCase() === actual);
+    }),
+  );
+}
+
+const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal', 'double']);
+
+/** Maps a rule's fields and logsource to the target's, as the pipeline data says. */
+export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null): PipelineResult {
+  const entry = findLogsourceEntry(pipeline, input.logsource);
+  if (!entry && schemas) {
+    throw new SigmaError(
+      'unknown-logsource',
+      `pipeline '${pipeline.name}' has no table for logsource ${describeLogsource(input.logsource)}; try another --pipeline (see 'sigma-convert list pipelines')`,
+    );
+  }
+  const table = entry ? entry.table : pipeline.default?.table;
+  const columns = schemas && table ? schemas[table] : undefined;
+  if (schemas && table && !columns) {
+    throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}' names table '${table}', which its schema does not define`);
+  }
+  const warnings = new Set<string>();
+  const fieldTypes = new Map<string, string>();
+
+  const resolve = (field: string): readonly string[] => {
+    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field];
+    const names = listOf(target);
+    if (names.length) {
+      if (columns) {
+        for (const n of names) {
+          if (!(n in columns)) {
+            throw new SigmaError('unmapped-field', `pipeline '${pipeline.name}' maps field '${field}' to '${n}', which is not a column of ${table}`);
+          }
+        }
+      }
+      return names;
+    }
+    if (columns) {
+      if (field in columns) return [field];
+      throw new SigmaError(
+        'unmapped-field',
+        `field '${field}' has no equivalent column in ${table} (pipeline '${pipeline.name}', logsource ${describeLogsource(input.logsource)}); the rule cannot be converted faithfully`,
+      );
+    }
+    if (!pipeline.keep_unmapped) warnings.add(`field '${field}' has no mapping in pipeline '${pipeline.name}' for logsource ${describeLogsource(input.logsource)}; kept as '${field}'`);
+    return [field];
+  };
+
+  const mapOne = (p: Predicate): Expr => {
+    if (p.kind === 'keyword' || (p.kind === 'regex' && p.field === null)) return p;
+    const field = (p as { field: string }).field;
+    const implied = entry?.implied?.[field];
+    if (implied && (p.kind === 'number' || p.kind === 'match')) {
+      const text = p.kind === 'number' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
+      if (text !== null) return { kind: 'const', value: implied.some((v) => String(v).toLowerCase() === text.toLowerCase()) };
+    }
+    const targets = resolve(field);
+    const others = p.kind === 'fieldref' ? resolve(p.other) : null;
+    const copies = targets.map((t) => {
+      const type = columns?.[t];
+      if (type) fieldTypes.set(t, type);
+      const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
+      return coerceToColumnType(renamed, type);
+    });
+    return copies.length === 1 ? (copies[0] as Expr) : { kind: 'or', args: copies };
+  };
+
+  let expr = mapPredicates(input.expr, mapOne);
+  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])];
+  if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
+  for (const c of conditions) {
+    const type = columns?.[c.field];
+    if (type) fieldTypes.set(c.field, type);
+  }
+  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes };
+}
+
+function conditionExpr(c: PipelineCondition): Expr {
+  const values = listOf(c.value);
+  const preds: Expr[] = values.map((v) =>
+    typeof v === 'number' ? { kind: 'number', field: c.field, value: v } : { kind: 'match', field: c.field, value: plainSigmaString(v), cased: false },
+  );
+  return preds.length === 1 ? (preds[0] as Expr) : { kind: 'or', args: preds };
+}
+
+/** Keeps comparisons well-typed for the column: a number against a string column is compared as text. */
+function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
+  if (!type) return p;
+  if ((p.kind === 'number' || p.kind === 'boolean') && type === 'string') {
+    return { kind: 'match', field: p.field, value: plainSigmaString(String(p.value)), cased: false, loc: p.loc };
+  }
+  if (p.kind === 'match' && NUMERIC_TYPES.has(type)) {
+    const { shape, text } = matchShape(p.value);
+    if (shape === 'equals' && /^-?\d+(\.\d+)?$/.test(text)) return { kind: 'number', field: p.field, value: Number(text), loc: p.loc };
+  }
+  if (p.kind === 'match' && type === 'bool') {
+    const { shape, text } = matchShape(p.value);
+    if (shape === 'equals' && /^(true|false)$/i.test(text)) return { kind: 'boolean', field: p.field, value: text.toLowerCase() === 'true', loc: p.loc };
+  }
+  return p;
+}
+
+/** `--pipeline none`: field names stay exactly as written. */
+export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
+  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map() };
+}

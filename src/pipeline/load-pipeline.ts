@@ -1,0 +1,92 @@
+import * as yaml from 'js-yaml';
+import Ajv from 'ajv';
+import { SigmaError } from '../core/errors';
+import type { ResourceLoader } from '../core/resources';
+import type { PipelineDef, TableSchemas } from './types';
+
+const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+const condition = {
+  type: 'object',
+  required: ['field', 'value'],
+  additionalProperties: false,
+  properties: {
+    field: { type: 'string' },
+    value: { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] },
+  },
+};
+const fieldMap = { type: 'object', additionalProperties: stringOrList };
+const schema = {
+  type: 'object',
+  required: ['name', 'target', 'logsources'],
+  properties: {
+    name: { type: 'string' },
+    target: { type: 'string' },
+    description: { type: 'string' },
+    schema: { type: 'string' },
+    keep_unmapped: { type: 'boolean' },
+    fields: fieldMap,
+    default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
+    logsources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['match'],
+        additionalProperties: false,
+        properties: {
+          match: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { category: stringOrList, product: stringOrList, service: stringOrList },
+          },
+          table: { type: 'string' },
+          conditions: { type: 'array', items: condition },
+          fields: fieldMap,
+          implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },
+        },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+const validatePipeline = ajv.compile(schema);
+
+function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
+  const text = loader.read(path);
+  if (text === undefined) return undefined;
+  try {
+    return yaml.load(text);
+  } catch (err) {
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    throw new SigmaError(code, `${path}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
+  }
+}
+
+export function listPipelines(loader: ResourceLoader): string[] {
+  return loader
+    .list('backends/pipelines')
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.replace(/\.yml$/, ''));
+}
+
+export function loadPipeline(loader: ResourceLoader, name: string): PipelineDef {
+  const path = `backends/pipelines/${name}.yml`;
+  const data = readYaml(loader, path, 'pipeline-definition');
+  if (data === undefined) {
+    throw new SigmaError('pipeline-definition', `unknown pipeline '${name}'; available: ${listPipelines(loader).join(', ')}, none`);
+  }
+  if (!validatePipeline(data)) {
+    const detail = (validatePipeline.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new SigmaError('pipeline-definition', `${path}: invalid pipeline: ${detail}`);
+  }
+  return data as unknown as PipelineDef;
+}
+
+export function loadSchemas(loader: ResourceLoader, name: string): TableSchemas {
+  const path = `backends/schemas/${name}.yml`;
+  const data = readYaml(loader, path, 'pipeline-definition');
+  if (data === undefined || data === null || typeof data !== 'object') {
+    throw new SigmaError('pipeline-definition', `missing or empty table schema file ${path}`);
+  }
+  return data as TableSchemas;
+}

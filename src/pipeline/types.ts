@@ -1,0 +1,36 @@
+/** Pipeline data as written in backends/pipelines/<name>.yml (see docs/pipelines.md). */
+export type FieldTarget = string | readonly string[];
+
+export interface PipelineCondition {
+  readonly field: string;
+  readonly value: string | number | readonly (string | number)[];
+}
+
+export interface LogsourceMatch {
+  readonly category?: string | readonly string[];
+  readonly product?: string | readonly string[];
+  readonly service?: string | readonly string[];
+}
+
+export interface LogsourceEntry {
+  readonly match: LogsourceMatch;
+  readonly table?: string;
+  readonly conditions?: readonly PipelineCondition[];
+  readonly fields?: Readonly<Record<string, FieldTarget>>;
+  readonly implied?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+}
+
+export interface PipelineDef {
+  readonly name: string;
+  readonly target: string;
+  readonly description: string;
+  readonly schema?: string;
+  /** Field names the rules write are the target's own: keep them without warning. */
+  readonly keep_unmapped?: boolean;
+  readonly fields?: Readonly<Record<string, FieldTarget>>;
+  readonly logsources: readonly LogsourceEntry[];
+  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };
+}
+
+/** Table → column → type. */
+export type TableSchemas = Readonly<Record<string, Readonly<Record<string, string>>>>;

@@ -1,0 +1,156 @@
+import * as yaml from 'js-yaml';
+import Ajv from 'ajv';
+import { SigmaError } from '../core/errors';
+import type { ResourceLoader } from '../core/resources';
+import { QUOTING } from './escape';
+
+export type RegexDialect = 're2' | 'pcre' | 'lucene';
+export type BoolOp = 'and' | 'or' | 'not';
+
+export interface StageDef {
+  readonly name: string;
+  readonly precedence: readonly BoolOp[];
+  readonly tokens: { readonly and: string; readonly or: string; readonly not: string; readonly group: string };
+  readonly field_quoting: string;
+  readonly string_quoting?: string;
+  readonly regex_quoting?: string;
+  readonly regex_dialect?: RegexDialect;
+  readonly operators: Readonly<Record<string, string>>;
+  readonly compare_ops?: Readonly<Record<string, string>>;
+  readonly time_parts?: Readonly<Record<string, string>>;
+  readonly in_allows_wildcards?: boolean;
+}
+
+export interface FormatDef {
+  readonly template: string;
+  readonly extension: string;
+  readonly description?: string;
+  /** The format renders one file for a whole rule collection rather than one block per rule. */
+  readonly collection?: boolean;
+}
+
+export interface BackendDef {
+  readonly name: string;
+  readonly description: string;
+  readonly default_pipeline: string;
+  readonly source_option: 'table' | 'index' | 'category';
+  readonly stages: readonly StageDef[];
+  readonly formats: Readonly<Record<string, FormatDef>>;
+}
+
+const OPERATOR_PLACEHOLDERS: Readonly<Record<string, readonly string[]>> = {
+  equals: ['field', 'value'],
+  contains: ['field', 'value'],
+  startswith: ['field', 'value'],
+  endswith: ['field', 'value'],
+  pattern: ['field', 'value'],
+  any: ['field'],
+  in: ['field', 'values'],
+  regex: ['field', 'regex'],
+  regex_i: ['field', 'regex'],
+  number: ['field', 'value'],
+  boolean: ['field', 'value'],
+  compare: ['field', 'op', 'value'],
+  null: ['field'],
+  exists: ['field'],
+  cidr4: ['field', 'value'],
+  cidr6: ['field', 'value'],
+  fieldref: ['field', 'other'],
+  timepart: ['field', 'part', 'op', 'value'],
+  keyword: ['value'],
+  keyword_regex: ['regex'],
+};
+
+function operatorBase(key: string): string {
+  return key.replace(/_cased$/, '');
+}
+
+const schema = {
+  type: 'object',
+  required: ['name', 'description', 'default_pipeline', 'source_option', 'stages', 'formats'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    description: { type: 'string' },
+    default_pipeline: { type: 'string' },
+    source_option: { enum: ['table', 'index', 'category'] },
+    stages: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['name', 'precedence', 'tokens', 'field_quoting', 'operators'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          precedence: { type: 'array', items: { enum: ['and', 'or', 'not'] }, minItems: 3, maxItems: 3, uniqueItems: true },
+          tokens: {
+            type: 'object',
+            required: ['and', 'or', 'not', 'group'],
+            additionalProperties: false,
+            properties: { and: { type: 'string' }, or: { type: 'string' }, not: { type: 'string', pattern: '\\{expr\\}' }, group: { type: 'string', pattern: '\\{expr\\}' } },
+          },
+          field_quoting: { enum: Object.keys(QUOTING.field) },
+          string_quoting: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
+          regex_quoting: { enum: Object.keys(QUOTING.literal) },
+          regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
+          operators: {
+            type: 'object',
+            propertyNames: { enum: Object.keys(OPERATOR_PLACEHOLDERS).flatMap((k) => [k, k + '_cased']) },
+            additionalProperties: { type: 'string' },
+          },
+          compare_ops: { type: 'object', additionalProperties: { type: 'string' } },
+          time_parts: { type: 'object', additionalProperties: { type: 'string' } },
+          in_allows_wildcards: { type: 'boolean' },
+        },
+      },
+    },
+    formats: {
+      type: 'object',
+      required: ['query'],
+      additionalProperties: {
+        type: 'object',
+        required: ['template', 'extension'],
+        additionalProperties: false,
+        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true });
+const validateDef = ajv.compile(schema);
+
+/** Loads and fully validates backends/<name>.yml; errors name the file and the offending path. */
+export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef {
+  const path = `backends/${name}.yml`;
+  const text = loader.read(path);
+  if (text === undefined) throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path})`);
+  let data: unknown;
+  try {
+    data = yaml.load(text);
+  } catch (err) {
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    throw new SigmaError('backend-definition', `${path}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
+  }
+  if (!validateDef(data)) {
+    const detail = (validateDef.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new SigmaError('backend-definition', `${path}: invalid backend definition: ${detail}`);
+  }
+  const def = data as unknown as BackendDef;
+  for (const stage of def.stages) {
+    for (const [key, template] of Object.entries(stage.operators)) {
+      const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];
+      for (const m of template.matchAll(/\{(\w+)\}/g)) {
+        if (!allowed.includes(m[1] as string)) {
+          throw new SigmaError('backend-definition', `${path}: operator '${key}' of stage '${stage.name}' uses {${m[1]}}; it may use ${allowed.map((a) => `{${a}}`).join(', ')}`);
+        }
+      }
+    }
+    const needsRegex = Object.keys(stage.operators).some((k) => k.startsWith('regex') || k === 'keyword_regex');
+    if (needsRegex && (!stage.regex_quoting || !stage.regex_dialect)) {
+      throw new SigmaError('backend-definition', `${path}: stage '${stage.name}' has regex operators but no regex_quoting / regex_dialect`);
+    }
+  }
+  return def;
+}

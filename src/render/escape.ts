@@ -1,0 +1,134 @@
+/**
+ * Every quoting and escaping rule of every target, one named strategy per context. Nothing else in
+ * the project may build a literal: a value reaches a query only through these functions.
+ */
+import type { SigmaString } from '../ir/types';
+import { isWildcard } from '../rule/sigma-string';
+
+/** Quotes a plain string; null when the strategy cannot express it. */
+export type LiteralQuoter = (text: string) => string | null;
+/** Quotes a Sigma string with its wildcards as the target's wildcards; null when inexpressible. */
+export type PatternQuoter = (value: SigmaString) => string | null;
+
+function hex4(code: number): string {
+  return code.toString(16).padStart(4, '0');
+}
+
+/** KQL "..." literal: backslash escapes for quote, backslash and control characters. */
+export function escapeKqlString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += '\\u' + hex4(code);
+    else out += ch;
+  }
+  return out + '"';
+}
+
+const KQL_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KQL_RESERVED = new Set(['and', 'or', 'not', 'in', 'has', 'contains', 'between', 'true', 'false', 'null', 'by', 'on', 'where', 'let']);
+
+/** KQL column: bare when an identifier, else ['name'] with the name as a string literal. */
+export function escapeKqlField(name: string): string {
+  if (KQL_IDENT.test(name) && !KQL_RESERVED.has(name.toLowerCase())) return name;
+  return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}']`;
+}
+
+/** Splunk search-command literal: "..." where '*' is a wildcard; '?' and a literal '*' cannot be written. */
+export function quoteSplunkSearch(value: SigmaString): string | null {
+  let out = '"';
+  for (const p of value.parts) {
+    if (isWildcard(p)) {
+      if (p.wildcard === 'single') return null;
+      out += '*';
+    } else {
+      if (p.includes('*')) return null;
+      out += p.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    }
+  }
+  return out + '"';
+}
+
+const SPLUNK_SEARCH_FIELD = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/** Splunk search field name: quoted when it holds characters the search parser splits on. */
+export function escapeSplunkField(name: string): string | null {
+  if (SPLUNK_SEARCH_FIELD.test(name)) return name;
+  if (/["\\\n\r]/.test(name)) return null;
+  return `"${name}"`;
+}
+
+/** Splunk eval (where) string literal. */
+export function escapeSplunkEvalString(text: string): string {
+  return '"' + text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}
+
+/** Splunk eval field: bare when simple, else single-quoted (a quote inside cannot be written). */
+export function escapeSplunkEvalField(name: string): string | null {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  if (/['\\\n\r]/.test(name)) return null;
+  return `'${name}'`;
+}
+
+/** EQL "..." string: only \" \\ \n \r \t and \u{...} escapes are legal. */
+export function escapeEqlString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** EQL ':' / 'like' pattern: '*' and '?' are always wildcards, so literal ones cannot be written. */
+export function quoteEqlWildcard(value: SigmaString): string | null {
+  let text = '';
+  for (const p of value.parts) {
+    if (isWildcard(p)) text += p.wildcard === 'multi' ? '*' : '?';
+    else if (/[*?]/.test(p)) return null;
+    else text += p;
+  }
+  return escapeEqlString(text);
+}
+
+/** EQL field: dotted identifiers are bare; anything else goes in backticks (a backtick is doubled). */
+export function escapeEqlField(name: string): string {
+  if (/^[A-Za-z_@][A-Za-z0-9_@]*(\.[A-Za-z_@][A-Za-z0-9_@]*)*$/.test(name)) return name;
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+export interface QuotingStrategies {
+  readonly literal: Readonly<Record<string, LiteralQuoter>>;
+  readonly pattern: Readonly<Record<string, PatternQuoter>>;
+  readonly field: Readonly<Record<string, (name: string) => string | null>>;
+}
+
+/** The named strategies a backend definition may refer to. */
+export const QUOTING: QuotingStrategies = {
+  literal: {
+    'kql-string': escapeKqlString,
+    'splunk-eval-string': escapeSplunkEvalString,
+    'eql-string': escapeEqlString,
+  },
+  pattern: {
+    'splunk-search': quoteSplunkSearch,
+    'eql-wildcard': quoteEqlWildcard,
+  },
+  field: {
+    'kql-field': escapeKqlField,
+    'splunk-field': escapeSplunkField,
+    'splunk-eval-field': escapeSplunkEvalField,
+    'eql-field': escapeEqlField,
+  },
+};

@@ -1,0 +1,173 @@
+import { SigmaError } from '../core/errors';
+import type { RegexFlag, SigmaString } from '../ir/types';
+import { isWildcard } from '../rule/sigma-string';
+import { nonRegularConstruct } from '../rule/regex';
+import type { RegexDialect } from './backend-def';
+
+/** A regex in a target dialect, and whether the case-insensitive operator must be used (no inline flags). */
+export interface DialectRegex {
+  readonly pattern: string;
+  readonly caseInsensitiveOp: boolean;
+}
+
+const PCRE_META = /[\\^$.|?*+()[\]{}]/g;
+
+function escapeLiteral(text: string, dialect: RegexDialect): string {
+  if (dialect === 'lucene') return text.replace(/[^A-Za-z0-9_]/gu, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : '\\' + c));
+  return text.replace(PCRE_META, '\\$&');
+}
+
+/** A Sigma wildcard string as an anchored regex that matches exactly the same values. */
+export function wildcardToRegex(value: SigmaString, dialect: RegexDialect, cased: boolean): DialectRegex {
+  const body = value.parts
+    .map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '.*' : '.') : escapeLiteral(p, dialect)))
+    .join('');
+  if (dialect === 'lucene') {
+    // Lucene regexes are anchored and '.' matches any character, newline included.
+    return { pattern: body, caseInsensitiveOp: !cased };
+  }
+  const flags = (cased ? '' : 'i') + (value.parts.some(isWildcard) ? 's' : '');
+  const end = dialect === 'pcre' ? '\\z' : '$';
+  return { pattern: `${flags ? `(?${flags})` : ''}^${body}${end}`, caseInsensitiveOp: false };
+}
+
+/** A Sigma `re` value (unanchored search, PCRE subset, flags i/m/s) in a target dialect. */
+export function sigmaRegexToDialect(pattern: string, flags: readonly RegexFlag[], dialect: RegexDialect): DialectRegex {
+  if (dialect === 'lucene') return toLucene(pattern, flags);
+  if (dialect === 're2') {
+    const construct = nonRegularConstruct(pattern);
+    if (construct) {
+      throw new SigmaError('unsupported-feature', `the regular expression '${pattern}' uses a ${construct}, which the target's RE2 engine does not support`);
+    }
+  }
+  const prefix = flags.length ? `(?${flags.join('')})` : '';
+  return { pattern: prefix + pattern, caseInsensitiveOp: false };
+}
+
+function unsupported(pattern: string, what: string): never {
+  throw new SigmaError('unsupported-feature', `the regular expression '${pattern}' uses ${what}, which cannot be expressed exactly as an Elastic (Lucene) regular expression`);
+}
+
+const CLASS_SHORTHAND: Readonly<Record<string, string>> = { d: '0-9', w: 'A-Za-z0-9_', s: ' \t\n\r\f\v' };
+
+/** Translates to Lucene syntax: anchored whole-value matching, no shorthand classes, no inline flags. */
+function toLucene(pattern: string, flags: readonly RegexFlag[]): DialectRegex {
+  const dotAll = flags.includes('s');
+  let out = '';
+  let i = 0;
+  let depth = 0;
+  let topLevelAlternation = false;
+  let startAnchor = false;
+  let endAnchor = false;
+  const n = pattern.length;
+  while (i < n) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      if (e === undefined) unsupported(pattern, 'a trailing backslash');
+      i += 2;
+      if (CLASS_SHORTHAND[e]) out += `[${CLASS_SHORTHAND[e]}]`;
+      else if (CLASS_SHORTHAND[e.toLowerCase()]) out += `[^${CLASS_SHORTHAND[e.toLowerCase()]}]`;
+      else if (e === 'n') out += '\n';
+      else if (e === 't') out += '\t';
+      else if (e === 'r') out += '\r';
+      else if (/[A-Za-z0-9]/.test(e)) unsupported(pattern, `the escape \\${e}`);
+      else out += '\\' + e;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      let cls = '[';
+      if (pattern[j] === '^') {
+        cls += '^';
+        j++;
+      }
+      if (pattern[j] === ']') {
+        cls += '\\]';
+        j++;
+      }
+      while (j < n && pattern[j] !== ']') {
+        const d = pattern[j] as string;
+        if (d === '\\') {
+          const e = pattern[j + 1];
+          if (e === undefined) unsupported(pattern, 'an unterminated character class');
+          if (CLASS_SHORTHAND[e]) cls += CLASS_SHORTHAND[e];
+          else if (e === 'n') cls += '\n';
+          else if (e === 't') cls += '\t';
+          else if (e === 'r') cls += '\r';
+          else if (/[A-Za-z0-9]/.test(e)) unsupported(pattern, `the escape \\${e} inside a character class`);
+          else cls += '\\' + e;
+          j += 2;
+        } else if (d === '[') {
+          unsupported(pattern, 'a nested character class');
+        } else {
+          cls += d;
+          j++;
+        }
+      }
+      if (j >= n) unsupported(pattern, 'an unterminated character class');
+      out += cls + ']';
+      i = j + 1;
+      continue;
+    }
+    if (c === '(') {
+      if (pattern[i + 1] === '?') {
+        const m = /^\(\?(:|<[A-Za-z_][A-Za-z0-9_]*>|P<[A-Za-z_][A-Za-z0-9_]*>)/.exec(pattern.slice(i));
+        if (!m) unsupported(pattern, 'a lookaround or inline-flag group');
+        i += m[0].length;
+      } else {
+        i++;
+      }
+      depth++;
+      out += '(';
+      continue;
+    }
+    if (c === ')') {
+      depth--;
+      out += ')';
+      i++;
+      continue;
+    }
+    if (c === '|' && depth === 0) topLevelAlternation = true;
+    if (c === '^') {
+      if (out === '' && !flags.includes('m')) {
+        startAnchor = true;
+        i++;
+        continue;
+      }
+      unsupported(pattern, "a '^' anchor that is not at the start");
+    }
+    if (c === '$') {
+      if (i === n - 1 && !flags.includes('m')) {
+        endAnchor = true;
+        i++;
+        continue;
+      }
+      unsupported(pattern, "a '$' anchor that is not at the end");
+    }
+    if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '?') {
+      // A lazy quantifier matches the same set of whole values as a greedy one.
+      out += c;
+      i += 2;
+      continue;
+    }
+    if (c === '.') {
+      out += dotAll ? '.' : '[^\n]';
+      i++;
+      continue;
+    }
+    if ('"#@&<>~'.includes(c)) {
+      out += '\\' + c;
+      i++;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  if (topLevelAlternation && (startAnchor || endAnchor)) unsupported(pattern, 'anchors around a top-level alternation');
+  let body = topLevelAlternation ? `(${out})` : out;
+  // Sigma regexes search anywhere in the value; Lucene regexes must match the whole value.
+  if (!startAnchor) body = '.*' + body;
+  if (!endAnchor) body = body + '.*';
+  return { pattern: body, caseInsensitiveOp: flags.includes('i') };
+}

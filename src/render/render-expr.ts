@@ -1,0 +1,260 @@
+import { SigmaError } from '../core/errors';
+import type { Expr, Predicate, SigmaString } from '../ir/types';
+import { assertNever, isPredicate } from '../ir/types';
+import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-string';
+import type { BoolOp, StageDef } from './backend-def';
+import { QUOTING } from './escape';
+import { sigmaRegexToDialect, wildcardToRegex } from './regex-dialects';
+
+/** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
+export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => slots[name] ?? m);
+}
+
+/** Quotes a plain string with the stage's string strategy (wildcard-capable or not). */
+function quoteLiteral(stage: StageDef, text: string, strategy = stage.string_quoting): string | null {
+  if (!strategy) return null;
+  const literal = QUOTING.literal[strategy];
+  if (literal) return literal(text);
+  const pattern = QUOTING.pattern[strategy];
+  return pattern ? pattern(plainSigmaString(text)) : null;
+}
+
+function quoteField(stage: StageDef, name: string): string | null {
+  const q = QUOTING.field[stage.field_quoting];
+  return q ? q(name) : null;
+}
+
+/** A precedence rank: higher binds tighter. */
+function rank(stage: StageDef, op: BoolOp): number {
+  return stage.precedence.indexOf(op);
+}
+
+/**
+ * Renders an expression in one stage, or returns null when some predicate has no form there
+ * (the caller may then try a later stage). Unsupported regexes throw: no stage could do better.
+ */
+export function renderInStage(e: Expr, stage: StageDef): string | null {
+  switch (e.kind) {
+    case 'and':
+    case 'or': {
+      const parts: string[] = [];
+      const args = e.kind === 'or' ? foldIn(e.args, stage) : e.args.map((a) => ({ expr: a, text: null as string | null }));
+      for (const a of args) {
+        const text = a.text ?? renderInStage(a.expr, stage);
+        if (text === null) return null;
+        parts.push(needsGroup(a.expr, e.kind, stage) ? fillTemplate(stage.tokens.group, { expr: text }) : text);
+      }
+      return parts.join(stage.tokens[e.kind]);
+    }
+    case 'not': {
+      const inner = renderInStage(e.arg, stage);
+      if (inner === null) return null;
+      const selfDelimited = stage.tokens.not.includes('({expr})');
+      const grouped = !selfDelimited && needsGroup(e.arg, 'not', stage) ? fillTemplate(stage.tokens.group, { expr: inner }) : inner;
+      return fillTemplate(stage.tokens.not, { expr: grouped });
+    }
+    case 'const':
+      throw new SigmaError('internal', 'a constant reached the renderer; normalise the expression first');
+    default:
+      return renderPredicate(e, stage);
+  }
+}
+
+function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
+  if (child.kind !== 'and' && child.kind !== 'or') return false;
+  return rank(stage, child.kind) <= rank(stage, parent) && child.kind !== parent;
+}
+
+/** OR of plain equalities on one field becomes one IN-list where the stage has one. */
+function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: string | null }[] {
+  const groups = new Map<string, Extract<Predicate, { kind: 'match' }>[]>();
+  for (const a of args) {
+    if (a.kind !== 'match') continue;
+    const { shape } = matchShape(a.value);
+    const wildcardOk = stage.in_allows_wildcards && shape !== 'any';
+    if (shape !== 'equals' && !wildcardOk) continue;
+    const key = `${a.field}\u0000${a.cased}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  const out: { expr: Expr; text: string | null }[] = [];
+  const done = new Set<Expr>();
+  for (const a of args) {
+    if (done.has(a)) continue;
+    if (a.kind === 'match') {
+      const group = groups.get(`${a.field}\u0000${a.cased}`) ?? [];
+      const template = stage.operators[a.cased ? 'in_cased' : 'in'];
+      if (group.length >= 2 && group.includes(a) && template) {
+        const values = group.map((g) => inValue(stage, g.value));
+        const field = quoteField(stage, a.field);
+        if (field !== null && values.every((v): v is string => v !== null)) {
+          group.forEach((g) => done.add(g));
+          out.push({ expr: a, text: fillTemplate(template, { field, values: values.join(', ') }) });
+          continue;
+        }
+      }
+    }
+    out.push({ expr: a, text: null });
+  }
+  return out;
+}
+
+function inValue(stage: StageDef, value: SigmaString): string | null {
+  const strategy = stage.string_quoting;
+  if (!strategy) return null;
+  const pattern = QUOTING.pattern[strategy];
+  if (pattern) return pattern(value);
+  const { shape, text } = matchShape(value);
+  return shape === 'equals' ? (QUOTING.literal[strategy]?.(text) ?? null) : null;
+}
+
+function renderPredicate(p: Predicate, stage: StageDef): string | null {
+  const ops = stage.operators;
+  const cmp = (op: string) => stage.compare_ops?.[op] ?? null;
+  const fieldOf = (name: string) => quoteField(stage, name);
+  switch (p.kind) {
+    case 'match': {
+      const field = fieldOf(p.field);
+      return field === null ? null : renderStringMatch(stage, field, p.value, p.cased, false);
+    }
+    case 'keyword':
+      return renderStringMatch(stage, null, p.value, p.cased, true);
+    case 'number': {
+      const field = fieldOf(p.field);
+      return ops.number && field !== null ? fillTemplate(ops.number, { field, value: formatNumber(p.value) }) : null;
+    }
+    case 'boolean': {
+      const field = fieldOf(p.field);
+      return ops.boolean && field !== null ? fillTemplate(ops.boolean, { field, value: String(p.value) }) : null;
+    }
+    case 'compare': {
+      const field = fieldOf(p.field);
+      const op = cmp(p.op);
+      return ops.compare && field !== null && op ? fillTemplate(ops.compare, { field, op, value: formatNumber(p.value) }) : null;
+    }
+    case 'timepart': {
+      const field = fieldOf(p.field);
+      const op = cmp(p.op);
+      const part = stage.time_parts?.[p.part];
+      return ops.timepart && field !== null && op && part ? fillTemplate(ops.timepart, { field, op, part, value: formatNumber(p.value) }) : null;
+    }
+    case 'null':
+    case 'exists': {
+      const field = fieldOf(p.field);
+      const t = ops[p.kind];
+      return t && field !== null ? fillTemplate(t, { field }) : null;
+    }
+    case 'regex':
+      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () =>
+        sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre'),
+      );
+    case 'cidr': {
+      const field = fieldOf(p.field);
+      const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
+      const value = quoteLiteral(stage, p.network);
+      return t && field !== null && value !== null ? fillTemplate(t, { field, value }) : null;
+    }
+    case 'fieldref': {
+      const field = fieldOf(p.field);
+      const other = fieldOf(p.other);
+      const t = ops[p.cased ? 'fieldref_cased' : 'fieldref'];
+      return t && field !== null && other !== null ? fillTemplate(t, { field, other }) : null;
+    }
+    case 'placeholder':
+      return null;
+    default:
+      return assertNever(p);
+  }
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? n.toFixed(0) : String(n);
+}
+
+/**
+ * A string match: the native operator for its wildcard shape when the value can be quoted,
+ * else an exact regex, else nothing (another stage may take it).
+ */
+function renderStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): string | null {
+  const ops = stage.operators;
+  // A keyword matches anywhere in the event: an implicit contains.
+  const effective = keyword ? wrapContains(value) : value;
+  const { shape, text } = matchShape(effective);
+  const key = keyword ? (cased ? 'keyword_cased' : 'keyword') : cased ? `${shape}_cased` : shape;
+  const template = ops[key];
+  const strategy = stage.string_quoting;
+  if (template && strategy) {
+    const pattern = QUOTING.pattern[strategy];
+    let quoted: string | null = null;
+    if (pattern) quoted = pattern(keyword ? value : effective);
+    else if (shape !== 'pattern' && !(keyword && shape !== 'contains' && shape !== 'any')) quoted = QUOTING.literal[strategy]?.(text) ?? null;
+    if (quoted !== null && (keyword || field !== null)) return fillTemplate(template, { field: field ?? '', value: quoted });
+  }
+  if (keyword) return renderRegex(stage, null, true, () => wildcardToRegex(effective, stage.regex_dialect ?? 'pcre', cased));
+  return renderRegex(stage, field, false, () => wildcardToRegex(effective, stage.regex_dialect ?? 'pcre', cased));
+}
+
+function wrapContains(value: SigmaString): SigmaString {
+  return { type: 'string', parts: [{ wildcard: 'multi' }, ...value.parts, { wildcard: 'multi' }] };
+}
+
+function renderRegex(
+  stage: StageDef,
+  field: string | null,
+  keyword: boolean,
+  build: () => { pattern: string; caseInsensitiveOp: boolean },
+): string | null {
+  if (!stage.regex_dialect || !stage.regex_quoting) return null;
+  const templateKeyBase = keyword ? 'keyword_regex' : 'regex';
+  if (!stage.operators[templateKeyBase] && !stage.operators[templateKeyBase + '_i']) return null;
+  if (!keyword && field === null) return null;
+  const re = build();
+  const template = stage.operators[re.caseInsensitiveOp ? `${templateKeyBase}_i` : templateKeyBase];
+  if (!template) return null;
+  const regex = quoteLiteral(stage, re.pattern, stage.regex_quoting);
+  return regex === null ? null : fillTemplate(template, { field: field ?? '', regex });
+}
+
+/** A short human description of a predicate, for error messages. */
+export function describePredicate(p: Predicate): string {
+  switch (p.kind) {
+    case 'match':
+      return `${p.field}${p.cased ? '|cased' : ''} = '${formatSigmaString(p.value)}'`;
+    case 'keyword':
+      return `the keyword (unbound value) '${formatSigmaString(p.value)}'`;
+    case 'number':
+    case 'boolean':
+      return `${p.field} = ${String(p.value)}`;
+    case 'compare':
+      return `${p.field}|${p.op} ${p.value}`;
+    case 'timepart':
+      return `${p.field}|${p.part} ${p.op} ${p.value}`;
+    case 'null':
+      return `${p.field}: null`;
+    case 'exists':
+      return `${p.field}|exists`;
+    case 'regex':
+      return `${p.field ?? '(keyword)'}|re '${p.pattern}'${p.flags.length ? ` with flags ${p.flags.join('')}` : ''}`;
+    case 'cidr':
+      return `${p.field}|cidr ${p.network}`;
+    case 'fieldref':
+      return `${p.field}|fieldref ${p.other}`;
+    case 'placeholder':
+      return `${p.field}|expand %${p.name}%`;
+    default:
+      return assertNever(p);
+  }
+}
+
+/** The first predicate (depth-first) for which no stage has a form: what an error should name. */
+export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predicate | null {
+  if (isPredicate(e)) return stages.some((s) => renderPredicate(e, s) !== null) ? null : e;
+  if (e.kind === 'not') return findInexpressible(e.arg, stages);
+  if (e.kind === 'and' || e.kind === 'or') {
+    for (const a of e.args) {
+      const found = findInexpressible(a, stages);
+      if (found) return found;
+    }
+  }
+  return null;
+}

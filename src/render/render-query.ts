@@ -1,0 +1,59 @@
+import { SigmaError } from '../core/errors';
+import type { Expr } from '../ir/types';
+import type { BackendDef } from './backend-def';
+import { QUOTING } from './escape';
+import { renderStages } from './split-stages';
+
+export interface RenderedQuery {
+  /** The condition text per stage name (e.g. { where } or { search, where }). */
+  readonly stages: Readonly<Record<string, string>>;
+  /** The first stage's condition, for single-stage targets. */
+  readonly condition: string;
+  /** The rendered source clause: KQL table, Splunk index restriction, EQL event category. */
+  readonly source: string;
+}
+
+export interface SourceOptions {
+  readonly table?: string; // from the pipeline or --table
+  readonly index?: string;
+}
+
+/** Renders the condition for every stage and the source clause, ready for a query template. */
+export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions): RenderedQuery {
+  const first = backend.stages[0];
+  if (!first) throw new SigmaError('backend-definition', `backend '${backend.name}' has no stages`);
+  let stages: Record<string, string>;
+  if (expr.kind === 'const') {
+    if (!expr.value) {
+      throw new SigmaError('unsupported-feature', 'the rule can never match with this pipeline (its logsource excludes every value the rule asks for)');
+    }
+    stages = {};
+  } else {
+    stages = renderStages(expr, backend.stages, backend.name);
+  }
+  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first.field_quoting, src) };
+}
+
+function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOptions): string {
+  switch (backend.source_option) {
+    case 'table': {
+      if (!src.table) {
+        throw new SigmaError('unknown-logsource', `target '${backend.name}' needs a table: give --table NAME (required with --pipeline none)`);
+      }
+      const quoted = QUOTING.field[fieldQuoting]?.(src.table);
+      if (!quoted) throw new SigmaError('invalid-value', `'${src.table}' cannot be used as a table name`);
+      return quoted;
+    }
+    case 'index': {
+      if (!src.index) return '';
+      const quoted = QUOTING.pattern['splunk-search']?.({ type: 'string', parts: [src.index] });
+      if (!quoted) throw new SigmaError('invalid-value', `'${src.index}' cannot be used as an index name`);
+      return `index=${quoted}`;
+    }
+    case 'category': {
+      const category = src.table ?? 'any';
+      if (!/^[a-z_][a-z0-9_]*$/i.test(category)) throw new SigmaError('invalid-value', `'${category}' is not a valid EQL event category`);
+      return category;
+    }
+  }
+}

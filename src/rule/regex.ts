@@ -1,0 +1,29 @@
+import { SigmaError } from '../core/errors';
+import type { SourceLocation } from '../ir/types';
+
+/** Checks that a Sigma regular expression compiles; reports the engine's reason on failure. */
+export function validateRegex(pattern: string, loc?: SourceLocation): void {
+  try {
+    new RegExp(pattern);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
+    throw new SigmaError('invalid-regex', `invalid regular expression '${pattern}': ${reason}`, loc);
+  }
+}
+
+/** Constructs outside the Sigma regex flavour that RE2-style (linear-time) engines reject. */
+export function nonRegularConstruct(pattern: string): string | null {
+  const checks: [RegExp, string][] = [
+    [/\(\?<?[=!]/, 'lookaround'],
+    [/\\[1-9]/, 'backreference'],
+    [/\\k</, 'named backreference'],
+    [/(\*|\+|\?|\})\+/, 'possessive quantifier'],
+    [/\(\?>/, 'atomic group'],
+  ];
+  for (const [re, name] of checks) if (re.test(stripEscapedBackslashes(pattern))) return name;
+  return null;
+}
+
+function stripEscapedBackslashes(p: string): string {
+  return p.replace(/\\\\/g, '');
+}

@@ -1,0 +1,136 @@
+import * as yaml from 'js-yaml';
+import { SigmaError } from '../core/errors';
+import type { SourceLocation } from '../ir/types';
+
+/** Where the keys and items of one YAML mapping or sequence were written. */
+export interface NodePositions {
+  readonly loc: SourceLocation;
+  readonly keys: Map<string, SourceLocation>;
+  readonly items: SourceLocation[];
+}
+
+export interface YamlDocument {
+  /** 1-based index of the document in its file. */
+  readonly index: number;
+  /** The parsed value, or undefined when the document failed to parse. */
+  readonly value: unknown;
+  readonly error?: SigmaError;
+  /** Positions of every mapping/sequence of this document, keyed by the parsed object. */
+  readonly positions: WeakMap<object, NodePositions>;
+  readonly firstLine: number;
+}
+
+const MAX_DEPTH = 200;
+
+/**
+ * Splits a file into its YAML documents and parses each one on its own, so that a broken document
+ * does not prevent the others from converting. Locations are file-relative.
+ */
+export function parseYamlDocuments(text: string): YamlDocument[] {
+  const chunks = splitDocuments(text);
+  const docs: YamlDocument[] = [];
+  let index = 0;
+  for (const chunk of chunks) {
+    if (isBlankDocument(chunk.text)) continue;
+    index++;
+    docs.push(parseChunk(chunk.text, chunk.firstLine, index));
+  }
+  return docs;
+}
+
+/** Only whitespace and comments: not a document at all. */
+function isBlankDocument(text: string): boolean {
+  return text.split('\n').every((line) => {
+    const t = line.trim();
+    return t === '' || t.startsWith('#');
+  });
+}
+
+interface Chunk {
+  text: string;
+  firstLine: number; // 0-based line of the chunk in the file
+}
+
+/** A line starting with `---` or `...` at column 0 always ends a YAML document, even inside a block scalar. */
+function splitDocuments(text: string): Chunk[] {
+  const lines = text.split('\n');
+  const chunks: Chunk[] = [];
+  let current: string[] = [];
+  let start = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+      chunks.push({ text: current.join('\n'), firstLine: start });
+      const rest = line.slice(3);
+      // `--- value` starts a document on the marker line itself.
+      current = line.startsWith('---') && rest.trim() !== '' && !rest.trim().startsWith('#') ? [' '.repeat(3) + rest] : [];
+      start = current.length ? i : i + 1;
+    } else if (/^%/.test(line) && current.every((l) => l.trim() === '' || l.trim().startsWith('#'))) {
+      current.push('#' + line); // directives only matter to YAML 1.1 tag handling; keep line numbering
+    } else {
+      current.push(line);
+    }
+  }
+  chunks.push({ text: current.join('\n'), firstLine: start });
+  return chunks;
+}
+
+interface OpenNode {
+  loc: SourceLocation;
+  children: { loc: SourceLocation; result: unknown }[];
+}
+
+function parseChunk(text: string, lineOffset: number, index: number): YamlDocument {
+  const positions = new WeakMap<object, NodePositions>();
+  const stack: OpenNode[] = [];
+  const listener = (event: string, state: { line: number; position: number; lineStart: number; result: unknown }): void => {
+    if (event === 'open') {
+      if (stack.length > MAX_DEPTH) {
+        throw new SigmaError('yaml-limit', `YAML nesting deeper than ${MAX_DEPTH} levels`, {
+          line: state.line + 1 + lineOffset,
+          col: state.position - state.lineStart + 1,
+        });
+      }
+      stack.push({ loc: { line: state.line + 1 + lineOffset, col: state.position - state.lineStart + 1 }, children: [] });
+      return;
+    }
+    const node = stack.pop();
+    if (!node) return;
+    const result = state.result;
+    const parent = stack[stack.length - 1];
+    if (result !== null && typeof result === 'object' && !positions.has(result)) {
+      const info: NodePositions = { loc: node.loc, keys: new Map(), items: [] };
+      // Children of a mapping alternate key, value; those of a sequence are its items.
+      const kids = node.children;
+      if (Array.isArray(result)) {
+        for (const k of kids) info.items.push(k.loc);
+      } else {
+        for (let i = 0; i + 1 < kids.length; i += 2) {
+          const key = kids[i] as { loc: SourceLocation; result: unknown };
+          info.keys.set(String(key.result), key.loc);
+        }
+      }
+      positions.set(result, info);
+    }
+    if (parent) parent.children.push({ loc: node.loc, result });
+  };
+  try {
+    const value = yaml.load(text, { listener, schema: yaml.DEFAULT_SCHEMA } as yaml.LoadOptions);
+    return { index, value, positions, firstLine: lineOffset + 1 };
+  } catch (err) {
+    return { index, value: undefined, positions, firstLine: lineOffset + 1, error: toYamlError(err, lineOffset) };
+  }
+}
+
+function toYamlError(err: unknown, lineOffset: number): SigmaError {
+  if (err instanceof SigmaError) return err;
+  if (err instanceof RangeError) {
+    return new SigmaError('yaml-limit', 'YAML document is nested too deeply to read');
+  }
+  const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
+  if (e.mark) {
+    const reason = e.reason ?? 'invalid YAML';
+    return new SigmaError('yaml-syntax', `YAML syntax error: ${reason}`, { line: e.mark.line + 1 + lineOffset, col: e.mark.column + 1 });
+  }
+  return new SigmaError('yaml-syntax', `YAML syntax error: ${e.message ?? String(err)}`);
+}
