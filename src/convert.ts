@@ -163,7 +163,8 @@ export class Converter {
     const mapped = pipeline
       ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
-    const query = renderQuery(mapped.expr, backend, { table: mapped.table ?? options.table, index: options.index });
+    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
+    const query = renderQuery(mapped.expr, backend, { table, index: options.index });
     const format = backend.formats[resolved.format];
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
     const text = this.template(format.template)({ ...query, rule: ruleContext(rule), target: backend.name, pipeline: resolved.pipelineName });
