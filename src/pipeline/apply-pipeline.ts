@@ -1,5 +1,5 @@
 import { SigmaError } from '../core/errors';
-import type { Expr, Predicate } from '../ir/types';
+import type { Expr, Predicate, SourceLocation } from '../ir/types';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { matchShape, plainSigmaString } from '../rule/sigma-string';
 import type { LogSource } from '../rule/model';
@@ -59,14 +59,14 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
 
-  const resolve = (field: string): readonly string[] => {
+  const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
     const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field];
     const names = listOf(target);
     if (names.length) {
       if (columns) {
         for (const n of names) {
           if (!(n in columns)) {
-            throw new SigmaError('unmapped-field', `pipeline '${pipeline.name}' maps field '${field}' to '${n}', which is not a column of ${table}`);
+            throw new SigmaError('unmapped-field', `pipeline '${pipeline.name}' maps field '${field}' to '${n}', which is not a column of ${table}`, loc);
           }
         }
       }
@@ -76,7 +76,8 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
       if (field in columns) return [field];
       throw new SigmaError(
         'unmapped-field',
-        `field '${field}' has no equivalent column in ${table} (pipeline '${pipeline.name}', logsource ${describeLogsource(input.logsource)}); the rule cannot be converted faithfully`,
+        `field '${field}' has no equivalent column in ${table} (pipeline '${pipeline.name}', logsource ${describeLogsource(input.logsource)}); the rule cannot be converted faithfully: try another --pipeline, or --pipeline none --table NAME`,
+        loc,
       );
     }
     if (!pipeline.keep_unmapped) warnings.add(`field '${field}' has no mapping in pipeline '${pipeline.name}' for logsource ${describeLogsource(input.logsource)}; kept as '${field}'`);
@@ -87,12 +88,12 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
     if (p.kind === 'keyword' || (p.kind === 'regex' && p.field === null)) return p;
     const field = (p as { field: string }).field;
     const implied = entry?.implied?.[field];
-    if (implied && (p.kind === 'number' || p.kind === 'match')) {
-      const text = p.kind === 'number' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
+    if (implied && (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'match')) {
+      const text = p.kind !== 'match' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
       if (text !== null) return { kind: 'const', value: implied.some((v) => String(v).toLowerCase() === text.toLowerCase()) };
     }
-    const targets = resolve(field);
-    const others = p.kind === 'fieldref' ? resolve(p.other) : null;
+    const targets = resolve(field, p.loc);
+    const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
     const copies = targets.map((t) => {
       const type = columns?.[t];
       if (type) fieldTypes.set(t, type);

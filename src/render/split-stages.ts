@@ -1,5 +1,5 @@
 import { SigmaError } from '../core/errors';
-import type { Expr } from '../ir/types';
+import type { Expr, Predicate } from '../ir/types';
 import type { StageDef } from './backend-def';
 import { describePredicate, findInexpressible, renderInStage } from './render-expr';
 
@@ -18,7 +18,7 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
       const what = culprit ? describePredicate(culprit) : 'this combination of conditions';
       throw new SigmaError(
         'unsupported-feature',
-        `target '${target}' cannot express ${what} exactly${culprit?.kind === 'keyword' ? ' (it has no free-text search; match a field instead)' : ''}`,
+        `target '${target}' cannot express ${what} exactly${culprit ? hint(culprit) : ''}`,
         culprit && 'loc' in culprit ? culprit.loc : undefined,
       );
     }
@@ -32,4 +32,18 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
     out[stage.name] = renderInStage(combined, stage) as string;
   }
   return out;
+}
+
+/** Why a kind of predicate typically has no exact form, and what the user can do. */
+function hint(p: Predicate): string {
+  switch (p.kind) {
+    case 'keyword':
+      return ': keywords (unbound values) need a free-text search this target does not have in this form; match a field instead';
+    case 'timepart':
+      return ': the target cannot extract a part of a timestamp from an arbitrary field; use a target with date functions (kql)';
+    case 'regex':
+      return ': rewrite the regular expression with the basic Sigma regex features';
+    default:
+      return '';
+  }
 }
