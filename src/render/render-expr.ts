@@ -258,3 +258,16 @@ export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predica
   }
   return null;
 }
+
+/** The first predicate (depth-first) this stage cannot render. */
+export function firstPredicateNotIn(e: Expr, stage: StageDef): Predicate | null {
+  if (isPredicate(e)) return renderPredicate(e, stage) === null ? e : null;
+  if (e.kind === 'not') return firstPredicateNotIn(e.arg, stage);
+  if (e.kind === 'and' || e.kind === 'or') {
+    for (const a of e.args) {
+      const found = firstPredicateNotIn(a, stage);
+      if (found) return found;
+    }
+  }
+  return null;
+}

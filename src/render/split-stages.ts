@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate } from '../ir/types';
 import type { StageDef } from './backend-def';
-import { describePredicate, findInexpressible, renderInStage } from './render-expr';
+import { describePredicate, findInexpressible, renderInStage, firstPredicateNotIn } from './render-expr';
 
 /**
  * Renders a condition across the target's stages: each top-level AND term goes to the first stage
@@ -15,6 +15,7 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
     const stage = stages.find((s) => renderInStage(term, s) !== null);
     if (!stage) {
       const culprit = findInexpressible(term, stages);
+      if (!culprit) throw mixedStagesError(term, stages, target);
       const what = culprit ? describePredicate(culprit) : 'this combination of conditions';
       throw new SigmaError(
         'unsupported-feature',
@@ -46,4 +47,13 @@ function hint(p: Predicate): string {
     default:
       return '';
   }
+}
+
+/** Every predicate has some stage, but an OR/NOT joins predicates that live in different stages. */
+function mixedStagesError(term: Expr, stages: readonly StageDef[], target: string): SigmaError {
+  const parts = stages
+    .map((s) => ({ stage: s.name, missing: firstPredicateNotIn(term, s) }))
+    .filter((x): x is { stage: string; missing: Predicate } => x.missing !== null)
+    .map((x) => `${describePredicate(x.missing)} cannot be written in the '${x.stage}' stage`);
+  return new SigmaError('unsupported-feature', `target '${target}' cannot express this condition in one stage: ${parts.join('; ')}; split the OR into separate rules`);
 }
