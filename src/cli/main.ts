@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { addConvertOptions, runConvert, type ConvertArgs } from './convert-command';
 import { runList } from './list-command';
+import { addValidateOptions, runValidate, type ValidateArgs } from './validate-command';
 import { ExitCode, processIO, type CliIO } from './io';
 
 const VERSION = '0.1.0';
@@ -17,6 +18,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => y.positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true }),
       (a) => {
         exit = runList(String(a.what), io);
+      },
+    )
+    .command(
+      'validate [paths..]',
+      'check rules against the Sigma specification (and, with --target/--pipeline, that they convert)',
+      (y) => addValidateOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
+      (a) => {
+        exit = runValidate({ ...(a as unknown as ValidateArgs), paths: (a.paths as string[] | undefined) ?? [] }, io, VERSION);
       },
     )
     .command(

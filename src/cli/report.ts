@@ -16,7 +16,8 @@ function ruleName(label: RuleLabel): string {
 /** `file:line:col: error[code]: message — rule 'title'`, then the source line and a caret. */
 export function formatDiagnostic(d: Diagnostic, label: RuleLabel, lines: readonly string[] | null, severity: 'error' | 'warning' = 'error'): string {
   const where = `${label.file}${d.line ? `:${d.line}${d.col ? `:${d.col}` : ''}` : ''}`;
-  let out = `${where}: ${severity}[${d.code}]: ${d.message} — ${ruleName(label)}`;
+  // Document 0: a problem of the whole file (unreadable, not text), which belongs to no rule.
+  let out = `${where}: ${severity}[${d.code}]: ${d.message}${label.document > 0 ? ` — ${ruleName(label)}` : ''}`;
   const source = d.line && lines ? lines[d.line - 1] : undefined;
   if (source !== undefined && source.trim() !== '') {
     const gutter = String(d.line);

@@ -18,7 +18,16 @@ export type ErrorCode =
   | 'backend-definition'
   | 'pipeline-definition'
   | 'correlation'
-  | 'internal';
+  | 'internal'
+  // Findings of `sigma-convert validate` that the conversion itself does not raise.
+  | 'schema'
+  | 'duplicate-key'
+  | 'invalid-id'
+  | 'duplicate-id'
+  | 'invalid-tag'
+  | 'invalid-date'
+  | 'unused-identifier'
+  | 'input';
 
 /** The one error type of the conversion core: a code, an actionable message and a location. */
 export class SigmaError extends Error {

@@ -3,8 +3,13 @@ import type { SourceLocation } from '../ir/types';
 
 /** Checks that a Sigma regular expression compiles; reports the engine's reason on failure. */
 export function validateRegex(pattern: string, loc?: SourceLocation): void {
+  // A leading inline-flag group such as (?i) is PCRE and RE2 syntax (SigmaHQ rules use it) that
+  // JavaScript cannot compile: check the rest with the same flags instead. The pattern is only
+  // compiled, never run, so a catastrophic-backtracking pattern cannot hang the converter here.
+  const inline = /^\(\?([ims]+)\)/.exec(pattern);
   try {
-    new RegExp(pattern);
+    if (inline) new RegExp(pattern.slice(inline[0].length), [...new Set(inline[1])].join(''));
+    else new RegExp(pattern);
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
     throw new SigmaError('invalid-regex', `invalid regular expression '${pattern}': ${reason}`, loc);

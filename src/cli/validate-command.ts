@@ -1,0 +1,112 @@
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { Argv } from 'yargs';
+import { Converter } from '../convert';
+import { toDiagnostic } from '../core/errors';
+import { sortFindings, type Finding } from '../validate/finding';
+import { duplicateIdFindings, RuleValidator, type IdDeclaration, type PipelineCheck } from '../validate/validate-rules';
+import { toSarif } from '../validate/sarif';
+import { decodeRuleBytes } from './decode';
+import { expandInputs, readInput } from './inputs';
+import { formatDiagnostic } from './report';
+import { createFsLoader } from './fs-loader';
+import { ExitCode, type CliIO } from './io';
+
+export interface ValidateArgs {
+  target?: string;
+  pipeline?: string;
+  json?: boolean;
+  sarif?: boolean;
+  debug?: boolean;
+  paths: string[];
+}
+
+export function addValidateOptions<T>(y: Argv<T>) {
+  return y
+    .option('target', { alias: 't', type: 'string', describe: "also check that the rules convert for this target (with its default pipeline unless --pipeline)" })
+    .option('pipeline', { alias: 'p', type: 'string', describe: 'also check that this pipeline maps every field of every rule' })
+    .option('json', { type: 'boolean', describe: 'one JSON object per finding per line' })
+    .option('sarif', { type: 'boolean', describe: 'a SARIF 2.1.0 log, for code-scanning tools' })
+    .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false })
+    .conflicts('json', 'sarif');
+}
+
+/** The pipeline check the options ask for: none, the target's default pipeline, or the named one. */
+function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
+  if (!args.target && !args.pipeline) return null;
+  const converter = new Converter(createFsLoader());
+  const target = args.target ?? converter.pipeline(args.pipeline as string).target;
+  const options = { target, pipeline: args.pipeline };
+  const { pipeline } = converter.resolveOptions({ ...options, table: args.pipeline === 'none' ? 'Events' : undefined });
+  if (!pipeline) return null; // --pipeline none: field names are kept, nothing to map
+  return { converter, options, pipeline, schemas: pipeline.schema ? converter.schema(pipeline.schema) : null };
+}
+
+/** `sigma-convert validate PATH...`: report every problem of every rule; exit 1 when any is an error. */
+export function runValidate(args: ValidateArgs, io: CliIO, version: string): number {
+  let check: PipelineCheck | null;
+  try {
+    check = resolvePipelineCheck(args);
+  } catch (err) {
+    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  if (args.paths.length === 0) {
+    io.stderr('sigma-convert: give at least one rule file, folder, or - for standard input');
+    return ExitCode.Usage;
+  }
+  const validator = new RuleValidator(check);
+  const { files, problems } = expandInputs(args.paths);
+  const findings: Finding[] = [];
+  const ids: IdDeclaration[] = [];
+  const sources = new Map<string, string[]>();
+  const fileProblem = (file: string, message: string, code: Finding['code'] = 'input'): Finding => ({
+    file, line: 0, col: 0, document: 0, documents: 0, title: null, id: null, severity: 'error', code, message,
+  });
+  for (const p of problems) findings.push(fileProblem(p.name, p.message));
+  let rules = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      const decoded = decodeRuleBytes(readInput(file));
+      if ('error' in decoded) throw new Error(decoded.error);
+      text = decoded.text;
+    } catch (err) {
+      findings.push(fileProblem(file.name, (err as Error).message));
+      continue;
+    }
+    sources.set(file.name, text.split('\n'));
+    try {
+      const result = validator.validateText(text, file.name);
+      findings.push(...result.findings);
+      ids.push(...result.ids);
+      rules += result.documents;
+    } catch (err) {
+      // The validator catches per document; this is a last guard so one file never stops the run.
+      findings.push(fileProblem(file.name, `${toDiagnostic(err).message}; the other files were still checked`, 'internal'));
+      if (args.debug && err instanceof Error && err.stack) io.stderr(err.stack);
+    }
+  }
+  findings.push(...duplicateIdFindings(ids));
+  const sorted = sortFindings(findings);
+  const errors = sorted.filter((f) => f.severity === 'error').length;
+
+  if (args.sarif) {
+    const toUri = (file: string) => (file === '-' ? 'stdin' : path.isAbsolute(file) ? pathToFileURL(file).href : file.split(path.sep).join('/'));
+    io.stdout(JSON.stringify(toSarif(sorted, version, toUri), null, 2) + '\n');
+  } else if (args.json) {
+    io.stdout(sorted.map((f) => JSON.stringify(f) + '\n').join(''));
+  } else {
+    const blocks = sorted.map((f) =>
+      formatDiagnostic(
+        { code: f.code, message: f.message, line: f.line || undefined, col: f.col || undefined },
+        { file: f.file, document: f.document, documents: f.documents, title: f.title, id: f.id },
+        sources.get(f.file) ?? null,
+        f.severity,
+      ),
+    );
+    if (blocks.length) io.stdout(blocks.join('\n') + '\n');
+  }
+  io.stderr(`sigma-convert validate: ${files.length} file(s), ${rules} document(s): ${errors} error(s), ${sorted.length - errors} warning(s)`);
+  return errors > 0 ? ExitCode.RuleFailed : ExitCode.Ok;
+}
