@@ -11,7 +11,8 @@ import type { SigmaRule } from '../rule/model';
 import { applyPipeline } from '../pipeline/apply-pipeline';
 import type { PipelineDef, TableSchemas } from '../pipeline/types';
 import type { Finding, Severity } from './finding';
-import { locatePointer, scalarTextAfterKey } from './locate';
+import { locatePointer } from './locate';
+import { toJsonValue } from './json-value';
 import { RuleSchema } from './schema-check';
 import { checkTagNamespace } from './tag-check';
 import { DATE_PATTERN } from './sigma-rule-schema';
@@ -266,33 +267,6 @@ function collectPredicates(e: Expr, out: Map<string, Predicate[]>): void {
   }
   if (e.kind === 'and' || e.kind === 'or') for (const a of e.args) collectPredicates(a, out);
   else if (e.kind === 'not') collectPredicates(e.arg, out);
-}
-
-/**
- * The document as JSON data for the schema. js-yaml reads an unquoted 2024-01-31 as a Date: the
- * spec means the text, so a top-level date is read back from the source as written; other Dates
- * become their calendar day, as the converter reads them.
- */
-function toJsonValue(value: unknown, doc: YamlDocument, lines: readonly string[]): unknown {
-  const convert = (v: unknown): unknown => {
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
-    if (Array.isArray(v)) return v.map(convert);
-    if (isObj(v)) {
-      const out: Obj = {};
-      for (const [k, x] of Object.entries(v)) out[k] = convert(x);
-      return out;
-    }
-    return v;
-  };
-  const json = convert(value);
-  if (isObj(value) && isObj(json)) {
-    const keys = doc.positions.get(value)?.keys;
-    for (const key of ['date', 'modified']) {
-      const loc = keys?.get(key);
-      if (value[key] instanceof Date && loc) json[key] = scalarTextAfterKey(lines, loc) ?? json[key];
-    }
-  }
-  return json;
 }
 
 function documentMeta(value: unknown): { id: string | null; title: string | null } {
