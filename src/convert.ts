@@ -1,6 +1,6 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
 import type { ResourceLoader } from './core/resources';
-import { parseYamlDocuments, type YamlDocument } from './rule/yaml-source';
+import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
 import { documentKind, parseRule } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
@@ -127,7 +127,9 @@ export class Converter {
     options: ConvertOptions,
     resolved: ReturnType<Converter['resolveOptions']>,
   ): RuleResult {
-    const meta = documentMeta(doc.value);
+    const meta = doc.error
+      ? { id: scanTopLevelScalar(lines, doc.firstLine, 'id'), title: scanTopLevelScalar(lines, doc.firstLine, 'title') }
+      : documentMeta(doc.value);
     const base = {
       file,
       document: doc.index,

@@ -27,8 +27,7 @@ export function addValidateOptions<T>(y: Argv<T>) {
     .option('pipeline', { alias: 'p', type: 'string', describe: 'also check that this pipeline maps every field of every rule' })
     .option('json', { type: 'boolean', describe: 'one JSON object per finding per line' })
     .option('sarif', { type: 'boolean', describe: 'a SARIF 2.1.0 log, for code-scanning tools' })
-    .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false })
-    .conflicts('json', 'sarif');
+    .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
 /** The pipeline check the options ask for: none, the target's default pipeline, or the named one. */
@@ -44,6 +43,10 @@ function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
 
 /** `sigma-convert validate PATH...`: report every problem of every rule; exit 1 when any is an error. */
 export function runValidate(args: ValidateArgs, io: CliIO, version: string): number {
+  if (args.json && args.sarif) {
+    io.stderr('sigma-convert: --json and --sarif cannot be combined; choose one output form');
+    return ExitCode.Usage;
+  }
   let check: PipelineCheck | null;
   try {
     check = resolvePipelineCheck(args);

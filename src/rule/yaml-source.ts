@@ -125,12 +125,32 @@ function parseChunk(text: string, lineOffset: number, index: number): YamlDocume
 function toYamlError(err: unknown, lineOffset: number): SigmaError {
   if (err instanceof SigmaError) return err;
   if (err instanceof RangeError) {
-    return new SigmaError('yaml-limit', 'YAML document is nested too deeply to read');
+    return new SigmaError('yaml-limit', 'YAML document is nested too deeply to read; a Sigma rule needs only a few levels', { line: lineOffset + 1, col: 1 });
   }
   const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
   if (e.mark) {
     const reason = e.reason ?? 'invalid YAML';
-    return new SigmaError('yaml-syntax', `YAML syntax error: ${reason}`, { line: e.mark.line + 1 + lineOffset, col: e.mark.column + 1 });
+    const advice = /duplicated mapping key/.test(reason)
+      ? ': a key may appear only once in a mapping; remove or rename one of them'
+      : ' (check the indentation and quoting on this line and the one before)';
+    return new SigmaError('yaml-syntax', `YAML syntax error: ${reason}${advice}`, { line: e.mark.line + 1 + lineOffset, col: e.mark.column + 1 });
   }
   return new SigmaError('yaml-syntax', `YAML syntax error: ${e.message ?? String(err)}`);
+}
+
+/**
+ * The plain value of a top-level `key:` line of a document that failed to parse, so that an error
+ * about a broken document can still name the rule's title or id. Scans from the document's first
+ * line to the next document marker.
+ */
+export function scanTopLevelScalar(lines: readonly string[], firstLine: number, key: string): string | null {
+  const prefix = key + ':';
+  for (let i = firstLine - 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (i >= firstLine && (line.startsWith('---') || line.startsWith('...'))) break;
+    if (!line.startsWith(prefix)) continue;
+    const value = line.slice(prefix.length).trim().replace(/^(['"])(.*)\1$/, '$2');
+    return value === '' || value.startsWith('#') ? null : value.slice(0, 256);
+  }
+  return null;
 }

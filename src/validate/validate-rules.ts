@@ -4,7 +4,7 @@ import type { Expr, Predicate, SourceLocation } from '../ir/types';
 import { isPredicate } from '../ir/types';
 import { parseCondition, ConditionSyntaxError } from '../condition/parser';
 import { expandCondition } from '../condition/expand';
-import { parseYamlDocuments, type YamlDocument } from '../rule/yaml-source';
+import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from '../rule/yaml-source';
 import { documentKind, parseRule } from '../rule/parse-rule';
 import { checkModifierChain, type Placeholders } from '../rule/modifiers';
 import type { SigmaRule } from '../rule/model';
@@ -67,7 +67,9 @@ export class RuleValidator {
       findings.push({ file, line: 0, col: 0, document: 0, documents: 0, title: null, id: null, severity: 'warning', code: 'invalid-rule', message: 'the file holds no YAML documents; nothing to check' });
     }
     for (const doc of docs) {
-      const meta = documentMeta(doc.value);
+      const meta = doc.error
+        ? { id: scanTopLevelScalar(lines, doc.firstLine, 'id'), title: scanTopLevelScalar(lines, doc.firstLine, 'title') }
+        : documentMeta(doc.value);
       const base = { file, document: doc.index, documents: docs.length, title: meta.title, id: meta.id };
       const add = (severity: Severity, code: ErrorCode, message: string, loc?: SourceLocation): void => {
         findings.push({ ...base, line: loc?.line ?? doc.firstLine, col: loc?.col ?? 1, severity, code, message });
@@ -78,7 +80,7 @@ export class RuleValidator {
         const d = toDiagnostic(err);
         add('error', 'internal', d.code === 'internal' ? `${d.message}; the other rules were still checked` : d.message, d.line ? { line: d.line, col: d.col ?? 1 } : undefined);
       }
-      if (meta.id !== null) {
+      if (meta.id !== null && !doc.error) {
         const loc = isObj(doc.value) ? doc.positions.get(doc.value)?.keys.get('id') : undefined;
         ids.push({ id: meta.id.toLowerCase(), finding: { ...base, line: loc?.line ?? doc.firstLine, col: loc?.col ?? 1 } });
       }
