@@ -38,7 +38,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
-function loadPlaceholders(file: string): Placeholders {
+export function loadPlaceholders(file: string): Placeholders {
   let data: unknown;
   try {
     data = yaml.load(fs.readFileSync(file, 'utf8'));

@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { addConvertOptions, runConvert, type ConvertArgs } from './convert-command';
 import { runList } from './list-command';
+import { addTestOptions, runTest, type TestArgs } from './test-command';
 import { addValidateOptions, runValidate, type ValidateArgs } from './validate-command';
 import { ExitCode, processIO, type CliIO } from './io';
 
@@ -26,6 +27,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => addValidateOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
       (a) => {
         exit = runValidate({ ...(a as unknown as ValidateArgs), paths: (a.paths as string[] | undefined) ?? [] }, io, VERSION);
+      },
+    )
+    .command(
+      'test [paths..]',
+      'evaluate rules on events (JSON Lines or a JSON array), optionally against an expectations file',
+      (y) => addTestOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files or folders' }),
+      (a) => {
+        exit = runTest({ ...(a as unknown as TestArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
       },
     )
     .command(

@@ -1,0 +1,304 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Argv } from 'yargs';
+import type { Diagnostic } from '../core/errors';
+import type { Placeholders } from '../rule/modifiers';
+import { createEventAccessor, type EventAccessor } from '../evaluate/event-accessor';
+import { checkExpectations, parseExpectations, type Expectation, type Observation } from '../evaluate/expectations';
+import { parseEvents, type EventProblem } from '../evaluate/read-events';
+import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/rule-tester';
+import { loadPlaceholders } from './convert-command';
+import { decodeRuleBytes } from './decode';
+import { createFsLoader } from './fs-loader';
+import { expandInputs, readInput } from './inputs';
+import { ExitCode, type CliIO } from './io';
+import { formatDiagnostic } from './report';
+
+export interface TestArgs {
+  pipeline?: string;
+  events?: string[];
+  expect?: string;
+  json?: boolean;
+  placeholders?: string;
+  paths: string[];
+}
+
+export function addTestOptions<T>(y: Argv<T>) {
+  return y
+    .option('pipeline', { alias: 'p', type: 'string', describe: "map the rules' fields and logsources with this pipeline before evaluating ('none': the rules' own field names)" })
+    .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines or a JSON array of objects' })
+    .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
+    .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' });
+}
+
+/** One (rule, events file, pipeline) evaluation, as --json prints it. */
+interface TestResult {
+  readonly file: string;
+  readonly document: number;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly events: string;
+  readonly pipeline: string;
+  readonly total: number;
+  readonly matched: number[];
+  readonly errors: { code: string; message: string; line?: number; col?: number }[];
+}
+
+interface EventsFile {
+  readonly name: string;
+  readonly events: readonly { index: number; event: PreparedEvent; summary: () => string }[];
+  readonly problems: readonly EventProblem[];
+  readonly unreadable?: string;
+}
+
+interface Unit {
+  readonly eventsPath: string;
+  readonly name: string;
+  readonly pipeline: string;
+}
+
+const unitKey = (eventsPath: string, pipeline: string) => `${eventsPath}\u0000${pipeline}`;
+
+/** `sigma-convert test --events FILE... RULE_PATH...`: evaluate rules on events, optionally against expectations. */
+export function runTest(rawArgs: TestArgs, io: CliIO): number {
+  const args = separateRulePaths(rawArgs);
+  const tester = new RuleTester(createFsLoader());
+  const cliPipeline = args.pipeline ?? 'none';
+  let expectations: Expectation[] = [];
+  let placeholders: Placeholders | undefined;
+  const units = new Map<string, Unit>();
+  try {
+    tester.checkPipeline(cliPipeline);
+    if (args.placeholders) placeholders = loadPlaceholders(args.placeholders);
+    for (const e of args.events ?? []) {
+      const abs = path.resolve(e);
+      units.set(unitKey(abs, cliPipeline), { eventsPath: abs, name: e, pipeline: cliPipeline });
+    }
+    if (args.expect) {
+      let text: string;
+      try {
+        text = fs.readFileSync(args.expect, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read expectations file ${args.expect}: ${(err as Error).message}`);
+      }
+      expectations = parseExpectations(text, args.expect);
+      const base = path.dirname(path.resolve(args.expect));
+      for (const e of expectations) {
+        const pipeline = e.pipeline ?? cliPipeline;
+        tester.checkPipeline(pipeline);
+        const abs = path.resolve(base, e.events);
+        const key = unitKey(abs, pipeline);
+        if (!units.has(key)) units.set(key, { eventsPath: abs, name: path.relative(process.cwd(), abs) || abs, pipeline });
+      }
+    }
+  } catch (err) {
+    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  if (args.paths.length === 0) {
+    io.stderr('sigma-convert: give at least one rule file or folder to test');
+    return ExitCode.Usage;
+  }
+  if (units.size === 0) {
+    io.stderr('sigma-convert: give the events to test the rules on with --events FILE (or an --expect file that names them)');
+    return ExitCode.Usage;
+  }
+
+  // Rules: read once, prepared once per pipeline in use.
+  const { files, problems } = expandInputs(args.paths);
+  let failed = problems.length > 0;
+  for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
+  const texts: { name: string; text: string }[] = [];
+  for (const file of files) {
+    try {
+      const decoded = decodeRuleBytes(readInput(file));
+      if ('error' in decoded) throw new Error(decoded.error);
+      texts.push({ name: file.name, text: decoded.text });
+    } catch (err) {
+      io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
+      failed = true;
+    }
+  }
+  const rulesByPipeline = new Map<string, PreparedRule[]>();
+  for (const pipeline of new Set([...units.values()].map((u) => u.pipeline))) {
+    const prepared: PreparedRule[] = [];
+    for (const { name, text } of texts) {
+      const rules = tester.prepareText(text, name, { pipeline, placeholders });
+      const lines = text.split('\n');
+      for (const r of rules) {
+        const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
+        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines) + (pipeline !== 'none' ? ` (pipeline ${pipeline})` : ''));
+        if (r.errors.length) failed = true;
+      }
+      prepared.push(...rules);
+    }
+    rulesByPipeline.set(pipeline, prepared);
+  }
+
+  // Events: read and classified once per file.
+  const eventFiles = new Map<string, EventsFile>();
+  const eventsOf = (unit: Unit): EventsFile => {
+    let f = eventFiles.get(unit.eventsPath);
+    if (!f) {
+      f = readEventsFile(unit, tester);
+      eventFiles.set(unit.eventsPath, f);
+      if (f.unreadable) io.stderr(`${unit.name}: error[input]: ${f.unreadable}`);
+      for (const p of f.problems) io.stderr(`${unit.name}${p.line ? `:${p.line}` : ''}: error[invalid-event]: ${p.message}`);
+      if (f.unreadable || f.problems.length) failed = true;
+    }
+    return f;
+  };
+
+  const results: TestResult[] = [];
+  const observations = new Map<string, Map<PreparedRule, Observation>>();
+  for (const [key, unit] of units) {
+    const file = eventsOf(unit);
+    const perRule = new Map<PreparedRule, Observation>();
+    observations.set(key, perRule);
+    for (const rule of rulesByPipeline.get(unit.pipeline) ?? []) {
+      const matched: number[] = [];
+      if (rule.errors.length === 0) for (const e of file.events) if (rule.matches(e.event)) matched.push(e.index);
+      perRule.set(rule, { matched: new Set(matched), indices: new Set(file.events.map((e) => e.index)) });
+      results.push({
+        file: rule.file,
+        document: rule.document,
+        id: rule.id,
+        title: rule.title,
+        events: unit.name,
+        pipeline: unit.pipeline,
+        total: file.events.length,
+        matched,
+        errors: [
+          ...rule.errors.map(diagnosticJson),
+          ...(file.unreadable ? [{ code: 'input', message: file.unreadable }] : []),
+          ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}) })),
+        ],
+      });
+    }
+  }
+
+  // Rule-major order: each rule's results on every events file together.
+  const rank = new Map<string, number>();
+  for (const rules of rulesByPipeline.values()) for (const r of rules) if (!rank.has(`${r.file}\u0000${r.document}`)) rank.set(`${r.file}\u0000${r.document}`, rank.size);
+  const rankOf = (r: TestResult) => rank.get(`${r.file}\u0000${r.document}`) ?? 0;
+  results.sort((a, b) => rankOf(a) - rankOf(b));
+
+  if (args.json) io.stdout(results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
+  else io.stdout(formatText(results, eventFiles, units));
+
+  const failures = checkExpectations(expectations, (e) => {
+    const pipeline = e.pipeline ?? cliPipeline;
+    const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events);
+    const file = eventFiles.get(abs);
+    if (file?.unreadable) return `cannot read ${e.events}: ${file.unreadable}`;
+    const perRule = observations.get(unitKey(abs, pipeline));
+    const rules = [...(perRule?.keys() ?? [])].filter((r) => r.id === e.rule);
+    const rule = rules[0];
+    if (!perRule || !rule) return `no rule with id ${e.rule} among the rules given`;
+    if (rule.errors.length) return `the rule cannot be evaluated: ${rule.errors.map((d) => d.message).join('; ')}`;
+    return perRule.get(rule) as Observation;
+  });
+  if (args.expect) {
+    const lines = failures.map((f) => {
+      const e = f.expectation;
+      const what = `rule ${e.rule} on ${e.events}${e.event !== undefined ? `[${e.event}]` : ''}${(e.pipeline ?? cliPipeline) !== 'none' ? ` (pipeline ${e.pipeline ?? cliPipeline})` : ''}`;
+      return `${args.expect}: entry ${e.entry + 1}: ${what}: ${f.message}${e.note ? `\n    note: ${e.note}` : ''}`;
+    });
+    if (lines.length) io.stderr(`unexpected verdicts:\n${lines.join('\n')}`);
+  }
+  const totalEvents = [...eventFiles.values()].reduce((n, f) => n + f.events.length, 0);
+  const matches = results.reduce((n, r) => n + r.matched.length, 0);
+  const ruleCount = new Set(results.map((r) => `${r.file}\u0000${r.document}`)).size;
+  io.stderr(
+    `sigma-convert: ${ruleCount} rule${ruleCount === 1 ? '' : 's'} on ${totalEvents} event${totalEvents === 1 ? '' : 's'} in ${eventFiles.size} file${eventFiles.size === 1 ? '' : 's'}: ${matches} match${matches === 1 ? '' : 'es'}` +
+      (args.expect ? `; expectations: ${expectations.length - failures.length} of ${expectations.length} as expected` : ''),
+  );
+  return failures.length || failed ? ExitCode.RuleFailed : ExitCode.Ok;
+}
+
+/**
+ * `--events a.jsonl b.jsonl rules/` reads as the issue writes it: the option takes every following word, so
+ * the YAML files and folders among them are the rule paths (events are JSON, never YAML).
+ */
+function separateRulePaths(args: TestArgs): TestArgs {
+  const events: string[] = [];
+  const paths = [...args.paths];
+  for (const e of args.events ?? []) {
+    if (/\.ya?ml$/i.test(e) || isDirectory(e)) paths.push(e);
+    else events.push(e);
+  }
+  return { ...args, events, paths };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
+  return { code: d.code, message: d.message, ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
+}
+
+function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(unit.eventsPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { name: unit.name, events: [], problems: [], unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+  }
+  const parsed = parseEvents(text);
+  return {
+    name: unit.name,
+    problems: parsed.problems,
+    events: parsed.events.map((e) => {
+      const accessor = createEventAccessor(e.value);
+      return { index: e.index, event: tester.prepareEvent(accessor), summary: () => summarizeEvent(accessor) };
+    }),
+  };
+}
+
+const SUMMARY_FIELDS = ['Table', 'EventID', 'ActionType', 'Image', 'ImageLoaded', 'TargetFilename', 'FolderPath', 'CommandLine', 'ProcessCommandLine'];
+
+/** A one-line description of an event: its kind and the process fields an analyst looks at first. */
+function summarizeEvent(ev: EventAccessor): string {
+  const clip = (v: unknown) => {
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    return s.length > 100 ? s.slice(0, 97) + '...' : s;
+  };
+  const parts = SUMMARY_FIELDS.map((f) => [f, ev.get(f)] as const)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
+    .map(([f, v]) => `${f}=${clip(v)}`);
+  if (parts.length) return parts.join(' ');
+  return clip(ev.values().slice(0, 3));
+}
+
+function formatText(results: readonly TestResult[], files: ReadonlyMap<string, EventsFile>, units: ReadonlyMap<string, Unit>): string {
+  const summaries = new Map<string, Map<number, () => string>>();
+  for (const unit of units.values()) {
+    const f = files.get(unit.eventsPath);
+    if (f && !summaries.has(unit.name)) summaries.set(unit.name, new Map(f.events.map((e) => [e.index, e.summary])));
+  }
+  const out: string[] = [];
+  let current = '';
+  for (const r of results) {
+    const ruleKey = `${r.file}\u0000${r.document}`;
+    if (ruleKey !== current) {
+      current = ruleKey;
+      out.push(`${r.file}: ${r.title ?? '(untitled)'}${r.id ? ` [${r.id}]` : ''}`);
+    }
+    const via = r.pipeline !== 'none' ? ` (pipeline ${r.pipeline})` : '';
+    if (r.errors.length && r.total === 0) {
+      out.push(`  ${r.events}${via}: not evaluated (${r.errors.length} error${r.errors.length === 1 ? '' : 's'})`);
+      continue;
+    }
+    out.push(`  ${r.events}${via}: ${r.matched.length} of ${r.total} event${r.total === 1 ? '' : 's'} matched`);
+    const summary = summaries.get(r.events);
+    for (const i of r.matched) out.push(`    [${i}] ${summary?.get(i)?.() ?? ''}`);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}

@@ -1,0 +1,122 @@
+import * as yaml from 'js-yaml';
+import Ajv from 'ajv';
+import { SigmaError } from '../core/errors';
+import type { ResourceLoader } from '../core/resources';
+import type { Expr } from '../ir/types';
+import type { LogSource } from '../rule/model';
+import { plainSigmaString } from '../rule/sigma-string';
+import type { EventAccessor } from './event-accessor';
+import { compileExpr, type CompiledExpr } from './evaluate-expr';
+
+export const LOGSOURCE_MAP_PATH = 'backends/evaluate/logsources.yml';
+
+const KEYS = ['category', 'product', 'service'] as const;
+type Key = (typeof KEYS)[number];
+
+/** One kind of event: how to recognise it, and the logsources it belongs to (lower case). */
+interface EventSource {
+  readonly test: CompiledExpr;
+  readonly logsource: Readonly<Partial<Record<Key, readonly string[]>>>;
+}
+
+/** Which logsources events belong to, from backends/evaluate/logsources.yml (see the comments there). */
+export interface LogsourceMap {
+  readonly sources: readonly EventSource[];
+}
+
+const scalar = { type: ['string', 'number'] };
+const scalarOrList = { anyOf: [scalar, { type: 'array', items: scalar, minItems: 1 }] };
+const nameOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] };
+const schema = {
+  type: 'object',
+  required: ['sources'],
+  additionalProperties: false,
+  properties: {
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['event', 'logsource'],
+        additionalProperties: false,
+        properties: {
+          event: { type: 'object', minProperties: 1, additionalProperties: scalarOrList },
+          logsource: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: false,
+            properties: { category: nameOrList, product: nameOrList, service: nameOrList },
+          },
+        },
+      },
+    },
+  },
+};
+
+export function loadLogsourceMap(loader: ResourceLoader): LogsourceMap {
+  const text = loader.read(LOGSOURCE_MAP_PATH);
+  if (text === undefined) throw new SigmaError('pipeline-definition', `missing ${LOGSOURCE_MAP_PATH}`);
+  return parseLogsourceMap(text, LOGSOURCE_MAP_PATH);
+}
+
+interface RawSource {
+  event: Record<string, string | number | (string | number)[]>;
+  logsource: Partial<Record<Key, string | string[]>>;
+}
+
+export function parseLogsourceMap(text: string, file: string): LogsourceMap {
+  let data: unknown;
+  try {
+    data = yaml.load(text);
+  } catch (err) {
+    throw new SigmaError('pipeline-definition', `${file}: ${(err as Error).message}`);
+  }
+  const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    throw new SigmaError('pipeline-definition', `${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
+  }
+  const raw = (data as { sources: RawSource[] }).sources;
+  return {
+    sources: raw.map((s) => ({
+      test: compileExpr(eventCondition(s.event)),
+      logsource: Object.fromEntries(
+        KEYS.filter((k) => s.logsource[k] !== undefined).map((k) => [k, listOf(s.logsource[k] as string | string[]).map((v) => v.toLowerCase())]),
+      ),
+    })),
+  };
+}
+
+function listOf<T>(v: T | T[]): T[] {
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The entry's field conditions as IR, so they are evaluated with exactly the rules' semantics. */
+function eventCondition(event: RawSource['event']): Expr {
+  const args: Expr[] = Object.entries(event).map(([field, value]) => {
+    const alternatives: Expr[] = listOf(value).map((v) =>
+      typeof v === 'number' ? { kind: 'number', field, value: v } : { kind: 'match', field, value: plainSigmaString(v), cased: false },
+    );
+    return alternatives.length === 1 ? (alternatives[0] as Expr) : { kind: 'or', args: alternatives };
+  });
+  return args.length === 1 ? (args[0] as Expr) : { kind: 'and', args };
+}
+
+/** The indices of the sources an event belongs to (empty: the event does not say). Computed once per event. */
+export function classifyEvent(map: LogsourceMap, event: EventAccessor): number[] {
+  const out: number[] = [];
+  map.sources.forEach((s, i) => {
+    if (s.test(event)) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * For one rule: whether an event of the given sources may belong to the rule's logsource. An event of no
+ * known source is not ruled out; otherwise one of its sources must have every key the rule names.
+ */
+export function compileLogsourceFilter(map: LogsourceMap, logsource: LogSource): (sources: readonly number[]) => boolean {
+  const wanted = KEYS.filter((k) => logsource[k] !== undefined).map((k) => [k, (logsource[k] as string).toLowerCase()] as const);
+  if (wanted.length === 0) return () => true;
+  const compatible = map.sources.map((s) => wanted.every(([k, v]) => s.logsource[k]?.includes(v) ?? false));
+  return (sources) => sources.length === 0 || sources.some((i) => compatible[i] === true);
+}

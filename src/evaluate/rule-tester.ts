@@ -1,0 +1,126 @@
+import { SigmaError, toDiagnostic, type Diagnostic } from '../core/errors';
+import type { ResourceLoader } from '../core/resources';
+import { Converter } from '../convert';
+import { applyPipeline, identityPipeline } from '../pipeline/apply-pipeline';
+import type { Placeholders } from '../rule/modifiers';
+import type { LogSource } from '../rule/model';
+import { documentKind, parseRule } from '../rule/parse-rule';
+import { parseYamlDocuments } from '../rule/yaml-source';
+import type { EventAccessor } from './event-accessor';
+import { compileExpr } from './evaluate-expr';
+import { classifyEvent, compileLogsourceFilter, loadLogsourceMap, type LogsourceMap } from './logsource-map';
+
+export interface TestOptions {
+  /** A pipeline name, or 'none' / undefined to evaluate the rule's own field names. */
+  readonly pipeline?: string;
+  readonly placeholders?: Placeholders;
+}
+
+/** One rule made ready for evaluation (or the reason it cannot be evaluated). */
+export interface PreparedRule {
+  readonly file: string;
+  readonly document: number;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly pipeline: string;
+  readonly logsource: LogSource;
+  readonly errors: readonly Diagnostic[];
+  /** The whole verdict: the event is of the rule's logsource and satisfies its (mapped) condition. */
+  matches(event: PreparedEvent): boolean;
+}
+
+/** An event with what is computed once for every rule: its accessor and the logsources it says it is of. */
+export interface PreparedEvent {
+  readonly accessor: EventAccessor;
+  readonly sources: readonly number[];
+}
+
+/** Columns that name the table a row comes from (Defender XDR exports; Sentinel / Log Analytics). */
+const TABLE_COLUMNS = ['Table', 'Type'] as const;
+
+/**
+ * Evaluates Sigma rules on events through the same IR, and with `pipeline` the same mapped IR, that the
+ * backends render. Definitions are loaded once per tester; preparing a rule compiles it once.
+ */
+export class RuleTester {
+  private readonly converter: Converter;
+  private map: LogsourceMap | null = null;
+
+  constructor(loader: ResourceLoader) {
+    this.converter = new Converter(loader);
+  }
+
+  /** Checks a pipeline name before any rule is read (unknown names are usage errors). */
+  checkPipeline(name: string | undefined): void {
+    if (name === undefined || name === 'none') return;
+    const def = this.converter.pipeline(name);
+    if (def.schema) this.converter.schema(def.schema);
+  }
+
+  logsourceMap(): LogsourceMap {
+    if (!this.map) this.map = loadLogsourceMap(this.converter.loader);
+    return this.map;
+  }
+
+  prepareEvent(accessor: EventAccessor): PreparedEvent {
+    return { accessor, sources: classifyEvent(this.logsourceMap(), accessor) };
+  }
+
+  /** Prepares every document of one rule file; a document that cannot be evaluated carries its errors. */
+  prepareText(text: string, file: string, options: TestOptions = {}): PreparedRule[] {
+    const lines = text.split('\n');
+    const pipelineName = options.pipeline ?? 'none';
+    return parseYamlDocuments(text).map((doc): PreparedRule => {
+      const meta = documentMeta(doc.value);
+      const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
+      try {
+        if (doc.error) throw doc.error;
+        const kind = documentKind(doc.value);
+        if (kind !== 'rule') {
+          throw new SigmaError(
+            kind === 'unknown' ? 'invalid-rule' : 'unsupported-feature',
+            kind === 'unknown' ? `document ${doc.index} is not a Sigma rule: it has no 'detection'` : `document ${doc.index} is a Sigma ${kind} rule, which 'test' does not evaluate`,
+            { line: doc.firstLine, col: 1 },
+          );
+        }
+        const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+        let table: string | undefined;
+        let expr = identityPipeline(rule).expr;
+        if (pipelineName !== 'none') {
+          const def = this.converter.pipeline(pipelineName);
+          const mapped = applyPipeline(rule, def, def.schema ? this.converter.schema(def.schema) : null);
+          expr = mapped.expr;
+          table = mapped.table;
+        }
+        const condition = compileExpr(expr);
+        const ofLogsource = compileLogsourceFilter(this.logsourceMap(), rule.logsource);
+        const wantedTable = table?.toLowerCase();
+        const ofTable = wantedTable === undefined ? () => true : (ev: EventAccessor) => tableMatches(ev, wantedTable);
+        return {
+          ...base,
+          logsource: rule.logsource,
+          errors: [],
+          matches: (ev) => ofLogsource(ev.sources) && ofTable(ev.accessor) && condition(ev.accessor),
+        };
+      } catch (err) {
+        return { ...base, logsource: {}, errors: [toDiagnostic(err)], matches: () => false };
+      }
+    });
+  }
+}
+
+/** A row that names its table must come from the table the pipeline chose for the rule's logsource. */
+function tableMatches(ev: EventAccessor, wanted: string): boolean {
+  for (const column of TABLE_COLUMNS) {
+    const v = ev.get(column);
+    if (typeof v === 'string') return v.toLowerCase() === wanted;
+  }
+  return true;
+}
+
+function documentMeta(value: unknown): { id: string | null; title: string | null } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { id: null, title: null };
+  const v = value as Record<string, unknown>;
+  const s = (x: unknown) => (typeof x === 'string' || typeof x === 'number' ? String(x) : null);
+  return { id: s(v.id), title: s(v.title) };
+}
