@@ -10,6 +10,10 @@ import type { PipelineDef, TableSchemas } from './pipeline/types';
 import { applyPipeline, identityPipeline, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
+import { convertCollection } from './correlation/convert-collection';
+import type { SourceText } from './correlation/rule-set';
+import { FormatRenderer, type FormatOutput } from './output/format-renderer';
+import type { SettingsOverrides } from './output/settings';
 
 export interface ConvertOptions {
   readonly target: string;
@@ -19,6 +23,8 @@ export interface ConvertOptions {
   readonly table?: string;
   readonly index?: string;
   readonly placeholders?: Placeholders;
+  /** --settings: schedule, severity, index patterns... for the deployable formats (backends/metadata/settings-defaults.yml). */
+  readonly settings?: SettingsOverrides;
 }
 
 export interface RuleResult {
@@ -41,6 +47,8 @@ export interface ConvertedRule {
   readonly mapped: PipelineResult;
   readonly query: RenderedQuery;
   readonly text: string;
+  /** The output format's template context and its warnings. */
+  readonly output: FormatOutput;
 }
 
 /**
@@ -53,6 +61,8 @@ export class Converter {
   private readonly schemas = new Map<string, TableSchemas>();
   private readonly templates = new Map<string, TemplateFn>();
   private readonly hb = createTemplateEnvironment();
+  /** Output formats: metadata, settings and the template context of deployable rules. */
+  readonly formats: FormatRenderer = new FormatRenderer(this);
 
   constructor(readonly loader: ResourceLoader) {}
 
@@ -117,7 +127,20 @@ export class Converter {
   convertText(text: string, file: string, options: ConvertOptions): RuleResult[] {
     const resolved = this.resolveOptions(options);
     const lines = text.split('\n');
-    return parseYamlDocuments(text).map((doc) => this.convertDocument(doc, lines, file, options, resolved));
+    const docs = parseYamlDocuments(text);
+    // Correlations and filters refer to other documents: the file is converted as a rule set.
+    if (docs.some((d) => !d.error && documentKind(d.value) !== 'rule' && documentKind(d.value) !== 'unknown')) {
+      return this.convertCollection([{ file, text }], options);
+    }
+    return docs.map((doc) => this.convertDocument(doc, lines, file, options, resolved));
+  }
+
+  /**
+   * Converts the files of one run together, so that correlations and filters can name rules of any
+   * of them; `filters` are extra filter files (--filter) applied to the rules they name.
+   */
+  convertCollection(files: readonly SourceText[], options: ConvertOptions, filters: readonly SourceText[] = []): RuleResult[] {
+    return convertCollection(this, files, options, filters);
   }
 
   private convertDocument(
@@ -152,15 +175,15 @@ export class Converter {
         );
       }
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
-      const converted = this.convertRule(rule, options, resolved);
-      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] };
+      const converted = this.convertRule(rule, options, resolved, file);
+      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
     } catch (err) {
       return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
     }
   }
 
   /** Pipeline, render and output format for one parsed rule. */
-  convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options)): ConvertedRule {
+  convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
     const { backend, pipeline } = resolved;
     const mapped = pipeline
       ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
@@ -169,8 +192,8 @@ export class Converter {
     const query = renderQuery(mapped.expr, backend, { table, index: options.index });
     const format = backend.formats[resolved.format];
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
-    const text = this.template(format.template)({ ...query, rule: ruleContext(rule), target: backend.name, pipeline: resolved.pipelineName });
-    return { rule, mapped, query, text: text.replace(/\s+$/, '') };
+    const output = this.formats.render(rule, options, resolved, mapped, query, file);
+    return { rule, mapped, query, text: output.text, output };
   }
 }
 

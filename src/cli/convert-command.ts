@@ -6,7 +6,8 @@ import { SigmaError } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput } from './inputs';
+import { expandInputs, readInput, type InputFile } from './inputs';
+import { parseYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
 import { createFsLoader } from './fs-loader';
@@ -22,6 +23,7 @@ export interface ConvertArgs {
   index?: string;
   placeholders?: string;
   debug?: boolean;
+  filter?: string[];
   paths: string[];
 }
 
@@ -35,6 +37,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('table', { type: 'string', describe: 'KQL table to query (required with --pipeline none)' })
     .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('filter', { type: 'string', array: true, describe: 'Sigma filter files to apply to the rules they name (local exclusions kept outside the rules)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
@@ -89,35 +92,60 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let skipped = 0;
   let unreadable = problems.length > 0;
 
+  // All files are converted as one rule set, so correlations and filters can name rules of any of them.
+  const texts = new Map<InputFile, string>();
   for (const file of files) {
-    let text: string;
     try {
       const decoded = decodeRuleBytes(readInput(file));
       if ('error' in decoded) throw new Error(decoded.error);
-      text = decoded.text;
+      texts.set(file, decoded.text);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
-      continue;
     }
+  }
+  let filterTexts: { file: string; text: string }[];
+  try {
+    filterTexts = (args.filter ?? []).map((f) => {
+      const decoded = decodeRuleBytes(fs.readFileSync(f));
+      if ('error' in decoded) throw new Error(`${f}: ${decoded.error}`);
+      return { file: f, text: decoded.text };
+    });
+  } catch (err) {
+    io.stderr(`sigma-convert: cannot read --filter file ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  let all: RuleResult[] | null = null;
+  let setError: unknown = null;
+  try {
+    all = converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+  } catch (err) {
+    setError = err;
+  }
+
+  for (const file of files) {
+    const text = texts.get(file);
+    if (text === undefined) continue;
     let results: RuleResult[];
     try {
-      results = converter.convertText(text, file.name, options);
+      if (!all) throw setError;
+      results = all.filter((r) => r.file === file.name);
     } catch (err) {
       io.stderr(`${file.name}: error[internal]: ${(err as Error).message}`);
       if (args.debug && err instanceof Error && err.stack) io.stderr(err.stack);
       failed++;
       continue;
     }
-    if (results.length === 0) {
+    const documents = parseYamlDocuments(text).length;
+    if (documents === 0) {
       skipped++;
       io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     }
     const lines = text.split('\n');
     for (const r of results) {
-      const label = { file: file.name, document: r.document, documents: results.length, title: r.title, id: r.id };
+      const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
       for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
-      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: 'unmapped-field', message: w }, label, null, 'warning'));
+      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: w.startsWith('correlation ') ? 'correlation' : 'unmapped-field', message: w }, label, null, 'warning'));
       if (r.ok) converted++;
       else failed++;
       if (args.json) {
@@ -132,6 +160,15 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
         }
       }
     }
+  }
+  // Broken --filter documents: reported like rules (they produce no query).
+  for (const r of all ?? []) {
+    const f = filterTexts.find((x) => x.file === r.file);
+    if (!f || r.ok) continue;
+    const label = { file: r.file, document: r.document, documents: parseYamlDocuments(f.text).length, title: r.title, id: r.id };
+    for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
+    failed++;
+    if (args.json) blocks.push(JSON.stringify(r));
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : '\n\n') + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);

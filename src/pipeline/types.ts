@@ -25,6 +25,8 @@ export interface PipelineDef {
   readonly target: string;
   readonly description: string;
   readonly schema?: string;
+  /** The column holding each event's time, for correlation windows (e.g. Timestamp, TimeGenerated). */
+  readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */
   readonly keep_unmapped?: boolean;
   readonly fields?: Readonly<Record<string, FieldTarget>>;

@@ -3,6 +3,7 @@ import Ajv from 'ajv';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { QUOTING } from './escape';
+import { CORRELATION_DEF_SCHEMA, type CorrelationDef } from '../correlation/correlation-def';
 
 export type RegexDialect = 're2' | 'pcre' | 'lucene';
 export type BoolOp = 'and' | 'or' | 'not';
@@ -27,6 +28,8 @@ export interface FormatDef {
   readonly description?: string;
   /** The format renders one file for a whole rule collection rather than one block per rule. */
   readonly collection?: boolean;
+  /** The template lists the rule's query for every other target too (the page format). */
+  readonly others?: boolean;
 }
 
 export interface BackendDef {
@@ -36,6 +39,10 @@ export interface BackendDef {
   readonly source_option: 'table' | 'index' | 'category';
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
+  /** The stage whose boolean expressions can also compute a column (enrichment flags); none: the target cannot. */
+  readonly column_stage?: string;
+  /** How correlation rules are written for this target (docs/correlations.md). */
+  readonly correlation?: CorrelationDef;
 }
 
 const OPERATOR_PLACEHOLDERS: Readonly<Record<string, readonly string[]>> = {
@@ -105,6 +112,8 @@ const schema = {
         },
       },
     },
+    correlation: CORRELATION_DEF_SCHEMA,
+    column_stage: { type: 'string' },
     formats: {
       type: 'object',
       required: ['query'],
@@ -112,7 +121,7 @@ const schema = {
         type: 'object',
         required: ['template', 'extension'],
         additionalProperties: false,
-        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' } },
+        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' }, others: { type: 'boolean' } },
       },
     },
   },
@@ -138,6 +147,9 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
     throw new SigmaError('backend-definition', `${path}: invalid backend definition: ${detail}`);
   }
   const def = data as unknown as BackendDef;
+  if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
+    throw new SigmaError('backend-definition', `${path}: column_stage '${def.column_stage}' is not a stage of this target`);
+  }
   for (const stage of def.stages) {
     for (const [key, template] of Object.entries(stage.operators)) {
       const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];

@@ -1,0 +1,108 @@
+import { SigmaError, toDiagnostic } from '../core/errors';
+import type { Converter, ConvertOptions, RuleResult } from '../convert';
+import type { Expr } from '../ir/types';
+import type { SigmaRule } from '../rule/model';
+import { requireCorrelationDef } from './correlation-def';
+import type { SigmaCorrelation, SigmaFilter } from './model';
+import { renderCorrelation } from './render-correlation';
+import { RuleSet, type SetEntry, type SourceText } from './rule-set';
+
+/** The rule with every filter's condition excluded: `rule AND NOT filter` (Sigma filters specification). */
+export function applyFilters(rule: SigmaRule, filters: readonly SigmaFilter[]): SigmaRule {
+  if (filters.length === 0) return rule;
+  const expr: Expr = { kind: 'and', args: [rule.expr, ...filters.map((f): Expr => ({ kind: 'not', arg: f.expr }))] };
+  return { ...rule, expr };
+}
+
+/**
+ * Converts all documents of all files of one run together: plain rules as before (with the filters
+ * that name them), correlations from the queries of the rules they refer to, wherever those are
+ * defined. Rules used by a correlation are only printed on their own when it says `generate: true`.
+ * Results follow the order of the documents; filter documents produce a result only when broken.
+ */
+export function convertCollection(
+  converter: Converter,
+  sources: readonly SourceText[],
+  options: ConvertOptions,
+  extraFilters: readonly SourceText[] = [],
+): RuleResult[] {
+  const resolved = converter.resolveOptions(options);
+  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders });
+  const results: RuleResult[] = [];
+  const queryOptions: ConvertOptions = { ...options, format: 'query' };
+  const queryResolved = { ...resolved, format: 'query' };
+
+  const ruleWithFilters = (entry: Extract<SetEntry, { kind: 'rule' }>): SigmaRule => {
+    const filters = set.filtersFor(entry);
+    for (const f of filters) set.checkFilter(f);
+    return applyFilters(entry.rule, filters);
+  };
+
+  for (const entry of set.entries) {
+    const item = entry.kind === 'rule' ? entry.rule : entry.kind === 'correlation' ? entry.correlation : entry.kind === 'filter' ? entry.filter : null;
+    const base = {
+      file: entry.origin.file,
+      document: entry.origin.document,
+      id: entry.kind === 'error' ? entry.id : item?.id ?? null,
+      title: entry.kind === 'error' ? entry.title : item?.title ?? null,
+      target: resolved.backend.name,
+      pipeline: resolved.pipelineName,
+      format: resolved.format,
+    };
+    if (entry.kind === 'error') {
+      results.push({ ...base, ok: false, queries: [], errors: [entry.error], warnings: [] });
+      continue;
+    }
+    try {
+      const indexError = set.indexErrors.get(entry);
+      if (indexError) {
+        results.push({ ...base, ok: false, queries: [], errors: [indexError], warnings: [] });
+        continue;
+      }
+      switch (entry.kind) {
+        case 'filter':
+          set.checkFilter(entry.filter);
+          continue;
+        case 'rule': {
+          if (set.isHiddenByCorrelation(entry)) continue;
+          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
+          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] });
+          continue;
+        }
+        case 'correlation': {
+          if (set.isHiddenByCorrelation(entry)) continue;
+          const out = convertCorrelation(entry.correlation);
+          results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: out.warnings });
+          continue;
+        }
+      }
+    } catch (err) {
+      results.push({ ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] });
+    }
+  }
+  return results;
+
+  function convertCorrelation(c: SigmaCorrelation): { text: string; warnings: string[] } {
+    if (resolved.format !== 'query') {
+      throw new SigmaError('unsupported-feature', `format '${resolved.format}' is not available for correlation rules; use --format query`, c.loc);
+    }
+    set.checkCorrelation(c);
+    const { backend, pipeline } = resolved;
+    const rendered = renderCorrelation(c, {
+      target: backend.name,
+      set,
+      def: requireCorrelationDef(backend.correlation, backend.name),
+      pipeline,
+      pipelineName: resolved.pipelineName,
+      schemas: pipeline?.schema ? converter.schema(pipeline.schema) : null,
+      convertRule: (rule) => {
+        const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
+        const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);
+        return { text: converted.text, warnings: converted.mapped.warnings };
+      },
+      template: (path) => converter.template(path),
+    });
+    const text = [...rendered.bindings, rendered.body].join('\n');
+    return { text, warnings: [...new Set(rendered.warnings)] };
+  }
+}
