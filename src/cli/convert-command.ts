@@ -11,6 +11,8 @@ import { parseYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
 import { createFsLoader } from './fs-loader';
+import { convertCollectionFormat } from '../output/collection-format';
+import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
 
 export interface ConvertArgs {
@@ -22,6 +24,7 @@ export interface ConvertArgs {
   table?: string;
   index?: string;
   placeholders?: string;
+  settings?: string;
   debug?: boolean;
   filter?: string[];
   paths: string[];
@@ -37,6 +40,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('table', { type: 'string', describe: 'KQL table to query (required with --pipeline none)' })
     .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, describe: 'Sigma filter files to apply to the rules they name (local exclusions kept outside the rules)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
@@ -59,11 +63,24 @@ export function loadPlaceholders(file: string): Placeholders {
   return out;
 }
 
+function loadSettingsFile(file: string): SettingsOverrides {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SigmaError('invalid-value', `cannot read settings file ${file}: ${(err as Error).message}`);
+  }
+  return parseSettings(text, file);
+}
+
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
 export function runConvert(args: ConvertArgs, io: CliIO): number {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
+  // A collection format (e.g. hunting) renders one output per file from all of its rules.
+  let collectionFormat = false;
+  let separator = '\n\n';
   try {
     options = {
       target: args.target,
@@ -72,9 +89,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       table: args.table,
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
+      settings: args.settings ? loadSettingsFile(args.settings) : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    extension = resolved.backend.formats[resolved.format]?.extension ?? 'txt';
+    const formatDef = resolved.backend.formats[resolved.format];
+    extension = formatDef?.extension ?? 'txt';
+    collectionFormat = formatDef?.collection === true;
+    separator = formatDef?.separator ?? separator;
   } catch (err) {
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
@@ -118,7 +139,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    all = collectionFormat ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
   } catch (err) {
     setError = err;
   }
@@ -127,9 +148,16 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     const text = texts.get(file);
     if (text === undefined) continue;
     let results: RuleResult[];
+    let collectionText: string | null = null;
     try {
-      if (!all) throw setError;
-      results = all.filter((r) => r.file === file.name);
+      if (collectionFormat) {
+        const out = convertCollectionFormat(converter, text, file.name, options);
+        results = out.results;
+        collectionText = out.text;
+      } else {
+        if (!all) throw setError;
+        results = all.filter((r) => r.file === file.name);
+      }
     } catch (err) {
       io.stderr(`${file.name}: error[internal]: ${(err as Error).message}`);
       if (args.debug && err instanceof Error && err.stack) io.stderr(err.stack);
@@ -150,7 +178,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       else failed++;
       if (args.json) {
         blocks.push(JSON.stringify(r));
-      } else if (r.ok) {
+      } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
           const base = path.basename(file.name === '-' ? 'stdin' : file.name).replace(/\.ya?ml$/i, '');
           const name = results.length > 1 ? `${base}.${r.document}.${extension}` : `${base}.${extension}`;
@@ -159,6 +187,11 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
           blocks.push(r.queries.join('\n\n'));
         }
       }
+    }
+    if (collectionText !== null && !args.json) {
+      const base = path.basename(file.name === '-' ? 'stdin' : file.name).replace(/\.ya?ml$/i, '');
+      if (toDir && args.output) writeFileAtomic(path.join(args.output, `${base}.${extension}`), collectionText + '\n');
+      else blocks.push(collectionText);
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -170,7 +203,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     failed++;
     if (args.json) blocks.push(JSON.stringify(r));
   }
-  const body = blocks.length ? blocks.join(args.json ? '\n' : '\n\n') + '\n' : '';
+  const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);

@@ -30,6 +30,8 @@ export interface FormatDef {
   readonly collection?: boolean;
   /** The template lists the rule's query for every other target too (the page format). */
   readonly others?: boolean;
+  /** What separates the outputs of several rules in one file or stream (default: a blank line). */
+  readonly separator?: string;
 }
 
 export interface BackendDef {
@@ -121,7 +123,7 @@ const schema = {
         type: 'object',
         required: ['template', 'extension'],
         additionalProperties: false,
-        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' }, others: { type: 'boolean' } },
+        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' }, others: { type: 'boolean' }, separator: { type: 'string' } },
       },
     },
   },

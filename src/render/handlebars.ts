@@ -1,48 +1,210 @@
 import Handlebars from 'handlebars';
 import * as yaml from 'js-yaml';
+import { SigmaError } from '../core/errors';
 
 export type TemplateFn = (context: unknown) => string;
 
-/** Serialises a value as one YAML flow/block scalar safe to place after `key: `. */
-function yamlScalar(value: unknown): string {
-  return yaml.dump(value ?? '', { lineWidth: -1, flowLevel: 0 }).replace(/\n$/, '');
+/** What Handlebars passes as the last argument of every helper call. */
+interface HelperOptions {
+  readonly fn?: (context: unknown) => string;
+  readonly hash?: Readonly<Record<string, unknown>>;
 }
 
-/** A `.conf` value: continuation lines end in a backslash, as Splunk's .conf format requires. */
-function confValue(value: unknown): string {
-  return String(value ?? '').replace(/\\$/gm, '\\\\ ').replace(/\r?\n/g, ' \\\n');
-}
-
-/** A TOML basic or multi-line literal string. */
-function tomlString(value: unknown): string {
-  const s = String(value ?? '');
-  if (!s.includes('\n')) return JSON.stringify(s);
-  if (!s.includes("'''")) return `'''\n${s}'''`;
-  return '"""\n' + s.replace(/\\/g, '\\\\').replace(/"""/g, '""\\"') + '"""';
+function isOptions(x: unknown): x is HelperOptions {
+  return typeof x === 'object' && x !== null && 'hash' in x && 'data' in x;
 }
 
 /**
- * One isolated Handlebars environment: no HTML escaping (query text must never be touched),
- * strict about missing variables, with helpers that escape for each output format.
+ * Helpers take their value inline (`{{json title}}`) or as a block (`{{#yaml}}{{query}} | project ...{{/yaml}}`),
+ * so a value assembled in the template is escaped as a whole. Returns the value and the hash arguments.
+ */
+function helperArgs(self: unknown, args: readonly unknown[]): { value: unknown; hash: Readonly<Record<string, unknown>>; rest: unknown[] } {
+  const last = args[args.length - 1];
+  const options = isOptions(last) ? last : undefined;
+  const positional = options ? args.slice(0, -1) : [...args];
+  const value = options?.fn ? options.fn(self) : positional.shift();
+  return { value, hash: options?.hash ?? {}, rest: positional };
+}
+
+/** Characters no text format here can carry raw and nothing needs: lone UTF-16 surrogates. */
+function checkText(s: string, format: string): string {
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) {
+    throw new SigmaError('invalid-value', `a value holds an unpaired UTF-16 surrogate, which ${format} cannot represent`);
+  }
+  return s;
+}
+
+/**
+ * One YAML value to place after `key: ` on a line indented by `indent` spaces: js-yaml picks the scalar
+ * style (plain, quoted, or a block scalar for multi-line text), and every further line is indented below
+ * the key, so a multi-line query stays inside its key at any nesting depth.
+ */
+export function yamlValue(value: unknown, indent = 0): string {
+  if (typeof value === 'string') checkText(value, 'YAML');
+  // Lists and maps in flow style fit after `key: `; strings must not be in flow context, or js-yaml
+  // cannot use a block scalar for multi-line text.
+  const flow = typeof value === 'object' && value !== null ? { flowLevel: 0 } : {};
+  const dumped = yaml.dump(value ?? null, { lineWidth: -1, indent: 2, noRefs: true, ...flow }).replace(/\n$/, '');
+  const pad = ' '.repeat(indent);
+  return dumped
+    .split('\n')
+    .map((line, i) => (i === 0 || line === '' ? line : pad + line))
+    .join('\n');
+}
+
+/**
+ * A `.conf` value (Splunk): the line breaks of a multi-line value are kept by ending each line but the last
+ * with a backslash, Splunk's continuation. A line that itself ends in a backslash would read as a
+ * continuation (and swallow the next line or key), so a space is added after it; `\r` is dropped.
+ */
+export function confValue(value: unknown): string {
+  const s = checkText(String(value ?? ''), '.conf');
+  return s
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => (line.endsWith('\\') ? line + ' ' : line))
+    .join('\\\n');
+}
+
+/** A `.conf` stanza name: one line, without the brackets that would end it early. */
+export function confStanza(value: unknown): string {
+  return checkText(String(value ?? ''), '.conf')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\[/g, '(')
+    .replace(/\]/g, ')')
+    .trim();
+}
+
+function tomlEscapeChar(c: string): string {
+  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+  return named[c] ?? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A TOML string for any text: a multi-line literal string ('''...''') when the text allows it (no ''',
+ * no control characters, not ending in a quote), which keeps queries readable; otherwise a basic string
+ * with every character TOML forbids escaped (quote, backslash, controls, DEL).
+ */
+export function tomlString(value: unknown, block = false): string {
+  const s = checkText(String(value ?? ''), 'TOML');
+  const literalSafe = (block || s.includes('\n')) && !s.includes("'''") && !s.endsWith("'") && !/[\u0000-\u0008\u000B-\u001F\u007F]/.test(s);
+  if (literalSafe) return `'''\n${s}'''`;
+  return '"' + s.replace(/["\\\u0000-\u001F\u007F]/g, tomlEscapeChar) + '"';
+}
+
+/** A TOML array of strings. */
+function tomlArray(value: unknown): string {
+  const list = Array.isArray(value) ? value : [];
+  return '[' + list.map((v) => tomlBasic(v)).join(', ') + ']';
+}
+
+function tomlBasic(value: unknown): string {
+  const s = checkText(String(value ?? ''), 'TOML');
+  return '"' + s.replace(/["\\\u0000-\u001F\u007F]/g, tomlEscapeChar) + '"';
+}
+
+/**
+ * A JSON string for an ARM template value: in ARM, a string starting with '[' is an expression, and
+ * '[[' writes a literal '['.
+ */
+function armString(value: unknown): string {
+  const s = checkText(String(value ?? ''), 'JSON');
+  return JSON.stringify(s.startsWith('[') ? '[' + s : s);
+}
+
+function jsonValue(value: unknown, indent: unknown): string {
+  const text = JSON.stringify(value ?? null, null, typeof indent === 'number' ? indent : undefined) ?? 'null';
+  return checkText(text, 'JSON');
+}
+
+/** Refuses to render a null or empty value: `{{required schedule.cron "why it is missing"}}`. */
+function required(value: unknown, why: unknown): unknown {
+  if (value === null || value === undefined || value === '') {
+    throw new SigmaError('invalid-value', typeof why === 'string' ? why : 'a required value is missing');
+  }
+  return value;
+}
+
+/**
+ * One isolated Handlebars environment: no HTML escaping (query text must never be touched), strict
+ * about missing variables (a typo in a template is an error, not an empty string), with helpers that
+ * escape for each output format.
  */
 export function createTemplateEnvironment(): { compile(source: string, name: string): TemplateFn } {
   const hb = Handlebars.create();
-  hb.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
-  hb.registerHelper('yaml', (v: unknown) => yamlScalar(v));
-  hb.registerHelper('conf', (v: unknown) => confValue(v));
-  hb.registerHelper('toml', (v: unknown) => tomlString(v));
-  hb.registerHelper('indent', (v: unknown, n: unknown) => String(v ?? '').replace(/\n/g, '\n' + ' '.repeat(Number(n) || 0)));
+  hb.registerHelper('json', function (this: unknown, ...args: unknown[]) {
+    const { value, hash } = helperArgs(this, args);
+    return jsonValue(value, hash.indent);
+  });
+  hb.registerHelper('arm', function (this: unknown, ...args: unknown[]) {
+    return armString(helperArgs(this, args).value);
+  });
+  hb.registerHelper('yaml', function (this: unknown, ...args: unknown[]) {
+    const { value, hash } = helperArgs(this, args);
+    return yamlValue(value, Number(hash.indent ?? 0));
+  });
+  hb.registerHelper('conf', function (this: unknown, ...args: unknown[]) {
+    return confValue(helperArgs(this, args).value);
+  });
+  hb.registerHelper('confStanza', function (this: unknown, ...args: unknown[]) {
+    return confStanza(helperArgs(this, args).value);
+  });
+  hb.registerHelper('toml', function (this: unknown, ...args: unknown[]) {
+    return tomlString(helperArgs(this, args).value);
+  });
+  /** `{{tomlBlock query}}`: a multi-line literal string even for one line, as detection-rules writes queries. */
+  hb.registerHelper('tomlBlock', function (this: unknown, ...args: unknown[]) {
+    return tomlString(helperArgs(this, args).value, true);
+  });
+  hb.registerHelper('tomlArray', (v: unknown) => tomlArray(v));
+  hb.registerHelper('indent', function (this: unknown, ...args: unknown[]) {
+    const { value, rest } = helperArgs(this, args);
+    const pad = ' '.repeat(Number(rest[0]) || 0);
+    return String(value ?? '')
+      .split('\n')
+      .map((line, i) => (i === 0 || line === '' ? line : pad + line))
+      .join('\n');
+  });
+  hb.registerHelper('required', (v: unknown, why: unknown) => required(v, why));
+  /** `{{refuse problem}}`: a non-null problem (a sentence) stops the rendering as an error of the rule. */
+  hb.registerHelper('refuse', (problem: unknown) => {
+    if (typeof problem === 'string' && problem) throw new SigmaError('unsupported-feature', problem);
+    return '';
+  });
+  /** `{{#ndjson}}...{{/ndjson}}`: the JSON written in the block, checked and put on one line (NDJSON). */
+  hb.registerHelper('ndjson', function (this: unknown, ...args: unknown[]) {
+    return JSON.stringify(JSON.parse(String(helperArgs(this, args).value)));
+  });
+  /** Text for a one-line comment: line breaks become spaces. */
+  hb.registerHelper('oneLine', (v: unknown) => String(v ?? '').replace(/\s*[\r\n]+\s*/g, ' '));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   hb.registerHelper('lower', (v: unknown) => String(v ?? '').toLowerCase());
   hb.registerHelper('upper', (v: unknown) => String(v ?? '').toUpperCase());
+  hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  /** Markdown inline code for any text: a backtick fence longer than any backtick run inside. */
+  hb.registerHelper('code', (v: unknown) => {
+    const s = String(v ?? '').replace(/\s*\n\s*/g, ' ');
+    const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${s.startsWith('`') || s.endsWith('`') ? ' ' + s + ' ' : s}${fence}`;
+  });
+  /** A Markdown fenced block for any text: the fence is longer than any backtick run inside. */
+  hb.registerHelper('fence', function (this: unknown, ...args: unknown[]) {
+    const { value, rest } = helperArgs(this, args);
+    const s = String(value ?? '');
+    const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${typeof rest[0] === 'string' ? rest[0] : ''}\n${s}\n${fence}`;
+  });
   return {
     compile(source: string, name: string): TemplateFn {
-      const fn = hb.compile(source, { noEscape: true, strict: false, knownHelpersOnly: false });
+      const fn = hb.compile(source, { noEscape: true, strict: true, knownHelpersOnly: false });
       return (context: unknown) => {
         try {
           return fn(context);
         } catch (err) {
+          if (err instanceof SigmaError) throw err;
           throw new Error(`template ${name}: ${(err as Error).message}`);
         }
       };

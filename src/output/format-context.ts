@@ -1,0 +1,165 @@
+import type { Expr } from '../ir/types';
+import type { SigmaRule } from '../rule/model';
+import type { RenderedQuery } from '../render/render-query';
+import { mapAttackTags, type AttackMapping } from './attack-mapping';
+import { cronEvery, defenderPeriod, isoDuration, shortDuration } from './durations';
+import type { RenderedFlag } from './enrichment';
+import type { LevelGrades, Metadata, Level } from './metadata';
+import type { ResolvedSettings } from './settings';
+import type { TelemetryRef } from './telemetry';
+
+/** The same rule converted for another target (the page format lists them); a refusal keeps its reason. */
+export interface OtherTarget {
+  readonly target: string;
+  readonly pipeline: string;
+  readonly ok: boolean;
+  readonly query: string | null;
+  readonly error: string | null;
+}
+
+export interface FieldColumn {
+  /** The field as the rule's `fields` names it. */
+  readonly field: string;
+  /** The target's column(s), or null when the pipeline has none. */
+  readonly columns: readonly string[] | null;
+}
+
+export interface ContextInput {
+  readonly rule: SigmaRule;
+  readonly ruleContext: Record<string, unknown>;
+  readonly target: string;
+  readonly pipeline: string;
+  readonly query: RenderedQuery;
+  /** The target's query format rendered (enrichment columns included where the target computes them). */
+  readonly queryText: string;
+  readonly table: string | null;
+  /** Columns of `table` from the pipeline's schema, when it has one. */
+  readonly tableColumns: Readonly<Record<string, string>> | null;
+  readonly fields: readonly FieldColumn[];
+  readonly enrichment: readonly RenderedFlag[];
+  readonly metadata: Metadata;
+  readonly settings: ResolvedSettings;
+  readonly others: readonly OtherTarget[];
+  readonly telemetry: readonly TelemetryRef[];
+  readonly file: string;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Sigma dates are YYYY-MM-DD (older rules: YYYY/MM/DD); Elastic's TOML wants YYYY/MM/DD. */
+function slashDate(date: unknown): string | null {
+  return typeof date === 'string' && /^\d{4}[-/]\d{2}[-/]\d{2}$/.test(date) ? date.replace(/-/g, '/') : null;
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/**
+ * Everything a format template may read, computed once per rule: metadata mapped through backends/metadata/,
+ * settings resolved for the rule, the columns a deployable query projects, and Sentinel entities.
+ */
+export function buildFormatContext(input: ContextInput): Record<string, unknown> {
+  const { rule, metadata, settings } = input;
+  const level: Level = settings.severity ?? (isLevel(rule.level) ? rule.level : settings.default_level);
+  const grades: LevelGrades = metadata.levels[level];
+  const attack: AttackMapping = mapAttackTags(rule.tags, metadata.attack);
+  const projection = metadata.microsoft.projection[input.pipeline] ?? metadata.microsoft.projection.none ?? { time: [], always: [] };
+  const has = (c: string) => input.tableColumns === null || c in input.tableColumns;
+  const timeColumn = projection.time.find(has) ?? null;
+  const ruleColumns = input.fields.flatMap((f) => f.columns ?? []);
+  const flags = input.enrichment.filter((f) => f.condition !== null);
+  const columns = unique([...projection.always.filter(has), ...ruleColumns, ...flags.map((f) => f.name)]).filter((c) => IDENTIFIER.test(c));
+  const entities = entityMappings(columns, metadata);
+  const connector = input.table ? metadata.microsoft.connectors[input.table] : undefined;
+  const description = (rule.description ?? rule.title).trim();
+  const notComputed = input.enrichment.filter((f) => f.condition === null);
+  return {
+    ...input.query,
+    query: input.queryText,
+    rule: input.ruleContext,
+    target: input.target,
+    pipeline: input.pipeline,
+    file: input.file,
+    table: input.table,
+    description,
+    level,
+    severity: grades,
+    attack,
+    tactic_keys: attack.tactics.map((t) => t.key),
+    // Splunk ES reads ATT&CK ids from the correlation search's annotations (JSON).
+    annotations: { mitre_attack: attack.techniqueIds },
+    // In ARM, a string starting with '[' is an expression; inside it a literal is single-quoted ('' escapes ').
+    arm_resource_name: rule.id ? `[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', '${rule.id.replace(/'/g, "''")}')]` : null,
+    schedule: {
+      frequency: shortDuration(settings.frequency),
+      lookback: shortDuration(settings.lookback),
+      frequency_iso: isoDuration(settings.frequency),
+      lookback_iso: isoDuration(settings.lookback),
+      cron: cronEvery(settings.frequency),
+      defender_period: defenderPeriod(settings.frequency),
+    },
+    settings,
+    trigger: {
+      operator: settings.trigger.operator,
+      arm_operator: { gt: 'GreaterThan', lt: 'LessThan', eq: 'Equal', ne: 'NotEqual' }[settings.trigger.operator],
+      splunk_relation: { gt: 'greater than', lt: 'less than', eq: 'equal to', ne: 'not equal to' }[settings.trigger.operator],
+      threshold: settings.trigger.threshold,
+    },
+    maturity: metadata.statuses[rule.status ?? ''] ?? 'development',
+    dates: { created: slashDate(rule.date), updated: slashDate(rule.modified ?? rule.date) },
+    authors: (settings.author ?? rule.author ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a),
+    license: settings.license ?? (typeof rule.raw.license === 'string' ? rule.raw.license : null),
+    fields: input.fields,
+    unmapped_fields: input.fields.filter((f) => f.columns === null).map((f) => f.field),
+    columns,
+    time_column: timeColumn,
+    enrichment: input.enrichment,
+    // Where the target cannot compute columns, the flags travel in the rule's notes for the analyst.
+    note: notComputed.length
+      ? ['Triage flags (enrichment) to check on each alert:', ...notComputed.map((f) => `- ${f.name}: ${f.description} (${f.field} ${f.match} ${f.values.map((v) => JSON.stringify(v)).join(', ')})`)].join('\n')
+      : null,
+    computed_flags: flags,
+    uncomputed_flags: notComputed,
+    entities,
+    connectors: connector && input.table ? [{ connectorId: connector, dataTypes: [input.table] }] : [],
+    detection_type: rule.name ?? rule.title,
+    defender_category: attack.tactics[0]?.key ?? 'SuspiciousActivity',
+    defender_problem: defenderProblem(columns, input.table),
+    others: input.others,
+    telemetry: input.telemetry,
+  };
+}
+
+function isLevel(x: string | undefined): x is Level {
+  return x === 'informational' || x === 'low' || x === 'medium' || x === 'high' || x === 'critical';
+}
+
+/** Sentinel entity mappings for the projected columns: per entity type, the first column of each identifier. */
+function entityMappings(columns: readonly string[], metadata: Metadata) {
+  const byType = new Map<string, Map<string, string>>();
+  for (const e of metadata.microsoft.entities) {
+    if (!columns.includes(e.column)) continue;
+    const ids = byType.get(e.entity) ?? new Map<string, string>();
+    if (!ids.has(e.identifier)) ids.set(e.identifier, e.column);
+    byType.set(e.entity, ids);
+  }
+  return [...byType].map(([entityType, ids]) => ({
+    entityType,
+    fieldMappings: [...ids].map(([identifier, columnName]) => ({ identifier, columnName })),
+  }));
+}
+
+/** The IR used to ask the pipeline where one of the rule's `fields` lives. */
+export function fieldProbe(field: string): Expr {
+  return { kind: 'exists', field };
+}
+
+/** Defender XDR custom detections need Timestamp, ReportId and an entity column (DeviceId) in the results. */
+function defenderProblem(columns: readonly string[], table: string | null): string | null {
+  const missing = ['Timestamp', 'DeviceId', 'ReportId'].filter((c) => !columns.includes(c));
+  return missing.length ? `a Defender XDR custom detection must return ${missing.join(', ')}, which ${table ?? 'the table'} does not have` : null;
+}

@@ -1,0 +1,164 @@
+import { SigmaError } from '../core/errors';
+import type { Expr } from '../ir/types';
+import type { SigmaRule } from '../rule/model';
+import type { BackendDef, FormatDef } from '../render/backend-def';
+import type { RenderedQuery } from '../render/render-query';
+import { QUOTING } from '../render/escape';
+import { applyPipeline, type PipelineResult } from '../pipeline/apply-pipeline';
+import type { PipelineDef } from '../pipeline/types';
+import type { Converter, ConvertOptions } from '../convert';
+import { ruleContext } from '../convert';
+import { parseEnrichment, renderEnrichment, type RenderedFlag } from './enrichment';
+import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } from './format-context';
+import { loadMetadata, type Metadata } from './metadata';
+import { loadDefaultSettings, mergeSettings, settingsForRule, type Settings } from './settings';
+import { parseTelemetry } from './telemetry';
+
+export interface Resolved {
+  readonly backend: BackendDef;
+  readonly pipeline: PipelineDef | null;
+  readonly pipelineName: string;
+  readonly format: string;
+}
+
+export interface FormatOutput {
+  readonly text: string;
+  /** The full template context of the rule (collection formats render from the contexts of all rules). */
+  readonly context: Record<string, unknown>;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Renders a converted rule through its output format. Metadata and default settings are loaded once per
+ * Converter (through its loader), so the core stays free of file system access and global state.
+ */
+export class FormatRenderer {
+  private metadataCache: Metadata | null = null;
+  private defaultsCache: Settings | null = null;
+
+  constructor(private readonly converter: Converter) {}
+
+  metadata(): Metadata {
+    this.metadataCache ??= loadMetadata(this.converter.loader);
+    return this.metadataCache;
+  }
+
+  settings(options: ConvertOptions): Settings {
+    this.defaultsCache ??= loadDefaultSettings(this.converter.loader);
+    return mergeSettings(this.defaultsCache, options.settings);
+  }
+
+  /** Targets are the backends/*.yml files. */
+  targets(): string[] {
+    return this.converter.loader
+      .list('backends')
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => f.replace(/\.yml$/, ''));
+  }
+
+  render(rule: SigmaRule, options: ConvertOptions, resolved: Resolved, mapped: PipelineResult, query: RenderedQuery, file = ''): FormatOutput {
+    const { backend } = resolved;
+    const warnings: string[] = [];
+    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined) ?? null;
+    const enrichment = this.enrichment(rule, resolved, warnings);
+    const base = {
+      ...query,
+      rule: ruleContext(rule),
+      target: backend.name,
+      pipeline: resolved.pipelineName,
+      enrichment,
+      computed_flags: enrichment.filter((f) => f.condition !== null),
+    };
+    const queryFormat = requireFormat(backend, 'query');
+    const queryText = this.converter.template(queryFormat.template)(base).replace(/\s+$/, '');
+    const format = requireFormat(backend, resolved.format);
+    if (resolved.format === 'query' && !format.collection) return { text: queryText, context: base, warnings };
+
+    const schemas = resolved.pipeline?.schema ? this.converter.schema(resolved.pipeline.schema) : null;
+    const context = buildFormatContext({
+      rule,
+      ruleContext: base.rule,
+      target: backend.name,
+      pipeline: resolved.pipelineName,
+      query,
+      queryText,
+      table,
+      tableColumns: schemas && table ? (schemas[table] ?? null) : null,
+      fields: this.fieldColumns(rule, resolved),
+      enrichment,
+      metadata: this.metadata(),
+      settings: settingsForRule(this.settings(options), rule.id),
+      others: format.others ? this.otherTargets(rule, options, backend.name) : [],
+      telemetry: parseTelemetry(rule),
+      file,
+    });
+    // A string literal of the target's column stage (hunting's DetectionType column).
+    const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
+    const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
+    context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
+    const unknown = (context.attack as { unknownTags: readonly string[] }).unknownTags;
+    if (unknown.length) warnings.push(`ATT&CK tags not in backends/metadata/attack.yml, left out of the threat mapping: ${unknown.join(', ')}`);
+    if (format.collection) return { text: '', context, warnings };
+    return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
+  }
+
+  /** The rule's enrichment flags through its pipeline (without the logsource's own conditions) and column stage. */
+  private enrichment(rule: SigmaRule, resolved: Resolved, warnings: string[]): RenderedFlag[] {
+    const flags = parseEnrichment(rule);
+    if (!flags.length) return [];
+    const stageName = resolved.backend.column_stage;
+    const stage = stageName ? (resolved.backend.stages.find((s) => s.name === stageName) ?? null) : null;
+    const rendered = renderEnrichment(flags, (e) => this.mapExpr(e, rule, resolved), stage, resolved.backend.name);
+    for (const f of rendered) if (f.reason && stage) warnings.push(`enrichment flag '${f.name}' is left out: ${f.reason}`);
+    return rendered;
+  }
+
+  /** A flag is evaluated on rows the query already selected, so the logsource's extra conditions are not repeated. */
+  private mapExpr(e: Expr, rule: SigmaRule, resolved: Resolved): Expr {
+    const p = resolved.pipeline;
+    if (!p) return e;
+    const bare: PipelineDef = { ...p, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
+    return applyPipeline({ expr: e, logsource: rule.logsource }, bare, p.schema ? this.converter.schema(p.schema) : null).expr;
+  }
+
+  /** Where each of the rule's `fields` lives in the target (null: the pipeline has no column for it). */
+  private fieldColumns(rule: SigmaRule, resolved: Resolved): FieldColumn[] {
+    return rule.fields.map((field) => {
+      try {
+        const cols: string[] = [];
+        const walk = (e: Expr): void => {
+          if (e.kind === 'exists') cols.push(e.field);
+          else if (e.kind === 'and' || e.kind === 'or') e.args.forEach(walk);
+        };
+        walk(this.mapExpr(fieldProbe(field), rule, resolved));
+        return { field, columns: cols.length ? cols : null };
+      } catch {
+        return { field, columns: null };
+      }
+    });
+  }
+
+  /** The rule's query for every other target with its default pipeline; a refusal keeps its message. */
+  private otherTargets(rule: SigmaRule, options: ConvertOptions, self: string): OtherTarget[] {
+    return this.targets()
+      .filter((t) => t !== self)
+      .map((target) => {
+        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query' };
+        let pipeline = '';
+        try {
+          const resolved = this.converter.resolveOptions(opts);
+          pipeline = resolved.pipelineName;
+          const converted = this.converter.convertRule(rule, opts, resolved);
+          return { target, pipeline, ok: true, query: converted.text, error: null };
+        } catch (err) {
+          return { target, pipeline, ok: false, query: null, error: (err as Error).message };
+        }
+      });
+  }
+}
+
+function requireFormat(backend: BackendDef, name: string): FormatDef {
+  const f = backend.formats[name];
+  if (!f) throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${name}'`);
+  return f;
+}

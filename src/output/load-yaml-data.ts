@@ -1,0 +1,30 @@
+import * as yaml from 'js-yaml';
+import Ajv, { type Schema } from 'ajv';
+import { SigmaError } from '../core/errors';
+import type { ResourceLoader } from '../core/resources';
+
+const ajv = new Ajv({ allErrors: true });
+
+/** Parses one YAML text and checks it against a JSON schema; errors name the file, line and offending path. */
+export function parseYamlData<T>(text: string, name: string, schema: Schema, code: 'backend-definition' | 'invalid-value' = 'backend-definition'): T {
+  let data: unknown;
+  try {
+    data = yaml.load(text);
+  } catch (err) {
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    throw new SigmaError(code, `${name}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
+  }
+  const validate = ajv.compile(schema);
+  if (!validate(data)) {
+    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new SigmaError(code, `${name}: ${detail}`);
+  }
+  return data as T;
+}
+
+/** Reads a project data file through the loader and validates it. */
+export function loadYamlData<T>(loader: ResourceLoader, path: string, schema: Schema): T {
+  const text = loader.read(path);
+  if (text === undefined) throw new SigmaError('backend-definition', `missing data file ${path}`);
+  return parseYamlData<T>(text, path, schema);
+}
