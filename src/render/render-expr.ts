@@ -68,28 +68,39 @@ function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
 
 /** OR of plain equalities on one field becomes one IN-list where the stage has one. */
 function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: string | null }[] {
-  const groups = new Map<string, Extract<Predicate, { kind: 'match' }>[]>();
+  // Linear in the number of values: a rule may list 100,000 of them.
+  const groups = new Map<string, { members: Set<Expr>; list: Extract<Predicate, { kind: 'match' }>[]; text?: string | null }>();
   for (const a of args) {
     if (a.kind !== 'match') continue;
     const { shape } = matchShape(a.value);
     const wildcardOk = stage.in_allows_wildcards && shape !== 'any';
     if (shape !== 'equals' && !wildcardOk) continue;
     const key = `${a.field}\u0000${a.cased}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    const group = groups.get(key);
+    if (group) {
+      group.members.add(a);
+      group.list.push(a);
+    } else {
+      groups.set(key, { members: new Set([a]), list: [a] });
+    }
   }
   const out: { expr: Expr; text: string | null }[] = [];
   const done = new Set<Expr>();
   for (const a of args) {
     if (done.has(a)) continue;
     if (a.kind === 'match') {
-      const group = groups.get(`${a.field}\u0000${a.cased}`) ?? [];
+      const group = groups.get(`${a.field}\u0000${a.cased}`);
       const template = stage.operators[a.cased ? 'in_cased' : 'in'];
-      if (group.length >= 2 && group.includes(a) && template) {
-        const values = group.map((g) => inValue(stage, g.value));
-        const field = quoteField(stage, a.field);
-        if (field !== null && values.every((v): v is string => v !== null)) {
-          group.forEach((g) => done.add(g));
-          out.push({ expr: a, text: fillTemplate(template, { field, values: values.join(', ') }) });
+      if (group && group.list.length >= 2 && group.members.has(a) && template) {
+        if (group.text === undefined) {
+          // Computed once per group: when a value cannot be quoted, every member falls back alone.
+          const values = group.list.map((g) => inValue(stage, g.value));
+          const field = quoteField(stage, a.field);
+          group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(', ') }) : null;
+        }
+        if (group.text !== null) {
+          group.list.forEach((g) => done.add(g));
+          out.push({ expr: a, text: group.text });
           continue;
         }
       }
