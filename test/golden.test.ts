@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { computeGoldens, existingGoldenFiles, type GoldenEntry } from '../scripts/golden-cases';
+import { MODIFIER_NAMES } from '../src/rule/modifiers';
 
 /** Byte-for-byte comparison with test/golden/; regenerate only with `npm run golden:update`. */
 const ROOT = path.resolve(__dirname, '..');
@@ -22,5 +23,16 @@ describe('golden files', () => {
   it('has no stale golden file that no rule produces any more', () => {
     const wanted = new Set(entries.map((e) => e.goldenPath));
     expect(existingGoldenFiles(ROOT).filter((p) => !wanted.has(p))).toEqual([]);
+  });
+
+  it('the feature rules use every modifier (and every alias) at least once', () => {
+    const dir = path.join(ROOT, 'test/rules/features');
+    const text = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    const used = new Set([...text.matchAll(/\|([A-Za-z0-9]+)(?=[|:])/g)].map((m) => (m[1] as string).toLowerCase()));
+    expect(MODIFIER_NAMES.filter((m) => !used.has(m))).toEqual([]);
   });
 });

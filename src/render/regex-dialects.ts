@@ -135,7 +135,7 @@ function toLucene(pattern: string, flags: readonly RegexFlag[]): DialectRegex {
         i++;
         continue;
       }
-      unsupported(pattern, "a '^' anchor that is not at the start");
+      unsupported(pattern, flags.includes('m') ? "a '^' anchor with the m flag (a line start)" : "a '^' anchor that is not at the start");
     }
     if (c === '$') {
       if (i === n - 1 && !flags.includes('m')) {
@@ -143,7 +143,7 @@ function toLucene(pattern: string, flags: readonly RegexFlag[]): DialectRegex {
         i++;
         continue;
       }
-      unsupported(pattern, "a '$' anchor that is not at the end");
+      unsupported(pattern, flags.includes('m') ? "a '$' anchor with the m flag (a line end)" : "a '$' anchor that is not at the end");
     }
     if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '?') {
       // A lazy quantifier matches the same set of whole values as a greedy one.

@@ -156,9 +156,15 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
       return t && field !== null ? fillTemplate(t, { field }) : null;
     }
     case 'regex':
-      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () =>
-        sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre'),
-      );
+      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () => {
+        try {
+          return sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre');
+        } catch (err) {
+          // The dialect check knows the pattern, not where it was written: point at the rule's line.
+          if (err instanceof SigmaError && !err.loc && p.loc) throw new SigmaError(err.code, err.message, p.loc);
+          throw err;
+        }
+      });
     case 'cidr': {
       const field = fieldOf(p.field);
       const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
@@ -197,7 +203,8 @@ function renderStringMatch(stage: StageDef, field: string | null, value: SigmaSt
   if (template && strategy) {
     const pattern = QUOTING.pattern[strategy];
     let quoted: string | null = null;
-    if (pattern) quoted = pattern(keyword ? value : effective);
+    // A keyword is a substring of the event: the wildcards of `effective` say so (Splunk terms are not substrings).
+    if (pattern) quoted = pattern(effective);
     else if (shape !== 'pattern' && !(keyword && shape !== 'contains' && shape !== 'any')) quoted = QUOTING.literal[strategy]?.(text) ?? null;
     if (quoted !== null && (keyword || field !== null)) return fillTemplate(template, { field: field ?? '', value: quoted });
   }

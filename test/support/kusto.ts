@@ -23,7 +23,7 @@ export type TableColumns = Readonly<Record<string, string>>;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let kusto: KustoNs | null = null;
-let schemaTables: Map<string, TableColumns> | null = null;
+const schemaTables = new Map<string, Map<string, TableColumns>>();
 const states = new Map<string, unknown>();
 
 function loadKusto(): KustoNs {
@@ -36,25 +36,28 @@ function loadKusto(): KustoNs {
   return kusto;
 }
 
-/** Every table of every schema file; a table in several files (Defender tables in Sentinel) gets the union. */
-export function schemaTableColumns(): Map<string, TableColumns> {
-  if (schemaTables) return schemaTables;
+/**
+ * The tables of one schema file (backends/schemas/<name>.yml), or of all of them when no name is
+ * given. Defender XDR and Sentinel hold tables of the same name whose columns differ in type
+ * (AdditionalFields is a string in Defender, dynamic in Log Analytics): in the union the first
+ * file (sorted) wins, so a check that matters should name its pipeline's schema.
+ */
+export function schemaTableColumns(schema?: string): Map<string, TableColumns> {
+  const key = schema ?? '';
+  const cached = schemaTables.get(key);
+  if (cached) return cached;
   const dir = path.join(ROOT, 'backends', 'schemas');
+  const files = schema ? [`${schema}.yml`] : fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
   const tables = new Map<string, Record<string, string>>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
+  for (const file of files) {
     const data = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, Record<string, string>>;
     for (const [table, cols] of Object.entries(data)) {
       const merged = tables.get(table) ?? {};
-      for (const [col, type] of Object.entries(cols)) {
-        if (merged[col] !== undefined && merged[col] !== type) {
-          throw new Error(`${file}: ${table}.${col} is ${type} here but ${merged[col]} in another schema`);
-        }
-        merged[col] = type;
-      }
+      for (const [col, type] of Object.entries(cols)) merged[col] ??= type;
       tables.set(table, merged);
     }
   }
-  schemaTables = tables;
+  schemaTables.set(key, tables);
   return tables;
 }
 
@@ -76,13 +79,13 @@ function scalarType(K: KustoNs, type: string): unknown {
 }
 
 /** The analyser's global state for the schema tables plus `extraTables`; built once per distinct set. */
-function globalState(extraTables: Readonly<Record<string, TableColumns>>): unknown {
-  const key = JSON.stringify(extraTables);
+function globalState(extraTables: Readonly<Record<string, TableColumns>>, schema: string | undefined): unknown {
+  const key = JSON.stringify([schema ?? '', extraTables]);
   const cached = states.get(key);
   if (cached) return cached;
   const K = loadKusto();
   const sym = K.Symbols;
-  const all = new Map<string, TableColumns>(schemaTableColumns());
+  const all = new Map<string, TableColumns>(schemaTableColumns(schema));
   for (const [name, cols] of Object.entries(extraTables)) all.set(name, cols);
   const tables = [...all].map(
     ([name, cols]) => new sym.TableSymbol.$ctor4(name, Object.entries(cols).map(([c, t]) => new sym.ColumnSymbol(c, scalarType(K, t)))),
@@ -95,11 +98,13 @@ function globalState(extraTables: Readonly<Record<string, TableColumns>>): unkno
 
 /**
  * The errors Microsoft's analyser reports for a query: syntax errors, unknown tables and columns,
- * operators applied to the wrong types. Warnings and suggestions are left out.
+ * operators applied to the wrong types. Warnings and suggestions are left out. `schema` names the
+ * backends/schemas file whose tables are declared (all of them when omitted); `extraTables` adds
+ * ad-hoc tables, e.g. the one a `--pipeline none --table X` conversion reads.
  */
-export function kqlDiagnostics(query: string, extraTables: Readonly<Record<string, TableColumns>> = {}): KqlDiagnostic[] {
+export function kqlDiagnostics(query: string, extraTables: Readonly<Record<string, TableColumns>> = {}, schema?: string): KqlDiagnostic[] {
   const K = loadKusto();
-  const diagnostics = K.KustoCode.ParseAndAnalyze(query, globalState(extraTables)).GetDiagnostics();
+  const diagnostics = K.KustoCode.ParseAndAnalyze(query, globalState(extraTables, schema)).GetDiagnostics();
   const out: KqlDiagnostic[] = [];
   for (let i = 0; i < diagnostics.Count; i++) {
     const d = diagnostics.getItem(i);
