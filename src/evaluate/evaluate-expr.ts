@@ -1,10 +1,10 @@
 import { SigmaError } from '../core/errors';
-import { assertNever, type CompareOp, type Expr, type Predicate, type TimePart } from '../ir/types';
+import { assertNever, type CompareOp, type Expr, type Predicate, type SigmaString, type TimePart } from '../ir/types';
 import { cidrContains, parseCidr } from '../rule/cidr';
 import { concatSigmaStrings } from '../rule/sigma-string';
 import type { EventAccessor } from './event-accessor';
 import { compileRegex } from './regex-matcher';
-import { compileSigmaString, foldCase, type TextTest } from './string-matcher';
+import { compileSigmaString, compileSigmaStrings, foldCase, type TextTest } from './string-matcher';
 
 /** An IR expression compiled into a test on events. */
 export type CompiledExpr = (event: EventAccessor) => boolean;
@@ -58,7 +58,7 @@ export function compileExpr(expr: Expr): CompiledExpr {
  * the field once and runs every test on it, instead of once per value.
  */
 function compileOrArgs(args: readonly Expr[]): CompiledExpr[] {
-  const groups = new Map<string, { field: string; cased: boolean; tests: TextTest[] }>();
+  const groups = new Map<string, { field: string; cased: boolean; values: SigmaString[] }>();
   const out: CompiledExpr[] = [];
   for (const a of args) {
     if (a.kind !== 'match') {
@@ -66,38 +66,33 @@ function compileOrArgs(args: readonly Expr[]): CompiledExpr[] {
       continue;
     }
     const key = `${a.cased ? 'c' : 'i'}:${a.field}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { field: a.field, cased: a.cased, tests: [] };
-      groups.set(key, g);
-      const group = g;
-      out.push((ev) => matchField(ev.get(group.field), group.cased, anyOf(group.tests)));
-    }
-    g.tests.push(compileSigmaString(a.value, a.cased));
+    const g = groups.get(key);
+    if (g) g.values.push(a.value);
+    else groups.set(key, { field: a.field, cased: a.cased, values: [a.value] });
+  }
+  for (const { field, cased, values } of groups.values()) {
+    const test = compileSigmaStrings(values, cased);
+    out.unshift(cased ? (ev) => matchField(ev.get(field), null, test) : (ev) => matchField(ev.get(field), ev, test));
   }
   return out;
-}
-
-function anyOf(tests: readonly TextTest[]): TextTest {
-  return (s) => {
-    for (const t of tests) if (t(s)) return true;
-    return false;
-  };
 }
 
 function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** True when the value, or any element of a list value, satisfies the text test (after folding). */
-function matchField(v: unknown, cased: boolean, test: TextTest): boolean {
-  if (typeof v === 'string') return test(cased ? v : foldCase(v));
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return test(cased ? String(v) : foldCase(String(v)));
+/**
+ * True when the value, or any element of a list value, satisfies the text test. `folder` is the event
+ * whose (remembered) case folding applies, or null for case-sensitive tests.
+ */
+function matchField(v: unknown, folder: EventAccessor | null, test: TextTest): boolean {
+  if (typeof v === 'string') return test(folder ? folder.fold(v) : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return test(folder ? folder.fold(String(v)) : String(v));
   if (Array.isArray(v)) {
-    for (const x of v) if (matchField(x, cased, test)) return true;
+    for (const x of v) if (matchField(x, folder, test)) return true;
     return false;
   }
-  if (isObject(v) && '#text' in v) return matchField(v['#text'], cased, test);
+  if (isObject(v) && '#text' in v) return matchField(v['#text'], folder, test);
   return false; // missing, null, or an object: never equal to a value
 }
 
@@ -134,14 +129,14 @@ function compilePredicate(p: Predicate): CompiledExpr {
     case 'match': {
       const test = compileSigmaString(p.value, p.cased);
       const { field, cased } = p;
-      return (ev) => matchField(ev.get(field), cased, test);
+      return (ev) => matchField(ev.get(field), cased ? null : ev, test);
     }
     case 'keyword': {
       // A keyword is found anywhere in any value of the event: an implicit contains, as the backends render it.
       const star = { type: 'string', parts: [{ wildcard: 'multi' }] } as const;
       const test = compileSigmaString(concatSigmaStrings(star, p.value, star), p.cased);
       const cased = p.cased;
-      return (ev) => ev.values().some((v) => matchField(v, cased, test));
+      return (ev) => ev.values().some((v) => matchField(v, cased ? null : ev, test));
     }
     case 'number': {
       const { field, value } = p;
@@ -166,14 +161,15 @@ function compilePredicate(p: Predicate): CompiledExpr {
       const test = compileRegex(p.pattern, p.flags, p.loc);
       const field = p.field;
       // Regexes carry their own case handling (the `i` flag), so the text is never folded.
-      if (field === null) return (ev) => ev.values().some((v) => matchField(v, true, test));
-      return (ev) => matchField(ev.get(field), true, test);
+      if (field === null) return (ev) => ev.values().some((v) => matchField(v, null, test));
+      return (ev) => matchField(ev.get(field), null, test);
     }
     case 'cidr': {
       const net = parseCidr(p.network);
       if (!net) throw new SigmaError('invalid-value', `'${p.network}' is not a network in CIDR notation`, p.loc);
       const field = p.field;
-      return (ev) => matchField(ev.get(field), true, (s) => cidrContains(net, s));
+      const inNetwork = (s: string) => cidrContains(net, s);
+      return (ev) => matchField(ev.get(field), null, inNetwork);
     }
     case 'exists': {
       const field = p.field;

@@ -1,3 +1,5 @@
+import { foldCase } from './string-matcher';
+
 /**
  * Read access to one event, by Sigma field name. Events are JSON objects: flat keys, nested objects
  * addressed with dotted names (`process.parent.name`), or Windows event JSON as written by EVTX-to-JSON
@@ -9,6 +11,8 @@ export interface EventAccessor {
   get(field: string): unknown;
   /** Every scalar value anywhere in the event, for keywords (searches of the whole event). */
   values(): readonly unknown[];
+  /** Case-folds a text of this event for case-insensitive matching; remembered, as several rules fold the same field. */
+  fold(text: string): string;
 }
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -26,6 +30,7 @@ export function createEventAccessor(event: JsonObject): EventAccessor {
 class JsonEventAccessor implements EventAccessor {
   private readonly windows: ReadonlyMap<string, unknown> | null;
   private allValues: unknown[] | null = null;
+  private folded: Map<string, string> | null = null;
 
   constructor(private readonly event: JsonObject) {
     this.windows = windowsFields(event);
@@ -39,6 +44,16 @@ class JsonEventAccessor implements EventAccessor {
       if (v !== undefined || this.windows.has(field)) return v;
     }
     return field.includes('.') ? dotted(e, field.split('.'), 0) : undefined;
+  }
+
+  fold(text: string): string {
+    if (!this.folded) this.folded = new Map();
+    let f = this.folded.get(text);
+    if (f === undefined) {
+      f = foldCase(text);
+      this.folded.set(text, f);
+    }
+    return f;
   }
 
   values(): readonly unknown[] {

@@ -7,6 +7,7 @@ import type { LogSource } from '../rule/model';
 import { plainSigmaString } from '../rule/sigma-string';
 import type { EventAccessor } from './event-accessor';
 import { compileExpr, type CompiledExpr } from './evaluate-expr';
+import { foldCase } from './string-matcher';
 
 export const LOGSOURCE_MAP_PATH = 'backends/evaluate/logsources.yml';
 
@@ -22,6 +23,12 @@ interface EventSource {
 /** Which logsources events belong to, from backends/evaluate/logsources.yml (see the comments there). */
 export interface LogsourceMap {
   readonly sources: readonly EventSource[];
+  /**
+   * Sources indexed by the text of their first field (`Channel`, `Table`, ...), case-folded, so an event is
+   * tested only against the few sources that can apply to it; `unindexed` (a number first) are always tested.
+   */
+  readonly index: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
+  readonly unindexed: readonly number[];
 }
 
 const scalar = { type: ['string', 'number'] };
@@ -76,7 +83,25 @@ export function parseLogsourceMap(text: string, file: string): LogsourceMap {
     throw new SigmaError('pipeline-definition', `${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
   }
   const raw = (data as { sources: RawSource[] }).sources;
+  const index = new Map<string, Map<string, number[]>>();
+  const unindexed: number[] = [];
+  raw.forEach((s, i) => {
+    const [field, value] = Object.entries(s.event)[0] as [string, RawSource['event'][string]];
+    const values = listOf(value);
+    if (values.some((v) => typeof v !== 'string')) {
+      unindexed.push(i);
+      return;
+    }
+    let byValue = index.get(field);
+    if (!byValue) index.set(field, (byValue = new Map()));
+    for (const v of values as string[]) {
+      const key = foldCase(v);
+      byValue.set(key, [...(byValue.get(key) ?? []), i]);
+    }
+  });
   return {
+    index,
+    unindexed,
     sources: raw.map((s) => ({
       test: compileExpr(eventCondition(s.event)),
       logsource: Object.fromEntries(
@@ -104,10 +129,21 @@ function eventCondition(event: RawSource['event']): Expr {
 /** The indices of the sources an event belongs to (empty: the event does not say). Computed once per event. */
 export function classifyEvent(map: LogsourceMap, event: EventAccessor): number[] {
   const out: number[] = [];
-  map.sources.forEach((s, i) => {
-    if (s.test(event)) out.push(i);
-  });
-  return out;
+  const consider = (i: number) => {
+    if (!out.includes(i) && (map.sources[i] as EventSource).test(event)) out.push(i);
+  };
+  for (const i of map.unindexed) consider(i);
+  for (const [field, byValue] of map.index) {
+    const v = event.get(field);
+    if (typeof v === 'string') {
+      const hits = byValue.get(event.fold(v));
+      if (hits) for (const i of hits) consider(i);
+    } else if (Array.isArray(v)) {
+      // Only text can equal an indexed value; each text element may name a source.
+      for (const x of v) if (typeof x === 'string') for (const i of byValue.get(event.fold(x)) ?? []) consider(i);
+    }
+  }
+  return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
 
 /**

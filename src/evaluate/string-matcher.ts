@@ -29,6 +29,49 @@ export function compileSigmaString(value: SigmaString, cased: boolean): TextTest
   }
 }
 
+/**
+ * Compiles a list of alternatives (a value list: any may match) into one test. Equal values become a set
+ * lookup; several contains values become one alternation of escaped literals, searched in a single pass
+ * by the native engine. Such a pattern has no quantifier, so it cannot backtrack catastrophically.
+ */
+export function compileSigmaStrings(values: readonly SigmaString[], cased: boolean): TextTest {
+  const fold = cased ? (s: string) => s : foldCase;
+  const equals = new Set<string>();
+  const contains: string[] = [];
+  const others: TextTest[] = [];
+  for (const v of values) {
+    const { shape, text } = matchShape(v);
+    if (shape === 'equals') equals.add(fold(text));
+    else if (shape === 'contains') contains.push(fold(text));
+    else if (shape === 'any') return () => true;
+    else others.push(compileSigmaString(v, cased));
+  }
+  const tests: TextTest[] = [];
+  if (equals.size === 1) {
+    const only = [...equals][0] as string;
+    tests.push((s) => s === only);
+  } else if (equals.size > 1) {
+    tests.push((s) => equals.has(s));
+  }
+  if (contains.length === 1) {
+    const only = contains[0] as string;
+    tests.push((s) => s.includes(only));
+  } else if (contains.length > 1) {
+    const re = new RegExp(contains.map(escapeRegExp).join('|'));
+    tests.push((s) => re.test(s));
+  }
+  tests.push(...others);
+  if (tests.length === 1) return tests[0] as TextTest;
+  return (s) => {
+    for (const t of tests) if (t(s)) return true;
+    return false;
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|\/]/g, '\\$&');
+}
+
 /** The case folding of Sigma's case-insensitive matching, applied to both sides. */
 export function foldCase(s: string): string {
   return s.toLowerCase();
