@@ -1,7 +1,11 @@
+import { SigmaError } from '../core/errors';
 import type { YamlDocument } from '../rule/yaml-source';
 import { scalarTextAfterKey } from './locate';
 
 type Obj = Record<string, unknown>;
+
+/** Aliases let a 1 KB file describe billions of values; the copy for the schema stops well before. */
+const MAX_NODES = 1_000_000;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -10,7 +14,15 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
  * become their calendar day, as the converter reads them.
  */
 export function toJsonValue(value: unknown, doc: YamlDocument, lines: readonly string[]): unknown {
+  let budget = MAX_NODES;
   const convert = (v: unknown): unknown => {
+    if (--budget < 0) {
+      throw new SigmaError(
+        'yaml-limit',
+        `the document expands to more than ${MAX_NODES} values through YAML aliases (an alias bomb?); write the values out instead of repeating aliases`,
+        { line: doc.firstLine, col: 1 },
+      );
+    }
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
     if (Array.isArray(v)) return v.map(convert);
     if (isObj(v)) {

@@ -78,7 +78,7 @@ export class RuleValidator {
         this.validateDocument(doc, lines, add);
       } catch (err) {
         const d = toDiagnostic(err);
-        add('error', 'internal', d.code === 'internal' ? `${d.message}; the other rules were still checked` : d.message, d.line ? { line: d.line, col: d.col ?? 1 } : undefined);
+        add('error', d.code, d.code === 'internal' ? `${d.message}; the other rules were still checked` : d.message, d.line ? { line: d.line, col: d.col ?? 1 } : undefined);
       }
       if (meta.id !== null && !doc.error) {
         const loc = isObj(doc.value) ? doc.positions.get(doc.value)?.keys.get('id') : undefined;
