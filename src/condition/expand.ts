@@ -36,6 +36,32 @@ export function expandCondition(node: ConditionNode, detections: ReadonlyMap<str
 export function matchIdentifiers(pattern: string | null, detections: ReadonlyMap<string, unknown>): string[] {
   const names = [...detections.keys()];
   if (pattern === null) return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-  return names.filter((n) => re.test(n));
+  return names.filter((n) => globMatch(pattern, n));
+}
+
+/**
+ * `*`-only glob match in O(pattern × name) time. A regex built from the pattern backtracks
+ * exponentially on patterns such as `a*a*a*…b` against long names: condition text is user input.
+ */
+function globMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
