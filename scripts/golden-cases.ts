@@ -10,6 +10,7 @@ import { Converter, type ConvertOptions, type RuleResult } from '../src/convert'
 import { createFsLoader } from '../src/cli/fs-loader';
 import { formatDiagnostic } from '../src/cli/report';
 import type { Placeholders } from '../src/rule/modifiers';
+import { parseYamlDocuments } from '../src/rule/yaml-source';
 
 export const TARGETS = ['kql', 'splunk', 'eql'] as const;
 /** The table KQL reads with --pipeline none in the feature suite (declared for the parser check). */
@@ -22,10 +23,14 @@ interface RuleSet {
   readonly goldenDir: string;
   /** 'none' keeps field names as written; undefined is the target's default pipeline. */
   readonly pipeline: 'none' | undefined;
+  /** Convert the folder's files together (correlations and filters name rules of other files), as the CLI does. */
+  readonly together?: boolean;
 }
 
 const RULE_SETS: readonly RuleSet[] = [
-  { dir: 'sigma', goldenDir: 'sigma', pipeline: undefined },
+  { dir: 'sigma', goldenDir: 'sigma', pipeline: undefined, together: true },
+  { dir: 'test/rules/correlation', goldenDir: 'correlation', pipeline: undefined, together: true },
+  { dir: 'test/rules/filters', goldenDir: 'filters', pipeline: undefined, together: true },
   { dir: 'test/rules/features/none', goldenDir: 'features/none', pipeline: 'none' },
   { dir: 'test/rules/features/mapped', goldenDir: 'features/mapped', pipeline: undefined },
   { dir: 'test/rules/invalid', goldenDir: 'invalid', pipeline: 'none' },
@@ -81,7 +86,11 @@ export function computeGoldens(root: string): GoldenEntry[] {
         };
         const resolved = converter.resolveOptions(options);
         const ext = resolved.backend.formats[resolved.format]?.extension ?? 'txt';
-        const results = converter.convertText(text, rulePath, options);
+        const results = set.together
+          ? converter
+              .convertCollection(listRules(root, set.dir).map((f) => ({ file: f, text: fs.readFileSync(path.join(root, f), 'utf8') })), options)
+              .filter((r) => r.file === rulePath)
+          : converter.convertText(text, rulePath, options);
         entries.push(...goldensFor(results, text, rulePath, `test/golden/${target}/${stem}`, ext));
       }
     }
@@ -102,7 +111,8 @@ function goldensFor(results: readonly RuleResult[], text: string, rulePath: stri
       formatDiagnostic(e, { file: rulePath, document: r.document, documents: results.length, title: r.title, id: r.id }, lines),
     ),
   );
-  if (errors.length || results.length === 0) {
+  // A file of filters only yields no result when its filters are sound: that is not an empty file.
+  if (errors.length || (results.length === 0 && parseYamlDocuments(text).length === 0)) {
     const body = errors.length ? errors.join('\n') : `${rulePath}: the file holds no YAML documents`;
     out.push({ ...common, goldenPath: `${base}.error.txt`, content: body + '\n', queries: [] });
   }

@@ -41,7 +41,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
-    .option('filter', { type: 'string', array: true, describe: 'Sigma filter files to apply to the rules they name (local exclusions kept outside the rules)' })
+    .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 

@@ -13,6 +13,8 @@ import { createFsLoader } from './fs-loader';
 import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
 import { formatDiagnostic } from './report';
+import { Converter } from '../convert';
+import { setDocuments, testCorrelations } from '../evaluate/correlation-tester';
 
 export interface TestArgs {
   pipeline?: string;
@@ -20,6 +22,7 @@ export interface TestArgs {
   expect?: string;
   json?: boolean;
   placeholders?: string;
+  timeField?: string;
   paths: string[];
 }
 
@@ -29,7 +32,8 @@ export function addTestOptions<T>(y: Argv<T>) {
     .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines or a JSON array of objects' })
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
-    .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' });
+    .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('time-field', { type: 'string', describe: "event field holding each event's ISO 8601 time, for correlation rules (default: timestamp)" });
 }
 
 /** One (rule, events file, pipeline) evaluation, as --json prints it. */
@@ -42,6 +46,8 @@ interface TestResult {
   readonly pipeline: string;
   readonly total: number;
   readonly matched: number[];
+  /** Correlation rules only: each group that fired and the events that made it fire. */
+  readonly fired?: { group: Record<string, unknown>; events: number[] }[];
   readonly errors: { code: string; message: string; line?: number; col?: number }[];
 }
 
@@ -124,7 +130,9 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   for (const pipeline of new Set([...units.values()].map((u) => u.pipeline))) {
     const prepared: PreparedRule[] = [];
     for (const { name, text } of texts) {
-      const rules = tester.prepareText(text, name, { pipeline, placeholders });
+      // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
+      const setDocs = setDocuments(text);
+      const rules = tester.prepareText(text, name, { pipeline, placeholders }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
@@ -174,6 +182,37 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
           ...(file.unreadable ? [{ code: 'input', message: file.unreadable }] : []),
           ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}) })),
         ],
+      });
+    }
+  }
+
+  // Correlation rules: evaluated on each events file over the events the referenced rules match.
+  const correlationConverter = new Converter(createFsLoader());
+  for (const unit of units.values()) {
+    const file = eventsOf(unit);
+    if (file.unreadable) continue;
+    const verdicts = testCorrelations(
+      texts.map((t) => ({ file: t.name, text: t.text })),
+      rulesByPipeline.get(unit.pipeline) ?? [],
+      file.events,
+      { converter: correlationConverter, pipeline: unit.pipeline, placeholders, timeField: args.timeField },
+    );
+    for (const v of verdicts) {
+      const c = v.correlation;
+      for (const e of v.errors) io.stderr(formatDiagnostic(e, { file: c.origin.file, document: c.origin.document, documents: 2, title: c.title, id: c.id ?? null }, null));
+      if (v.errors.length) failed = true;
+      const matched = [...new Set(v.fired.flatMap((f) => f.events))].sort((a, b) => a - b);
+      results.push({
+        file: c.origin.file,
+        document: c.origin.document,
+        id: c.id ?? null,
+        title: c.title,
+        events: unit.name,
+        pipeline: unit.pipeline,
+        total: file.events.length,
+        matched,
+        fired: v.fired,
+        errors: v.errors.map(diagnosticJson),
       });
     }
   }
@@ -296,7 +335,11 @@ function formatText(results: readonly TestResult[], files: ReadonlyMap<string, E
       out.push(`  ${r.events}${via}: not evaluated (${r.errors.length} error${r.errors.length === 1 ? '' : 's'})`);
       continue;
     }
-    out.push(`  ${r.events}${via}: ${r.matched.length} of ${r.total} event${r.total === 1 ? '' : 's'} matched`);
+    out.push(
+      r.fired
+        ? `  ${r.events}${via}: fired ${r.fired.length} time${r.fired.length === 1 ? '' : 's'}${r.fired.map((f) => `\n    group ${JSON.stringify(f.group)}: events ${f.events.join(', ')}`).join('')}`
+        : `  ${r.events}${via}: ${r.matched.length} of ${r.total} event${r.total === 1 ? '' : 's'} matched`,
+    );
     const summary = summaries.get(r.events);
     for (const i of r.matched) out.push(`    [${i}] ${summary?.get(i)?.() ?? ''}`);
   }

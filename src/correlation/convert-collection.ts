@@ -34,7 +34,7 @@ export function convertCollection(
 
   const ruleWithFilters = (entry: Extract<SetEntry, { kind: 'rule' }>): SigmaRule => {
     const filters = set.filtersFor(entry);
-    for (const f of filters) set.checkFilter(f);
+    for (const f of filters) set.checkFilter(f, true);
     return applyFilters(entry.rule, filters);
   };
 
@@ -61,7 +61,7 @@ export function convertCollection(
       }
       switch (entry.kind) {
         case 'filter':
-          set.checkFilter(entry.filter);
+          set.checkFilter(entry.filter, entry.extra);
           continue;
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
@@ -70,6 +70,8 @@ export function convertCollection(
           continue;
         }
         case 'correlation': {
+          // Checked first: correlations in a cycle use each other, and would otherwise all stay hidden.
+          set.checkCorrelation(entry.correlation);
           if (set.isHiddenByCorrelation(entry)) continue;
           const out = convertCorrelation(entry.correlation);
           results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: out.warnings });

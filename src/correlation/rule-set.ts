@@ -93,9 +93,11 @@ export class RuleSet {
     visit(c, [c]);
   }
 
-  /** Checks that every rule a filter names exists and is a detection rule with a compatible logsource. */
-  checkFilter(f: SigmaFilter): void {
+  /** Checks that every rule a filter names (unless ignoreUnknown) exists and is a detection rule with a compatible logsource. */
+  checkFilter(f: SigmaFilter, ignoreUnknown = false): void {
     for (const ref of f.rules) {
+      // A --filter file is a team's list of local exclusions: rules it names that are not converted now are fine.
+      if (ignoreUnknown && !this.byRef.has(ref.ref)) continue;
       const target = this.resolve(ref, `filter '${f.title}'`);
       if (target.kind !== 'rule') throw new SigmaError('correlation', `filter '${f.title}' names correlation '${target.correlation.title}'; filters apply to detection rules (name the rules the correlation uses)`, ref.loc);
       const mismatch = (['category', 'product', 'service'] as const).find((k) => {

@@ -1,0 +1,69 @@
+import { toDiagnostic, type Diagnostic } from '../core/errors';
+import type { Converter } from '../convert';
+import { mapRuleField } from '../correlation/field-map';
+import type { SigmaCorrelation } from '../correlation/model';
+import { RuleSet, type SourceText } from '../correlation/rule-set';
+import type { Placeholders } from '../rule/modifiers';
+import { documentKind } from '../rule/parse-rule';
+import { parseYamlDocuments } from '../rule/yaml-source';
+import { DEFAULT_TIME_FIELD, evaluateCorrelation, eventTime, type CorrelationFiring, type TimedEvent } from './correlation';
+import type { PreparedEvent, PreparedRule } from './rule-tester';
+
+/** The documents of a file that are correlations or filters (which `test` evaluates as a set, not one by one). */
+export function setDocuments(text: string): Set<number> {
+  return new Set(
+    parseYamlDocuments(text)
+      .filter((d) => !d.error && (documentKind(d.value) === 'correlation' || documentKind(d.value) === 'filter'))
+      .map((d) => d.index),
+  );
+}
+
+export interface CorrelationVerdict {
+  readonly correlation: SigmaCorrelation;
+  readonly fired: CorrelationFiring[];
+  readonly errors: Diagnostic[];
+}
+
+/**
+ * Evaluates every correlation of the rule set on one events file: the referenced rules match events
+ * through their prepared (per-event) evaluators, then the correlation windows are applied.
+ */
+export function testCorrelations(
+  texts: readonly SourceText[],
+  prepared: readonly PreparedRule[],
+  events: readonly { index: number; event: PreparedEvent }[],
+  options: { converter: Converter; pipeline: string; placeholders?: Placeholders; timeField?: string },
+): CorrelationVerdict[] {
+  const set = new RuleSet(texts, [], { placeholders: options.placeholders });
+  const correlations = set.entries.flatMap((e) => (e.kind === 'correlation' ? [e.correlation] : []));
+  if (correlations.length === 0) return [];
+  const pipeline = options.pipeline === 'none' ? null : options.converter.pipeline(options.pipeline);
+  const schemas = pipeline?.schema ? options.converter.schema(pipeline.schema) : null;
+  const byDoc = new Map(prepared.map((r) => [`${r.file}\u0000${r.document}`, r]));
+  const preparedEvents = new Map(events.map((e) => [e.index, e.event]));
+  let timed: TimedEvent[] | null = null;
+  let timeError: unknown = null;
+  try {
+    timed = events.map((e) => ({ index: e.index, accessor: e.event.accessor, time: eventTime(e.event.accessor, options.timeField ?? DEFAULT_TIME_FIELD, e.index) }));
+  } catch (err) {
+    timeError = err;
+  }
+  return correlations.map((c) => {
+    try {
+      if (!timed) throw timeError;
+      const fired = evaluateCorrelation(c, {
+        set,
+        events: timed,
+        matches: (entry, ev) => {
+          const rule = byDoc.get(`${entry.origin.file}\u0000${entry.origin.document}`);
+          const pe = preparedEvents.get(ev.index);
+          return rule !== undefined && pe !== undefined && rule.errors.length === 0 && rule.matches(pe);
+        },
+        fieldOf: (entry, field) => mapRuleField(entry.rule, field, pipeline, schemas),
+      });
+      return { correlation: c, fired, errors: [] };
+    } catch (err) {
+      return { correlation: c, fired: [], errors: [toDiagnostic(err)] };
+    }
+  });
+}
