@@ -1,0 +1,199 @@
+/**
+ * Injection-proof escaping, by property: for arbitrary strings (quotes, backslashes also trailing,
+ * literal * and ?, pipes, semicolons, newlines, NUL and control characters, any Unicode) each
+ * escaper of src/render/escape.ts yields exactly one literal whose meaning is the input. KQL is
+ * checked with Microsoft's parser; SPL and EQL with a tokenizer of the literal syntax we emit.
+ */
+import fc from 'fast-check';
+import {
+  escapeEqlField,
+  escapeEqlString,
+  escapeKqlField,
+  escapeKqlString,
+  escapeSplunkEvalString,
+  quoteEqlWildcard,
+  quoteSplunkSearch,
+} from '../src/render/escape';
+import type { SigmaString } from '../src/ir/types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ROOT = require('path').resolve(__dirname, '..');
+require(`${ROOT}/node_modules/@kusto/language-service-next/bridge.js`);
+require(`${ROOT}/node_modules/@kusto/language-service-next/Kusto.Language.Bridge.js`);
+const K = (globalThis as any).Kusto.Language;
+const KIND = K.Syntax.SyntaxKind;
+
+/** Strings biased towards the characters that break quoting. */
+const hostile = fc.oneof(
+  fc.string({ unit: fc.constantFrom('"', "'", '\\', '*', '?', '|', ';', '\n', '\r', '\t', '\u0000', '\u0007', '`', '{', '}', '$', 'a', ' ', '\u2028', 'é', '😀') }),
+  fc.string({ unit: 'binary' }),
+  fc.string(),
+);
+const RUNS = { numRuns: 500 };
+
+function kqlNodes(query: string): { kinds: number[]; strings: string[]; errors: number } {
+  const code = K.KustoCode.Parse(query);
+  const kinds: number[] = [];
+  const strings: string[] = [];
+  const walk = (n: any): void => {
+    if (!n) return;
+    kinds.push(n.Kind);
+    if (n.Kind === KIND.StringLiteralExpression) strings.push(String(n.LiteralValue));
+    for (let i = 0; i < n.ChildCount; i++) walk(n.GetChild(i));
+  };
+  walk(code.Syntax);
+  return { kinds, strings, errors: code.GetDiagnostics().Count };
+}
+
+describe('KQL, checked by Microsoft parser', () => {
+  test('a string literal is one literal node with the input as value, and one =~ operator', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const q = `T | where A =~ ${escapeKqlString(s)}`;
+        const { kinds, strings, errors } = kqlNodes(q);
+        expect(errors).toBe(0);
+        expect(strings).toEqual([s]);
+        expect(kinds.filter((k) => k === KIND.EqualTildeExpression)).toHaveLength(1);
+        expect(kinds.filter((k) => k === KIND.AndExpression || k === KIND.OrExpression || k === KIND.PipeExpression)).toHaveLength(1); // the one pipe we wrote
+      }),
+      RUNS,
+    );
+  });
+
+  test("a column name is one name node: bare or ['...'] with the input as name", () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => s.length > 0), (name) => {
+        const q = `T | where ${escapeKqlField(name)} == 1`;
+        const code = K.KustoCode.Parse(q);
+        expect(code.GetDiagnostics().Count).toBe(0);
+        const names: string[] = [];
+        const walk = (n: any): void => {
+          if (!n) return;
+          if (n.Kind === KIND.BracketedName || n.Kind === KIND.TokenName) names.push(String(n.SimpleName ?? ''));
+          for (let i = 0; i < n.ChildCount; i++) walk(n.GetChild(i));
+        };
+        walk(code.Syntax);
+        expect(names).toContain(name);
+      }),
+      RUNS,
+    );
+  });
+});
+
+/** Reads one double-quoted literal at the start of `text` with the given escapes; returns value and length. */
+function readQuoted(text: string, escapes: (c: string, rest: string) => { value: string; length: number } | null): { value: string; length: number } {
+  if (text[0] !== '"') throw new Error(`not a literal: ${text}`);
+  let value = '';
+  let i = 1;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === '"') return { value, length: i + 1 };
+    if (c === '\\') {
+      const e = escapes(text[i + 1] ?? '', text.slice(i + 1));
+      if (!e) throw new Error(`illegal escape at ${i} in ${text}`);
+      value += e.value;
+      i += 1 + e.length;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  throw new Error(`unterminated literal: ${text}`);
+}
+
+/** Splunk quoted strings: \" and \\ are the escapes; a backslash before anything else is literal. */
+const splunkEscapes = (c: string) => (c === '"' || c === '\\' ? { value: c, length: 1 } : { value: '\\', length: 0 });
+
+/** EQL strings: \" \\ \n \r \t and \u{hex}; anything else is an error. */
+const eqlEscapes = (c: string, rest: string) => {
+  const simple: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t' };
+  if (simple[c] !== undefined) return { value: simple[c] as string, length: 1 };
+  const u = /^u\{([0-9a-fA-F]{1,8})\}/.exec(rest);
+  return u ? { value: String.fromCodePoint(parseInt(u[1] as string, 16)), length: u[0].length } : null;
+};
+
+const plain = (text: string): SigmaString => ({ type: 'string', parts: text ? [text] : [] });
+
+describe('SPL', () => {
+  test('search literal: one token, value round-trips (backslash before a quote, pipes, trailing backslash)', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const q = quoteSplunkSearch(plain(s));
+        if (s.includes('*')) return expect(q).toBeNull(); // a literal * cannot be written in search
+        const lit = readQuoted(q as string, splunkEscapes);
+        expect(lit.length).toBe((q as string).length);
+        expect(lit.value).toBe(s);
+      }),
+      RUNS,
+    );
+    expect(quoteSplunkSearch(plain('a\\"b|c'))).toBe('"a\\\\\\"b|c"');
+    expect(quoteSplunkSearch(plain('trailing\\'))).toBe('"trailing\\\\"');
+  });
+
+  test('search wildcards stay wildcards, and only where the Sigma string has them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(hostile.filter((s) => !s.includes('*') && s !== ''), fc.constant(null))), (parts) => {
+        const value: SigmaString = { type: 'string', parts: parts.map((p) => (p === null ? { wildcard: 'multi' as const } : p)) };
+        const q = quoteSplunkSearch(value) as string;
+        const lit = readQuoted(q, splunkEscapes);
+        expect(lit.length).toBe(q.length);
+        expect(lit.value).toBe(parts.map((p) => (p === null ? '*' : p)).join(''));
+      }),
+      RUNS,
+    );
+  });
+
+  test('eval string literal round-trips', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const q = escapeSplunkEvalString(s);
+        const lit = readQuoted(q, splunkEscapes);
+        expect(lit.length).toBe(q.length);
+        expect(lit.value).toBe(s);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('EQL', () => {
+  test('string literal: one token, only legal escapes, never a """ raw-string opener', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const q = escapeEqlString(s);
+        expect(q.startsWith('"""')).toBe(false);
+        const lit = readQuoted(q, eqlEscapes);
+        expect(lit.length).toBe(q.length);
+        expect(lit.value).toBe(s);
+      }),
+      RUNS,
+    );
+    expect(escapeEqlString('"')).toBe('"\\""');
+    expect(escapeEqlString('""')).toBe('"\\"\\""');
+  });
+
+  test('wildcard literal: * and ? only from wildcards; literal ones are refused', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const q = quoteEqlWildcard(plain(s));
+        if (/[*?]/.test(s)) return expect(q).toBeNull();
+        expect(readQuoted(q as string, eqlEscapes).value).toBe(s);
+      }),
+      RUNS,
+    );
+  });
+
+  test('field: bare dotted name or one backquoted name', () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => s.length > 0), (name) => {
+        const q = escapeEqlField(name);
+        if (!q.startsWith('`')) return expect(q).toBe(name);
+        expect(q.endsWith('`')).toBe(true);
+        const inner = q.slice(1, -1);
+        expect(inner.replace(/``/g, '')).not.toContain('`');
+        expect(inner.replace(/``/g, '`')).toBe(name);
+      }),
+      RUNS,
+    );
+  });
+});
