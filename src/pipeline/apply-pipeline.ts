@@ -3,6 +3,7 @@ import type { Expr, Predicate, SourceLocation } from '../ir/types';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { matchShape, plainSigmaString } from '../rule/sigma-string';
 import type { LogSource } from '../rule/model';
+import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
 
 export interface PipelineResult {
@@ -29,28 +30,54 @@ function describeLogsource(ls: LogSource): string {
   return parts.length ? parts.join(', ') : '(empty logsource)';
 }
 
+function entryMatches(entry: LogsourceEntry, ls: LogSource): boolean {
+  return (['category', 'product', 'service'] as const).every((key) => {
+    const wanted = listOf(entry.match[key]);
+    if (wanted.length === 0) return true;
+    const actual = ls[key]?.toLowerCase();
+    return actual !== undefined && wanted.some((w) => w.toLowerCase() === actual);
+  });
+}
+
 export function findLogsourceEntry(pipeline: PipelineDef, ls: LogSource): LogsourceEntry | undefined {
-  return pipeline.logsources.find((entry) =>
-    (['category', 'product', 'service'] as const).every((key) => {
-      const wanted = listOf(entry.match[key]);
-      if (wanted.length === 0) return true;
-      const actual = ls[key]?.toLowerCase();
-      return actual !== undefined && wanted.some((w) => w.toLowerCase() === actual);
-    }),
-  );
+  return pipeline.logsources.find((entry) => entryMatches(entry, ls));
+}
+
+/** Every entry whose match fits, in pipeline order. */
+export function findLogsourceEntries(pipeline: PipelineDef, ls: LogSource): LogsourceEntry[] {
+  return pipeline.logsources.filter((entry) => entryMatches(entry, ls));
 }
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal', 'double']);
 
-/** Maps a rule's fields and logsource to the target's, as the pipeline data says. */
+/**
+ * Maps a rule's fields and logsource to the target's, as the pipeline data says. With a schema,
+ * several entries may fit a logsource (e.g. Sentinel: Defender's DeviceProcessEvents, then Sysmon
+ * events in WindowsEvent): the first one that has a column for every field of the rule is used; if
+ * none has, the first entry's error is reported.
+ */
 export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null): PipelineResult {
-  const entry = findLogsourceEntry(pipeline, input.logsource);
-  if (!entry && schemas) {
+  if (!schemas) return applyEntry(input, pipeline, null, findLogsourceEntry(pipeline, input.logsource));
+  const entries = findLogsourceEntries(pipeline, input.logsource);
+  if (entries.length === 0) {
     throw new SigmaError(
       'unknown-logsource',
       `pipeline '${pipeline.name}' has no table for logsource ${describeLogsource(input.logsource)}; try another --pipeline (see 'sigma-convert list pipelines')`,
     );
   }
+  let firstError: unknown = null;
+  for (const entry of entries) {
+    try {
+      return applyEntry(input, pipeline, schemas, entry);
+    } catch (err) {
+      if (!(err instanceof SigmaError) || err.code !== 'unmapped-field') throw err;
+      firstError ??= err;
+    }
+  }
+  throw firstError;
+}
+
+function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null, entry: LogsourceEntry | undefined): PipelineResult {
   const table = entry ? entry.table : pipeline.default?.table;
   const columns = schemas && table ? schemas[table] : undefined;
   if (schemas && table && !columns) {
@@ -59,21 +86,36 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
 
+  // A target written Column.key (or Column.key.sub) reads inside a JSON column: a dynamic one, or a
+  // string one holding JSON text. Its value is compared as text.
+  const jsonPath = (target: string): string | null => {
+    if (!columns) return null;
+    const [column, ...keys] = target.split('.');
+    const type = column !== undefined ? columns[column] : undefined;
+    if (!keys.length || !column || (type !== 'dynamic' && type !== 'string')) return null;
+    const name = encodeFieldPath({ column, keys, jsonText: type === 'string' });
+    fieldTypes.set(name, 'string');
+    return name;
+  };
+
   const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
     const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field];
     const names = listOf(target);
     if (names.length) {
-      if (columns) {
-        for (const n of names) {
-          if (!(n in columns)) {
-            throw new SigmaError('unmapped-field', `pipeline '${pipeline.name}' maps field '${field}' to '${n}', which is not a column of ${table}`, loc);
-          }
-        }
-      }
-      return names;
+      if (!columns) return names;
+      return names.map((n) => {
+        if (n in columns) return n;
+        const path = jsonPath(n);
+        if (path) return path;
+        throw new SigmaError('unmapped-field', `pipeline '${pipeline.name}' maps field '${field}' to '${n}', which is not a column of ${table}`, loc);
+      });
     }
     if (columns) {
       if (field in columns) return [field];
+      if (entry?.dynamic_fields && !entry.dynamic_exclude?.includes(field)) {
+        const path = jsonPath(`${entry.dynamic_fields}.${field}`);
+        if (path) return [path];
+      }
       throw new SigmaError(
         'unmapped-field',
         `field '${field}' has no equivalent column in ${table} (pipeline '${pipeline.name}', logsource ${describeLogsource(input.logsource)}); the rule cannot be converted faithfully: try another --pipeline, or --pipeline none --table NAME`,
@@ -95,7 +137,14 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
     const targets = resolve(field, p.loc);
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
     const copies = targets.map((t) => {
-      const type = columns?.[t];
+      const type = columns?.[t] ?? fieldTypes.get(t);
+      if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
+        throw new SigmaError(
+          'unsupported-feature',
+          `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
+          p.loc,
+        );
+      }
       if (type) fieldTypes.set(t, type);
       const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
       return coerceToColumnType(renamed, type);
@@ -104,7 +153,10 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
   };
 
   let expr = mapPredicates(input.expr, mapOne);
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])];
+  // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
+  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+    columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
+  );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
   for (const c of conditions) {
     const type = columns?.[c.field];

@@ -42,6 +42,8 @@ const schema = {
           conditions: { type: 'array', items: condition },
           fields: fieldMap,
           implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },
+          dynamic_fields: { type: 'string' },
+          dynamic_exclude: { type: 'array', items: { type: 'string' } },
         },
       },
     },

@@ -18,6 +18,10 @@ export interface LogsourceEntry {
   readonly conditions?: readonly PipelineCondition[];
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly implied?: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+  /** A JSON column (e.g. WindowsEvent.EventData) whose keys are the Sigma field names: a field that is not a column is read from it. */
+  readonly dynamic_fields?: string;
+  /** Sigma fields never read from dynamic_fields (their meaning differs there, e.g. classic 'Data'). */
+  readonly dynamic_exclude?: readonly string[];
 }
 
 export interface PipelineDef {

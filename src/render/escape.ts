@@ -3,6 +3,7 @@
  * the project may build a literal: a value reaches a query only through these functions.
  */
 import type { SigmaString } from '../ir/types';
+import { decodeFieldPath } from '../ir/field-path';
 import { isWildcard } from '../rule/sigma-string';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
@@ -33,8 +34,19 @@ export function escapeKqlString(text: string): string {
 const KQL_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KQL_RESERVED = new Set(['and', 'or', 'not', 'in', 'has', 'contains', 'between', 'true', 'false', 'null', 'by', 'on', 'where', 'let']);
 
-/** KQL column: bare when an identifier, else ['name'] with the name as a string literal. */
+/**
+ * KQL column: bare when an identifier, else ['name'] with the name as a string literal. A field
+ * inside a JSON column (src/ir/field-path.ts) becomes tostring(parse_json(Column).key["other key"]):
+ * parse_json returns a dynamic value as it is and parses JSON text, so one form serves both; tostring
+ * makes every string operator applicable.
+ */
 export function escapeKqlField(name: string): string {
+  const path = decodeFieldPath(name);
+  if (path) {
+    const column = escapeKqlField(path.column);
+    const keys = path.keys.map((k) => (KQL_IDENT.test(k) && !KQL_RESERVED.has(k.toLowerCase()) ? `.${k}` : `[${escapeKqlString(k)}]`)).join('');
+    return `tostring(${path.jsonText ? `parse_json(${column})` : column}${keys})`;
+  }
   if (KQL_IDENT.test(name) && !KQL_RESERVED.has(name.toLowerCase())) return name;
   return `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}']`;
 }
