@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate, SourceLocation } from '../ir/types';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
-import { matchShape, plainSigmaString } from '../rule/sigma-string';
+import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
@@ -146,6 +146,17 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
         );
       }
       if (type) fieldTypes.set(t, type);
+      if (p.kind === 'match' && type && NUMERIC_TYPES.has(type)) {
+        const { shape, text } = matchShape(p.value);
+        if (shape !== 'equals' || !/^-?\d+(\.\d+)?$/.test(text)) {
+          // e.g. Sysmon writes LogonId as hex text ('0x3e7') where Defender's LogonId is a long.
+          throw new SigmaError(
+            'unmapped-field',
+            `field '${field}' maps to ${t}, a ${type} column of ${table}, which cannot be compared with the text '${formatSigmaString(p.value)}' as the rule writes it`,
+            p.loc,
+          );
+        }
+      }
       const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
       return coerceToColumnType(renamed, type);
     });

@@ -20,6 +20,8 @@ export interface StageDef {
   readonly compare_ops?: Readonly<Record<string, string>>;
   readonly time_parts?: Readonly<Record<string, string>>;
   readonly in_allows_wildcards?: boolean;
+  /** Longest run of terms joined by one and/or before the run is split into parenthesised groups (parser depth limits). */
+  readonly max_chain?: number;
 }
 
 export interface FormatDef {
@@ -111,6 +113,7 @@ const schema = {
           compare_ops: { type: 'object', additionalProperties: { type: 'string' } },
           time_parts: { type: 'object', additionalProperties: { type: 'string' } },
           in_allows_wildcards: { type: 'boolean' },
+          max_chain: { type: 'integer', minimum: 2 },
         },
       },
     },

@@ -45,7 +45,7 @@ export function renderInStage(e: Expr, stage: StageDef): string | null {
         if (text === null) return null;
         parts.push(needsGroup(a.expr, e.kind, stage) ? fillTemplate(stage.tokens.group, { expr: text }) : text);
       }
-      return parts.join(stage.tokens[e.kind]);
+      return joinChain(parts, stage.tokens[e.kind], stage);
     }
     case 'not': {
       const inner = renderInStage(e.arg, stage);
@@ -59,6 +59,19 @@ export function renderInStage(e: Expr, stage: StageDef): string | null {
     default:
       return renderPredicate(e, stage);
   }
+}
+
+/**
+ * Joins the terms of one and/or. A parser may limit how deep a long chain nests (Kusto's analyser
+ * gives up on ~450 'or' terms), so beyond stage.max_chain terms the chain becomes parenthesised
+ * groups of the same operator: the same boolean, shallower.
+ */
+function joinChain(parts: readonly string[], token: string, stage: StageDef): string {
+  const max = stage.max_chain;
+  if (!max || parts.length <= max) return parts.join(token);
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += max) groups.push(fillTemplate(stage.tokens.group, { expr: parts.slice(i, i + max).join(token) }));
+  return joinChain(groups, token, stage);
 }
 
 function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
