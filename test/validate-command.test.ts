@@ -62,7 +62,7 @@ describe('validate', () => {
   });
 
   test('the pipeline alone picks its target', async () => {
-    const list = await findings(['--pipeline', 'sentinel', path.join(DIR, 'problems.yml')]);
+    const list = await findings(['--pipeline', 'defender-xdr', path.join(DIR, 'problems.yml')]);
     expect(list.some((f) => f.code === 'unmapped-field')).toBe(true);
   });
 
