@@ -7,7 +7,7 @@ import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readInput, type InputFile } from './inputs';
-import { parseYamlDocuments } from '../rule/yaml-source';
+import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
 import { createFsLoader } from './fs-loader';
@@ -144,6 +144,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     setError = err;
   }
 
+  // Results grouped per file once: filtering the whole list per file is quadratic on a corpus.
+  const byFile = new Map<string, RuleResult[]>();
+  for (const r of all ?? []) {
+    const list = byFile.get(r.file);
+    if (list) list.push(r);
+    else byFile.set(r.file, [r]);
+  }
   for (const file of files) {
     const text = texts.get(file);
     if (text === undefined) continue;
@@ -156,7 +163,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
         collectionText = out.text;
       } else {
         if (!all) throw setError;
-        results = all.filter((r) => r.file === file.name);
+        results = byFile.get(file.name) ?? [];
       }
     } catch (err) {
       io.stderr(`${file.name}: error[internal]: ${(err as Error).message}`);
@@ -164,7 +171,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       failed++;
       continue;
     }
-    const documents = parseYamlDocuments(text).length;
+    const documents = countYamlDocuments(text);
     if (documents === 0) {
       skipped++;
       io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
@@ -198,7 +205,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const r of all ?? []) {
     const f = filterTexts.find((x) => x.file === r.file);
     if (!f || r.ok) continue;
-    const label = { file: r.file, document: r.document, documents: parseYamlDocuments(f.text).length, title: r.title, id: r.id };
+    const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
     for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
     failed++;
     if (args.json) blocks.push(JSON.stringify(r));

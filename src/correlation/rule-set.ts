@@ -66,10 +66,18 @@ export class RuleSet {
     throw new SigmaError('correlation', `${from} refers to '${ref.ref}', which is neither the id nor the name of a rule given in this run; convert the files that define it together`, ref.loc);
   }
 
+  private specialEntries: SetEntry[] | null = null;
+
+  /** Filter and correlation entries (few), so per-rule lookups do not scan a whole corpus (quadratic). */
+  private special(): SetEntry[] {
+    this.specialEntries ??= this.entries.filter((e) => e.kind === 'filter' || e.kind === 'correlation');
+    return this.specialEntries;
+  }
+
   /** The filters that apply to a rule, checked against its logsource. */
   filtersFor(entry: Extract<SetEntry, { kind: 'rule' }>): SigmaFilter[] {
     const out: SigmaFilter[] = [];
-    for (const e of this.entries) {
+    for (const e of this.special()) {
       if (e.kind !== 'filter') continue;
       if (!e.filter.rules.some((r) => this.byRef.get(r.ref) === entry)) continue;
       out.push(e.filter);
@@ -116,7 +124,7 @@ export class RuleSet {
 
   /** True when some correlation of the set uses the entry and does not ask to generate its rules too. */
   isHiddenByCorrelation(entry: SetEntry): boolean {
-    return this.entries.some(
+    return this.special().some(
       (e) => e.kind === 'correlation' && !e.correlation.generate && e.correlation.rules.some((r) => this.byRef.get(r.ref) === entry),
     );
   }

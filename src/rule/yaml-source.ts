@@ -38,6 +38,11 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
   return docs;
 }
 
+/** How many documents parseYamlDocuments would return, without parsing them (cheap, for labels). */
+export function countYamlDocuments(text: string): number {
+  return splitDocuments(text).filter((chunk) => !isBlankDocument(chunk.text)).length;
+}
+
 /** Only whitespace and comments: not a document at all. */
 function isBlankDocument(text: string): boolean {
   return text.split('\n').every((line) => {
