@@ -10,6 +10,7 @@ import { Converter, type ConvertOptions, type RuleResult } from '../src/convert'
 import { createFsLoader } from '../src/cli/fs-loader';
 import { formatDiagnostic } from '../src/cli/report';
 import type { Placeholders } from '../src/rule/modifiers';
+import { computeFormatGoldens } from './format-goldens';
 import { parseYamlDocuments } from '../src/rule/yaml-source';
 
 export const TARGETS = ['kql', 'splunk', 'eql'] as const;
@@ -95,6 +96,7 @@ export function computeGoldens(root: string): GoldenEntry[] {
       }
     }
   }
+  entries.push(...computeFormatGoldens(root));
   return entries.sort((a, b) => (a.goldenPath < b.goldenPath ? -1 : a.goldenPath > b.goldenPath ? 1 : 0));
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Golden files of the output formats (docs/formats.md): the T1040 pack in every format of every target,
+ * at test/golden/<target>/<format>/<rule path>.<ext>, exactly as the CLI prints them. Part of
+ * computeGoldens, so `npm run golden:update` writes them and test/golden.test.ts compares them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Converter } from '../src/convert';
+import { createFsLoader } from '../src/cli/fs-loader';
+import { convertCollectionFormat } from '../src/output/collection-format';
+import type { GoldenEntry } from './golden-cases';
+
+export const FORMAT_GOLDEN_RULES = ['sigma/t1040/net_sniffing_t1040.yml'] as const;
+const TARGETS = ['kql', 'splunk', 'eql'] as const;
+
+/** Every (target, non-query format) output of each rule file; `queries` stays empty (these are not bare queries). */
+export function computeFormatGoldens(root: string): GoldenEntry[] {
+  const converter = new Converter(createFsLoader(root));
+  const out: GoldenEntry[] = [];
+  for (const rulePath of FORMAT_GOLDEN_RULES) {
+    const text = fs.readFileSync(path.join(root, rulePath), 'utf8');
+    for (const target of TARGETS) {
+      for (const [format, def] of Object.entries(converter.backend(target).formats)) {
+        if (format === 'query') continue;
+        const options = { target, format };
+        const resolved = converter.resolveOptions(options);
+        let content: string;
+        if (def.collection) {
+          const r = convertCollectionFormat(converter, text, rulePath, options);
+          content = (r.text ?? '') + '\n';
+        } else {
+          const results = converter.convertText(text, rulePath, options);
+          const failed = results.filter((r) => !r.ok);
+          if (failed.length) throw new Error(`${rulePath} (${target} ${format}): ${failed.map((r) => r.errors.map((e) => e.message).join('; ')).join('; ')}`);
+          content = results.map((r) => r.queries.join('\n\n')).join(def.separator ?? '\n\n') + '\n';
+        }
+        out.push({
+          goldenPath: `test/golden/${target}/${format}/${rulePath.replace(/\.ya?ml$/i, '')}.${def.extension}`,
+          content,
+          target,
+          pipeline: resolved.pipelineName,
+          rulePath,
+          queries: [],
+        });
+      }
+    }
+  }
+  return out;
+}
