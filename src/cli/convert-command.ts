@@ -187,8 +187,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
         blocks.push(JSON.stringify(r));
       } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
-          const base = path.basename(file.name === '-' ? 'stdin' : file.name).replace(/\.ya?ml$/i, '');
-          const name = results.length > 1 ? `${base}.${r.document}.${extension}` : `${base}.${extension}`;
+          const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
           writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
         } else {
           blocks.push(r.queries.join('\n\n'));
@@ -196,8 +195,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       }
     }
     if (collectionText !== null && !args.json) {
-      const base = path.basename(file.name === '-' ? 'stdin' : file.name).replace(/\.ya?ml$/i, '');
-      if (toDir && args.output) writeFileAtomic(path.join(args.output, `${base}.${extension}`), collectionText + '\n');
+      if (toDir && args.output) writeFileAtomic(path.join(args.output, outputName(file.name, null, extension)), collectionText + '\n');
       else blocks.push(collectionText);
     }
   }
@@ -225,4 +223,16 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The output file of one rule: the rule file's path (relative to the working folder, so two
+ * `rule.yml` in different folders never collide), its document number in a multi-document file,
+ * and the format's extension.
+ */
+export function outputName(fileName: string, document: number | null, extension: string): string {
+  let rel = fileName === '-' ? 'stdin' : path.relative(process.cwd(), path.resolve(fileName));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) rel = path.resolve(fileName).slice(path.parse(path.resolve(fileName)).root.length);
+  const base = rel.replace(/\.ya?ml$/i, '');
+  return document === null ? `${base}.${extension}` : `${base}.${document}.${extension}`;
 }

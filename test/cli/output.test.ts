@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeFileAtomic } from '../../src/cli/atomic-write';
+
+const root = path.resolve(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'sigma-convert.js');
+
+const rule = (title: string, image: string) => `title: ${title}
+logsource: {category: process_creation, product: windows}
+detection:
+  sel:
+    Image|endswith: '${image}'
+  condition: sel
+`;
+
+function run(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+}
+
+describe('--output', () => {
+  let dir: string;
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', root]);
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-out-'));
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.mkdirSync(path.join(dir, 'b'));
+    fs.writeFileSync(path.join(dir, 'a', 'rule.yml'), rule('A', '\\a.exe'));
+    fs.writeFileSync(path.join(dir, 'b', 'rule.yml'), rule('B', '\\b.exe'));
+    fs.writeFileSync(path.join(dir, 'b', 'multi.yml'), rule('M1', '\\m1.exe') + '---\n' + rule('M2', '\\m2.exe'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('one file per rule, named after the rule file and document, without collisions', () => {
+    const r = run(['-t', 'kql', '-o', 'out/', 'a', 'b'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const files = fs.readdirSync(path.join(dir, 'out'), { recursive: true }).map(String).sort();
+    expect(files).toEqual(['a', 'a/rule.kql', 'b', 'b/multi.1.kql', 'b/multi.2.kql', 'b/rule.kql']);
+    expect(fs.readFileSync(path.join(dir, 'out', 'a', 'rule.kql'), 'utf8')).toContain('"\\\\a.exe"');
+    expect(fs.readFileSync(path.join(dir, 'out', 'b', 'rule.kql'), 'utf8')).toContain('"\\\\b.exe"');
+    expect(r.stderr).toContain('sigma-convert: 4 converted, 0 failed, 0 skipped');
+  });
+
+  test('a failed rule writes no file, the others still do, and the summary counts both', () => {
+    fs.writeFileSync(path.join(dir, 'b', 'rule.yml'), rule('B', '\\b.exe').replace('endswith', 'endswith|contains'));
+    const r = run(['-t', 'kql', '-o', 'out/', 'a', 'b/rule.yml'], dir);
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'out', 'a', 'rule.kql'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'out', 'b', 'rule.kql'))).toBe(false);
+    expect(r.stderr).toContain('sigma-convert: 1 converted, 1 failed, 0 skipped');
+  });
+
+  test('an empty file is counted as skipped', () => {
+    fs.writeFileSync(path.join(dir, 'a', 'empty.yml'), '# nothing here\n');
+    const r = run(['-t', 'splunk', 'a'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('sigma-convert: 1 converted, 0 failed, 1 skipped');
+  });
+
+  test('a single output file holds every block and no temporary file is left behind', () => {
+    const r = run(['-t', 'eql', '-o', 'all.eql', 'a', 'b'], dir);
+    expect(r.status).toBe(0);
+    const text = fs.readFileSync(path.join(dir, 'all.eql'), 'utf8');
+    expect(text.split('\n\n')).toHaveLength(4);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-atomic-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('replaces an existing file only with the complete new content', () => {
+    const target = path.join(dir, 'q.kql');
+    fs.writeFileSync(target, 'old');
+    writeFileAtomic(target, 'new content');
+    expect(fs.readFileSync(target, 'utf8')).toBe('new content');
+    expect(fs.readdirSync(dir)).toEqual(['q.kql']);
+  });
+
+  test('a failed write leaves neither a partial file nor a temporary file', () => {
+    const target = path.join(dir, 'taken');
+    fs.mkdirSync(target); // rename onto a directory fails
+    fs.writeFileSync(path.join(target, 'keep'), 'x');
+    expect(() => writeFileAtomic(target, 'data')).toThrow();
+    expect(fs.readdirSync(dir)).toEqual(['taken']);
+    expect(fs.readdirSync(target)).toEqual(['keep']);
+  });
+});
