@@ -1,7 +1,7 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
 import type { ResourceLoader } from './core/resources';
 import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
-import { documentKind, parseRule } from './rule/parse-rule';
+import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
@@ -163,17 +163,7 @@ export class Converter {
       format: resolved.format,
     };
     try {
-      if (doc.error) throw doc.error;
-      const kind = documentKind(doc.value);
-      if (kind !== 'rule') {
-        throw new SigmaError(
-          kind === 'unknown' ? 'invalid-rule' : 'unsupported-feature',
-          kind === 'unknown'
-            ? `document ${doc.index} is not a Sigma rule: it has no 'detection'`
-            : `document ${doc.index} is a Sigma ${kind} rule, which plain conversion does not handle`,
-          { line: doc.firstLine, col: 1 },
-        );
-      }
+      requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = this.convertRule(rule, options, resolved, file);
       return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };

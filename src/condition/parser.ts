@@ -1,4 +1,3 @@
-import { SigmaError } from '../core/errors';
 import type { ConditionNode } from './ast';
 
 interface Token {

@@ -1,10 +1,10 @@
-import { SigmaError, toDiagnostic, type Diagnostic } from '../core/errors';
+import { toDiagnostic, type Diagnostic } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { Converter } from '../convert';
 import { applyPipeline, identityPipeline } from '../pipeline/apply-pipeline';
 import type { Placeholders } from '../rule/modifiers';
 import type { LogSource } from '../rule/model';
-import { documentKind, parseRule } from '../rule/parse-rule';
+import { parseRule, requireRuleDocument } from '../rule/parse-rule';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import type { EventAccessor } from './event-accessor';
 import { compileExpr } from './evaluate-expr';
@@ -74,15 +74,7 @@ export class RuleTester {
       const meta = documentMeta(doc.value);
       const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
       try {
-        if (doc.error) throw doc.error;
-        const kind = documentKind(doc.value);
-        if (kind !== 'rule') {
-          throw new SigmaError(
-            kind === 'unknown' ? 'invalid-rule' : 'unsupported-feature',
-            kind === 'unknown' ? `document ${doc.index} is not a Sigma rule: it has no 'detection'` : `document ${doc.index} is a Sigma ${kind} rule, which 'test' does not evaluate`,
-            { line: doc.firstLine, col: 1 },
-          );
-        }
+        requireRuleDocument(doc, "'test'");
         const rule = parseRule(doc, lines, { placeholders: options.placeholders });
         let table: string | undefined;
         let expr = identityPipeline(rule).expr;

@@ -40,6 +40,23 @@ export function documentKind(value: unknown): 'rule' | 'correlation' | 'filter' 
   return 'unknown';
 }
 
+/**
+ * Throws the document's parse error, or a clear error when it is not a detection rule
+ * (`consumer` says what cannot handle it, e.g. "plain conversion").
+ */
+export function requireRuleDocument(doc: YamlDocument, consumer: string): void {
+  if (doc.error) throw doc.error;
+  const kind = documentKind(doc.value);
+  if (kind === 'rule') return;
+  throw new SigmaError(
+    kind === 'unknown' ? 'invalid-rule' : 'unsupported-feature',
+    kind === 'unknown'
+      ? `document ${doc.index} is not a Sigma rule: it has no 'detection'`
+      : `document ${doc.index} is a Sigma ${kind} rule, which ${consumer} does not handle`,
+    { line: doc.firstLine, col: 1 },
+  );
+}
+
 /** Builds a SigmaRule from one parsed YAML document; throws SigmaError with a location on any problem. */
 export function parseRule(doc: YamlDocument, sourceLines: readonly string[], options: ParseOptions = {}): SigmaRule {
   const value = doc.value;
