@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import Ajv from 'ajv';
+import { definitionValidator } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import type { Expr } from '../ir/types';
@@ -34,7 +34,7 @@ export interface LogsourceMap {
 const scalar = { type: ['string', 'number'] };
 const scalarOrList = { anyOf: [scalar, { type: 'array', items: scalar, minItems: 1 }] };
 const nameOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] };
-const schema = {
+export const LOGSOURCE_MAP_SCHEMA = {
   type: 'object',
   required: ['sources'],
   additionalProperties: false,
@@ -77,7 +77,7 @@ export function parseLogsourceMap(text: string, file: string): LogsourceMap {
   } catch (err) {
     throw new SigmaError('pipeline-definition', `${file}: ${(err as Error).message}`);
   }
-  const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  const validate = definitionValidator(LOGSOURCE_MAP_SCHEMA);
   if (!validate(data)) {
     const first = validate.errors?.[0];
     throw new SigmaError('pipeline-definition', `${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);

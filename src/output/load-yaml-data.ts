@@ -1,9 +1,8 @@
 import * as yaml from 'js-yaml';
-import Ajv, { type Schema } from 'ajv';
+import type { Schema } from 'ajv';
+import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-
-const ajv = new Ajv({ allErrors: true });
 
 /** Parses one YAML text and checks it against a JSON schema; errors name the file, line and offending path. */
 export function parseYamlData<T>(text: string, name: string, schema: Schema, code: 'backend-definition' | 'invalid-value' = 'backend-definition'): T {
@@ -14,11 +13,7 @@ export function parseYamlData<T>(text: string, name: string, schema: Schema, cod
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     throw new SigmaError(code, `${name}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
   }
-  const validate = ajv.compile(schema);
-  if (!validate(data)) {
-    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new SigmaError(code, `${name}: ${detail}`);
-  }
+  checkDefinition(schema, data, name, code);
   return data as T;
 }
 

@@ -76,16 +76,16 @@ const gradesSchema = {
   },
 } as const;
 
-const levelsSchema = {
+export const levelsSchema = {
   type: 'object',
   required: [...LEVELS],
   additionalProperties: false,
   properties: Object.fromEntries(LEVELS.map((l) => [l, gradesSchema])),
 };
 
-const statusesSchema = { type: 'object', additionalProperties: { enum: ['development', 'experimental', 'beta', 'production', 'deprecated'] } };
+export const statusesSchema = { type: 'object', additionalProperties: { enum: ['development', 'experimental', 'beta', 'production', 'deprecated'] } };
 
-const attackSchema = {
+export const attackSchema = {
   type: 'object',
   required: ['tactics', 'techniques'],
   additionalProperties: false,
@@ -113,7 +113,7 @@ const attackSchema = {
   },
 };
 
-const microsoftSchema = {
+export const microsoftSchema = {
   type: 'object',
   required: ['projection', 'connectors', 'entities'],
   additionalProperties: false,

@@ -50,7 +50,7 @@ const ruleProps = {
     properties: { app: { type: 'string', minLength: 1 }, notable: { type: 'boolean' }, risk: { type: 'boolean' } },
   },
 };
-const settingsSchema = {
+export const settingsSchema = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: { ...ruleProps, rules: { type: ['object', 'null'], additionalProperties: { type: 'object', additionalProperties: false, properties: ruleProps } } },

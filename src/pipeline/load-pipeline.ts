@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import Ajv from 'ajv';
+import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import type { PipelineDef, TableSchemas } from './types';
@@ -50,8 +50,7 @@ const schema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
-const validatePipeline = ajv.compile(schema);
+export const PIPELINE_SCHEMA = schema;
 
 function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
   const text = loader.read(path);
@@ -77,10 +76,7 @@ export function loadPipeline(loader: ResourceLoader, name: string): PipelineDef 
   if (data === undefined) {
     throw new SigmaError('pipeline-definition', `unknown pipeline '${name}'; available: ${listPipelines(loader).join(', ')}, none`);
   }
-  if (!validatePipeline(data)) {
-    const detail = (validatePipeline.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new SigmaError('pipeline-definition', `${path}: invalid pipeline: ${detail}`);
-  }
+  checkDefinition(schema, data, `${path}: invalid pipeline`, 'pipeline-definition');
   return data as unknown as PipelineDef;
 }
 

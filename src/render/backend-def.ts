@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import Ajv from 'ajv';
+import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { QUOTING } from './escape';
@@ -132,8 +132,7 @@ const schema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true });
-const validateDef = ajv.compile(schema);
+export const BACKEND_DEFINITION_SCHEMA = schema;
 
 /** Loads and fully validates backends/<name>.yml; errors name the file and the offending path. */
 export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef {
@@ -147,10 +146,7 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     throw new SigmaError('backend-definition', `${path}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
   }
-  if (!validateDef(data)) {
-    const detail = (validateDef.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new SigmaError('backend-definition', `${path}: invalid backend definition: ${detail}`);
-  }
+  checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
   if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
     throw new SigmaError('backend-definition', `${path}: column_stage '${def.column_stage}' is not a stage of this target`);
