@@ -1,4 +1,5 @@
-import Ajv, { type AnySchema, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { AnySchema, ValidateFunction } from 'ajv';
 import { SigmaError, type ErrorCode } from './errors';
 
 /**
@@ -16,7 +17,8 @@ export function definitionValidator(schema: AnySchema): ValidateFunction {
   if (!fn) {
     fn = precompiled(schema);
     if (!fn) {
-      ajv ??= new Ajv({ allErrors: true, allowUnionTypes: true, validateSchema: false, code: { lines: false } });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ajv ??= new (require('ajv').default as typeof Ajv)({ allErrors: true, allowUnionTypes: true, validateSchema: false, code: { lines: false } });
       fn = ajv.compile(schema);
     }
     compiled.set(key, fn);
