@@ -16,7 +16,12 @@ function hex4(code: number): string {
 }
 
 /** KQL "..." literal: backslash escapes for quote, backslash and control characters. */
+// Nothing in these needs an escape: the common case, quoted without a character loop.
+const KQL_PLAIN = /^[^"\\\u0000-\u001f\u007f\u2028\u2029]*$/;
+const EQL_PLAIN = /^[^"\\\u0000-\u001f\u007f]*$/;
+
 export function escapeKqlString(text: string): string {
+  if (KQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;
@@ -89,6 +94,7 @@ export function escapeSplunkEvalField(name: string): string | null {
 
 /** EQL "..." string: only \" \\ \n \r \t and \u{...} escapes are legal. */
 export function escapeEqlString(text: string): string {
+  if (EQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;

@@ -8,7 +8,18 @@ import { sigmaRegexToDialect, wildcardToRegex } from './regex-dialects';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => slots[name] ?? m);
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = template.indexOf('{', i);
+    if (open < 0) return out + template.slice(i);
+    const close = template.indexOf('}', open);
+    if (close < 0) return out + template.slice(i);
+    const name = template.slice(open + 1, close);
+    const value = /^\w+$/.test(name) ? slots[name] : undefined;
+    out += template.slice(i, open) + (value ?? template.slice(open, close + 1));
+    i = close + 1;
+  }
 }
 
 /** Quotes a plain string with the stage's string strategy (wildcard-capable or not). */
@@ -66,7 +77,7 @@ export function renderInStage(e: Expr, stage: StageDef): string | null {
  * gives up on ~450 'or' terms), so beyond stage.max_chain terms the chain becomes parenthesised
  * groups of the same operator: the same boolean, shallower.
  */
-function joinChain(parts: readonly string[], token: string, stage: StageDef): string {
+export function joinChain(parts: readonly string[], token: string, stage: StageDef): string {
   const max = stage.max_chain;
   if (!max || parts.length <= max) return parts.join(token);
   const groups: string[] = [];
@@ -74,7 +85,7 @@ function joinChain(parts: readonly string[], token: string, stage: StageDef): st
   return joinChain(groups, token, stage);
 }
 
-function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
+export function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
   if (child.kind !== 'and' && child.kind !== 'or') return false;
   return rank(stage, child.kind) <= rank(stage, parent) && child.kind !== parent;
 }

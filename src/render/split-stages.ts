@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate } from '../ir/types';
 import type { StageDef } from './backend-def';
-import { describePredicate, findInexpressible, renderInStage, firstPredicateNotIn } from './render-expr';
+import { describePredicate, fillTemplate, findInexpressible, renderInStage, firstPredicateNotIn, joinChain, needsGroup } from './render-expr';
 
 /**
  * Renders a condition across the target's stages: each top-level AND term goes to the first stage
@@ -10,10 +10,18 @@ import { describePredicate, findInexpressible, renderInStage, firstPredicateNotI
  */
 export function renderStages(expr: Expr, stages: readonly StageDef[], target: string): Record<string, string> {
   const terms = expr.kind === 'and' ? expr.args : [expr];
-  const buckets = new Map<string, Expr[]>();
+  const buckets = new Map<string, { term: Expr; text: string }[]>();
   for (const term of terms) {
-    const stage = stages.find((s) => renderInStage(term, s) !== null);
-    if (!stage) {
+    let stage: StageDef | undefined;
+    let text: string | null = null;
+    for (const s of stages) {
+      text = renderInStage(term, s);
+      if (text !== null) {
+        stage = s;
+        break;
+      }
+    }
+    if (!stage || text === null) {
       const culprit = findInexpressible(term, stages);
       if (!culprit) throw mixedStagesError(term, stages, target);
       const what = culprit ? describePredicate(culprit) : 'this combination of conditions';
@@ -23,14 +31,24 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
         culprit && 'loc' in culprit ? culprit.loc : undefined,
       );
     }
-    buckets.set(stage.name, [...(buckets.get(stage.name) ?? []), term]);
+    const entry = { term, text };
+    const list = buckets.get(stage.name);
+    if (list) list.push(entry);
+    else buckets.set(stage.name, [entry]);
   }
   const out: Record<string, string> = {};
   for (const stage of stages) {
     const list = buckets.get(stage.name);
     if (!list) continue;
-    const combined: Expr = list.length === 1 ? (list[0] as Expr) : { kind: 'and', args: list };
-    out[stage.name] = renderInStage(combined, stage) as string;
+    // A lone term needs no parentheses: it is the stage's whole condition.
+    out[stage.name] =
+      list.length === 1
+        ? (list[0] as { text: string }).text
+        : joinChain(
+            list.map((e) => (needsGroup(e.term, 'and', stage) ? fillTemplate(stage.tokens.group, { expr: e.text }) : e.text)),
+            stage.tokens.and,
+            stage,
+          );
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
-import type { CompareOp, Expr, Predicate, RegexFlag, SigmaString, SourceLocation, TimePart } from '../ir/types';
+import type { CompareOp, Expr, Predicate, RegexFlag, SigmaString, SourceLocation, StrPart, TimePart } from '../ir/types';
 import { base64, base64Offsets, utf16Bytes, WINDASH_CHARS } from './encodings';
-import { mapLiterals, parseSigmaString, plainSigmaString, plainText, concatSigmaStrings } from './sigma-string';
+import { mapLiterals, parseSigmaString, plainSigmaString, plainText } from './sigma-string';
 import { validateRegex } from './regex';
 import { parseCidr } from './cidr';
 
@@ -229,9 +229,19 @@ function transformString(
   return dedupe(values);
 }
 
+const STAR = { wildcard: 'multi' } as const;
+
+function isStar(p: StrPart | undefined): boolean {
+  return p !== undefined && typeof p !== 'string' && p.wildcard === 'multi';
+}
+
+/** Adds a leading and/or trailing `*` (never doubling one already there). */
 function wrap(s: SigmaString, lead: boolean, trail: boolean): SigmaString {
-  const star = { type: 'string', parts: [{ wildcard: 'multi' }] } as const;
-  return concatSigmaStrings(...(lead ? [star] : []), s, ...(trail ? [star] : []));
+  const parts: StrPart[] = [];
+  if (lead && !isStar(s.parts[0])) parts.push(STAR);
+  for (const p of s.parts) parts.push(p);
+  if (trail && !isStar(parts[parts.length - 1])) parts.push(STAR);
+  return { type: 'string', parts };
 }
 
 function requirePlain(s: SigmaString, mod: string, where: string, loc?: SourceLocation): string {
@@ -268,6 +278,7 @@ function replaceNthDash(s: SigmaString, n: number, dash: string, dashClass: RegE
 }
 
 function dedupe(values: SigmaString[]): SigmaString[] {
+  if (values.length < 2) return values;
   const seen = new Set<string>();
   return values.filter((v) => {
     const key = JSON.stringify(v.parts);

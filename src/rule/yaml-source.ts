@@ -58,13 +58,16 @@ interface Chunk {
 
 /** A line starting with `---` or `...` at column 0 always ends a YAML document, even inside a block scalar. */
 function splitDocuments(text: string): Chunk[] {
+  // Most rule files are one document with no markers or directives: no per-line work needed.
+  if (!/^(---|\.\.\.|%)/m.test(text)) return [{ text, firstLine: 0 }];
   const lines = text.split('\n');
   const chunks: Chunk[] = [];
   let current: string[] = [];
   let start = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+    const c = line.charCodeAt(0);
+    if ((c === 45 || c === 46) && /^(---|\.\.\.)(\s|$)/.test(line)) {
       chunks.push({ text: current.join('\n'), firstLine: start });
       const rest = line.slice(3);
       // `--- value` starts a document on the marker line itself.
