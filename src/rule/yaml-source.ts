@@ -45,6 +45,7 @@ export function countYamlDocuments(text: string): number {
 
 /** Only whitespace and comments: not a document at all. */
 function isBlankDocument(text: string): boolean {
+  if (/^[ \t]*[^#\s]/m.test(text)) return false;
   return text.split('\n').every((line) => {
     const t = line.trim();
     return t === '' || t.startsWith('#');
