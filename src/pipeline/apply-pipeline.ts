@@ -1,5 +1,5 @@
 import { SigmaError } from '../core/errors';
-import type { Expr, Predicate, SourceLocation } from '../ir/types';
+import type { Expr, Predicate, SourceLocation, StrPart } from '../ir/types';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
 import type { LogSource } from '../rule/model';
@@ -127,7 +127,14 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   const mapOne = (p: Predicate): Expr => {
-    if (p.kind === 'keyword' || (p.kind === 'regex' && p.field === null)) return p;
+    if (p.kind === 'keyword' || (p.kind === 'regex' && p.field === null)) {
+      const kf = pipeline.keyword_field;
+      if (!kf) return p;
+      if (p.kind === 'regex') return { ...p, field: kf };
+      // A keyword matches anywhere in the message: an implicit contains.
+      const parts = [{ wildcard: 'multi' } as const, ...p.value.parts, { wildcard: 'multi' } as const];
+      return { kind: 'match', field: kf, value: { type: 'string', parts: mergeStars(parts) }, cased: p.cased, loc: p.loc };
+    }
     const field = (p as { field: string }).field;
     const implied = entry?.implied?.[field];
     if (implied && (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'match')) {
@@ -204,4 +211,15 @@ function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
 /** `--pipeline none`: field names stay exactly as written. */
 export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
   return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map() };
+}
+
+/** Collapses adjacent `*` wildcards (a keyword may already start or end with one). */
+function mergeStars(parts: readonly StrPart[]): StrPart[] {
+  const out: StrPart[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if (typeof p !== 'string' && p.wildcard === 'multi' && last !== undefined && typeof last !== 'string' && last.wildcard === 'multi') continue;
+    out.push(p);
+  }
+  return out;
 }

@@ -24,6 +24,7 @@ const schema = {
     description: { type: 'string' },
     schema: { type: 'string' },
     keep_unmapped: { type: 'boolean' },
+    keyword_field: { type: 'string' },
     fields: fieldMap,
     default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
     logsources: {

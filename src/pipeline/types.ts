@@ -33,6 +33,11 @@ export interface PipelineDef {
   readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */
   readonly keep_unmapped?: boolean;
+  /**
+   * Where keywords (unbound values) are searched, for targets without free-text search: the field
+   * holding the event's full log message (Sigma applies keywords to the full log message).
+   */
+  readonly keyword_field?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly logsources: readonly LogsourceEntry[];
   readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };

@@ -51,7 +51,11 @@ function unsupported(pattern: string, what: string): never {
 const CLASS_SHORTHAND: Readonly<Record<string, string>> = { d: '0-9', w: 'A-Za-z0-9_', s: ' \t\n\r\f\v' };
 
 /** Translates to Lucene syntax: anchored whole-value matching, no shorthand classes, no inline flags. */
-function toLucene(pattern: string, flags: readonly RegexFlag[]): DialectRegex {
+function toLucene(source: string, ruleFlags: readonly RegexFlag[]): DialectRegex {
+  // A leading inline flag group applies to the whole pattern: the same as the rule's flags.
+  const inline = /^\(\?([ims]+)\)/.exec(source);
+  const pattern = inline ? source.slice(inline[0].length) : source;
+  const flags = inline ? [...new Set([...ruleFlags, ...(inline[1] as string).split('')])] as RegexFlag[] : ruleFlags;
   const dotAll = flags.includes('s');
   let out = '';
   let i = 0;
