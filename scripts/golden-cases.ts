@@ -22,8 +22,10 @@ interface RuleSet {
   readonly dir: string;
   /** Where its goldens go below test/golden/<target>/. */
   readonly goldenDir: string;
-  /** 'none' keeps field names as written; undefined is the target's default pipeline. */
-  readonly pipeline: 'none' | undefined;
+  /** 'none' keeps field names as written; undefined is the target's default pipeline; else a named pipeline. */
+  readonly pipeline: string | undefined;
+  /** Only these targets (a named pipeline belongs to one target); default: all. */
+  readonly targets?: readonly string[];
   /** Convert the folder's files together (correlations and filters name rules of other files), as the CLI does. */
   readonly together?: boolean;
 }
@@ -35,6 +37,11 @@ const RULE_SETS: readonly RuleSet[] = [
   { dir: 'test/rules/features/none', goldenDir: 'features/none', pipeline: 'none' },
   { dir: 'test/rules/features/mapped', goldenDir: 'features/mapped', pipeline: undefined },
   { dir: 'test/rules/invalid', goldenDir: 'invalid', pipeline: 'none' },
+  // The non-default pipelines, on the shipped pack and the mapped feature rules.
+  { dir: 'sigma', goldenDir: 'pipeline-sentinel/sigma', pipeline: 'sentinel', targets: ['kql'], together: true },
+  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-sentinel/features/mapped', pipeline: 'sentinel', targets: ['kql'] },
+  { dir: 'sigma', goldenDir: 'pipeline-splunk-cim/sigma', pipeline: 'splunk-cim', targets: ['splunk'], together: true },
+  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-splunk-cim/features/mapped', pipeline: 'splunk-cim', targets: ['splunk'] },
 ];
 
 /** Values for `|expand` placeholders used by the feature rules (what --placeholders FILE supplies). */
@@ -78,7 +85,7 @@ export function computeGoldens(root: string): GoldenEntry[] {
     for (const rulePath of listRules(root, set.dir)) {
       const text = fs.readFileSync(path.join(root, rulePath), 'utf8');
       const stem = set.goldenDir + rulePath.slice(set.dir.length).replace(/\.ya?ml$/i, '');
-      for (const target of TARGETS) {
+      for (const target of set.targets ?? TARGETS) {
         const options: ConvertOptions = {
           target,
           pipeline: set.pipeline,

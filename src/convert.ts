@@ -179,7 +179,7 @@ export class Converter {
       ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
-    const query = renderQuery(mapped.expr, backend, { table, index: options.index });
+    const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);
     const format = backend.formats[resolved.format];
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
     const output = this.formats.render(rule, options, resolved, mapped, query, file);

@@ -8,10 +8,11 @@ const ROOT = path.resolve(__dirname, '..');
 const entries: GoldenEntry[] = computeGoldens(ROOT);
 
 describe('golden files', () => {
-  it('covers every rule of sigma/ for every target', () => {
-    const sigmaGoldens = entries.filter((e) => e.rulePath.startsWith('sigma/') && !e.goldenPath.endsWith('.error.txt'));
-    expect(sigmaGoldens.length).toBeGreaterThanOrEqual(3);
-    expect(entries.filter((e) => e.rulePath.startsWith('sigma/') && e.goldenPath.endsWith('.error.txt'))).toEqual([]);
+  it('covers every rule of sigma/ for every target (default pipelines: no rule fails)', () => {
+    // Other pipelines may refuse a rule (splunk-cim has no data model for image loads): pinned as .error.txt.
+    const pack = entries.filter((e) => e.rulePath.startsWith('sigma/') && !e.goldenPath.includes('/pipeline-'));
+    expect(pack.filter((e) => !e.goldenPath.endsWith('.error.txt')).length).toBeGreaterThanOrEqual(3);
+    expect(pack.filter((e) => e.goldenPath.endsWith('.error.txt'))).toEqual([]);
   });
 
   it.each(entries.map((e) => [e.goldenPath, e] as const))('%s matches', (goldenPath, entry) => {

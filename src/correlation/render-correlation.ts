@@ -57,6 +57,14 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
   const pair = `correlation type '${c.type}' with target '${target}'`;
   if (!typeDef) throw new SigmaError('unsupported-feature', `${pair} is not supported`, c.loc);
   if ('refuse' in typeDef) throw new SigmaError('unsupported-feature', `${pair} is not supported: ${typeDef.refuse}`, c.loc);
+  if (env.pipeline?.query_template) {
+    // Such a pipeline's queries already aggregate (tstats): counting their rows again would count groups, not events.
+    throw new SigmaError(
+      'unsupported-feature',
+      `${pair} is not supported with pipeline '${env.pipeline.name}', whose queries aggregate; use the target's event-level pipeline`,
+      c.loc,
+    );
+  }
 
   const field = (name: string): string => quote(QUOTING.field[def.field_quoting], name, 'column name', c.loc);
   const literal = (text: string): string => quote(QUOTING.literal[def.string_quoting], text, 'string', c.loc);

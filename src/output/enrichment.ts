@@ -1,4 +1,5 @@
 import { SigmaError } from '../core/errors';
+import { exprFields } from '../render/render-query';
 import type { Expr } from '../ir/types';
 import { normalizeExpr } from '../ir/normalize';
 import type { SigmaRule } from '../rule/model';
@@ -31,6 +32,8 @@ export interface RenderedFlag {
   readonly condition: string | null;
   /** Why `condition` is null. */
   readonly reason: string | null;
+  /** The target fields the flag reads (a query that aggregates must keep them). */
+  readonly fields: readonly string[];
 }
 
 const MATCH_KEYS = ['contains', 'startswith', 'endswith', 'equals', 're'] as const;
@@ -79,7 +82,7 @@ export function parseEnrichment(rule: SigmaRule): EnrichmentFlag[] {
  */
 export function renderEnrichment(flags: readonly EnrichmentFlag[], mapExpr: (e: Expr) => Expr, stage: StageDef | null, target: string): RenderedFlag[] {
   return flags.map((f) => {
-    const base = { name: f.name, description: f.description, field: f.field, match: f.match, values: f.values };
+    const base = { name: f.name, description: f.description, field: f.field, match: f.match, values: f.values, fields: [] as string[] };
     if (!stage) return { ...base, condition: null, reason: `${target} queries cannot compute columns` };
     let mapped: Expr;
     try {
@@ -89,6 +92,8 @@ export function renderEnrichment(flags: readonly EnrichmentFlag[], mapExpr: (e: 
     }
     if (mapped.kind === 'const') return { ...base, condition: null, reason: `the pipeline makes the flag always ${mapped.value}` };
     const condition = renderInStage(mapped, stage);
-    return condition === null ? { ...base, condition: null, reason: `${target} cannot express this match as a column` } : { ...base, condition, reason: null };
+    return condition === null
+      ? { ...base, condition: null, reason: `${target} cannot express this match as a column` }
+      : { ...base, condition, reason: null, fields: exprFields(mapped) };
   });
 }

@@ -70,7 +70,8 @@ export class FormatRenderer {
       computed_flags: enrichment.filter((f) => f.condition !== null),
     };
     const queryFormat = requireFormat(backend, 'query');
-    const queryText = this.converter.template(queryFormat.template)(base).replace(/\s+$/, '');
+    const queryTemplate = resolved.pipeline?.query_template ?? queryFormat.template;
+    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: byFields(resolved, query, enrichment), datamodel: table }).replace(/\s+$/, '');
     const format = requireFormat(backend, resolved.format);
     if (resolved.format === 'query' && !format.collection) return { text: queryText, context: base, warnings };
 
@@ -161,4 +162,17 @@ function requireFormat(backend: BackendDef, name: string): FormatDef {
   const f = backend.formats[name];
   if (!f) throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${name}'`);
   return f;
+}
+
+/**
+ * The fields an aggregating query (tstats) must group by so that later stages and enrichment
+ * columns still see them: every field of the condition, then those of the enrichment flags.
+ */
+function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly RenderedFlag[]): string[] {
+  const stageName = resolved.pipeline?.stages?.[0];
+  const stage = resolved.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
+  const quote = stage ? QUOTING.field[stage.field_quoting] : undefined;
+  const out = new Set(query.fields);
+  for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
+  return [...out];
 }

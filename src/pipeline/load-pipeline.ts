@@ -25,6 +25,8 @@ const schema = {
     schema: { type: 'string' },
     keep_unmapped: { type: 'boolean' },
     keyword_field: { type: 'string' },
+    stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    query_template: { type: 'string' },
     fields: fieldMap,
     default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
     logsources: {

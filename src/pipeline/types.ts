@@ -38,6 +38,10 @@ export interface PipelineDef {
    * holding the event's full log message (Sigma applies keywords to the full log message).
    */
   readonly keyword_field?: string;
+  /** The backend stages this pipeline's queries use, in order (default: the backend's non-optional stages). */
+  readonly stages?: readonly string[];
+  /** A query template replacing the target's plain `query` one (e.g. tstats over a data model). */
+  readonly query_template?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly logsources: readonly LogsourceEntry[];
   readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };

@@ -22,6 +22,10 @@ export interface StageDef {
   readonly in_allows_wildcards?: boolean;
   /** Longest run of terms joined by one and/or before the run is split into parenthesised groups (parser depth limits). */
   readonly max_chain?: number;
+  /** Parenthesise every and/or nested in the other (for clauses whose precedence is not documented). */
+  readonly group_mixed?: boolean;
+  /** Used only when a pipeline names it in its `stages` (e.g. Splunk's tstats for CIM data models). */
+  readonly optional?: boolean;
 }
 
 export interface FormatDef {
@@ -114,6 +118,8 @@ const schema = {
           time_parts: { type: 'object', additionalProperties: { type: 'string' } },
           in_allows_wildcards: { type: 'boolean' },
           max_chain: { type: 'integer', minimum: 2 },
+          group_mixed: { type: 'boolean' },
+          optional: { type: 'boolean' },
         },
       },
     },

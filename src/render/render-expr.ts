@@ -87,6 +87,7 @@ export function joinChain(parts: readonly string[], token: string, stage: StageD
 
 export function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolean {
   if (child.kind !== 'and' && child.kind !== 'or') return false;
+  if (stage.group_mixed) return child.kind !== parent;
   return rank(stage, child.kind) <= rank(stage, parent) && child.kind !== parent;
 }
 

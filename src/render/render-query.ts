@@ -1,5 +1,5 @@
 import { SigmaError } from '../core/errors';
-import type { Expr } from '../ir/types';
+import { isPredicate, predicateField, type Expr } from '../ir/types';
 import type { BackendDef } from './backend-def';
 import { QUOTING } from './escape';
 import { renderStages } from './split-stages';
@@ -11,6 +11,8 @@ export interface RenderedQuery {
   readonly condition: string;
   /** The rendered source clause: KQL table, Splunk index restriction, EQL event category. */
   readonly source: string;
+  /** Every target field the condition reads, quoted for the first stage, in order of appearance. */
+  readonly fields: readonly string[];
 }
 
 export interface SourceOptions {
@@ -19,8 +21,15 @@ export interface SourceOptions {
 }
 
 /** Renders the condition for every stage and the source clause, ready for a query template. */
-export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions): RenderedQuery {
-  const first = backend.stages[0];
+export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions, stageNames?: readonly string[]): RenderedQuery {
+  const selected = stageNames
+    ? stageNames.map((n) => {
+        const s = backend.stages.find((st) => st.name === n);
+        if (!s) throw new SigmaError('pipeline-definition', `the pipeline asks for stage '${n}', which target '${backend.name}' does not have`);
+        return s;
+      })
+    : backend.stages.filter((s) => !s.optional);
+  const first = selected[0];
   if (!first) throw new SigmaError('backend-definition', `backend '${backend.name}' has no stages`);
   let stages: Record<string, string>;
   if (expr.kind === 'const') {
@@ -29,9 +38,11 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions)
     }
     stages = {};
   } else {
-    stages = renderStages(expr, backend.stages, backend.name);
+    stages = renderStages(expr, selected, backend.name);
   }
-  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first.field_quoting, src) };
+  const quote = QUOTING.field[first.field_quoting];
+  const fields = exprFields(expr).map((f) => quote?.(f) ?? f);
+  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first.field_quoting, src), fields };
 }
 
 function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOptions): string {
@@ -56,4 +67,20 @@ function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOpti
       return category;
     }
   }
+}
+
+/** The distinct fields an expression reads (fieldrefs included), in order of appearance. */
+export function exprFields(e: Expr): string[] {
+  const out = new Set<string>();
+  const walk = (x: Expr): void => {
+    if (x.kind === 'and' || x.kind === 'or') x.args.forEach(walk);
+    else if (x.kind === 'not') walk(x.arg);
+    else if (isPredicate(x)) {
+      const field = predicateField(x);
+      if (field !== null) out.add(field);
+      if (x.kind === 'fieldref') out.add(x.other);
+    }
+  };
+  walk(e);
+  return [...out];
 }
