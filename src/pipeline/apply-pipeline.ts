@@ -144,7 +144,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const targets = resolve(field, p.loc);
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
     const copies = targets.map((t) => {
-      const type = columns?.[t] ?? fieldTypes.get(t);
+      const type = columns?.[t] ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
       if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
         throw new SigmaError(
           'unsupported-feature',
@@ -222,4 +222,18 @@ function mergeStars(parts: readonly StrPart[]): StrPart[] {
     out.push(p);
   }
   return out;
+}
+
+/**
+ * A field's type from the pipeline's `field_types` (for schema-less targets whose stores are typed,
+ * e.g. ECS keyword fields): an exact name, or a prefix ending in `*`.
+ */
+function declaredType(pipeline: PipelineDef, field: string): string | undefined {
+  const types = pipeline.field_types;
+  if (!types) return undefined;
+  if (types[field]) return types[field];
+  for (const [pattern, type] of Object.entries(types)) {
+    if (pattern.endsWith('*') && field.startsWith(pattern.slice(0, -1))) return type;
+  }
+  return undefined;
 }

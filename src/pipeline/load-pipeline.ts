@@ -25,6 +25,7 @@ const schema = {
     schema: { type: 'string' },
     keep_unmapped: { type: 'boolean' },
     keyword_field: { type: 'string' },
+    field_types: { type: 'object', additionalProperties: { type: 'string' } },
     stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
     query_template: { type: 'string' },
     fields: fieldMap,

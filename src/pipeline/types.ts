@@ -38,6 +38,8 @@ export interface PipelineDef {
    * holding the event's full log message (Sigma applies keywords to the full log message).
    */
   readonly keyword_field?: string;
+  /** Types of target fields without a schema (exact names or `prefix*`): numbers compared with a text field become text. */
+  readonly field_types?: Readonly<Record<string, string>>;
   /** The backend stages this pipeline's queries use, in order (default: the backend's non-optional stages). */
   readonly stages?: readonly string[];
   /** A query template replacing the target's plain `query` one (e.g. tstats over a data model). */
