@@ -5,6 +5,7 @@
  * Peak memory comes from `/usr/bin/time -v` when present, else from a wrapper process that reads
  * process.resourceUsage() of the CLI run in-process.
  */
+import { benchEvaluate } from './bench-evaluate';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -82,7 +83,13 @@ function main(): number {
     console.log(`  ${target.padEnd(7)} ${m.toFixed(0)} ms [${mark(m < GOALS.coldMs)}]  (min ${Math.min(...times).toFixed(0)} ms)`);
   }
 
-  // Evaluation throughput (issue 6, the event evaluator) is reported here by its own section.
+  const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  console.log(`\n## evaluation (sigma-convert test): the T1040 pack on ${events.toLocaleString('en')} generated events`);
+  const e = benchEvaluate(events, ROOT);
+  console.log(
+    `  ${Math.round(e.eventsPerSecond).toLocaleString('en')} events/s in memory (${Math.round(e.eventsPerCpuSecond).toLocaleString('en')} per CPU second), ` +
+      `${Math.round(e.eventsPerSecondFromJson).toLocaleString('en')} events/s from JSON Lines; ${e.rules} rules, ${e.matches} matches`,
+  );
   return 0;
 }
 
