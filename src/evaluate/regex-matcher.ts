@@ -14,7 +14,7 @@ const FLAG_BITS: Readonly<Record<RegexFlag, number>> = {
  * matching time is linear in the input, so a catastrophic pattern such as `(a+)+$` cannot hang the
  * evaluator the way a backtracking engine (JavaScript's own RegExp) can. The pattern is written in
  * JavaScript syntax (the parser validated it with RegExp); re2js translates the few spellings that
- * differ (`\uXXXX`, named groups, `\/`). Constructs that need backtracking (lookaround,
+ * differ (`\u` followed by four hex digits, named groups, `\/`). Constructs that need backtracking (lookaround,
  * backreferences) have no linear-time meaning and are refused with the reason.
  * Compiled once per predicate, never per event.
  */
