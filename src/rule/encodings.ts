@@ -2,7 +2,10 @@
 
 /** Text as a "binary string": one char per byte (code < 256), the representation encoders pass along. */
 export function utf8Bytes(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
+  // TextEncoder and btoa exist in Node and in browsers alike: the core needs no Buffer.
+  let out = '';
+  for (const b of new TextEncoder().encode(text)) out += String.fromCharCode(b);
+  return out;
 }
 
 export function utf16Bytes(text: string, order: 'le' | 'be', bom: boolean): string {
@@ -18,7 +21,7 @@ export function utf16Bytes(text: string, order: 'le' | 'be', bom: boolean): stri
 
 /** Encodes a byte string (or plain text, taken as UTF-8) to base64. */
 export function base64(bytes: string, isBinary: boolean): string {
-  return Buffer.from(isBinary ? bytes : utf8Bytes(bytes), 'latin1').toString('base64');
+  return btoa(isBinary ? bytes : utf8Bytes(bytes));
 }
 
 /**
@@ -26,13 +29,12 @@ export function base64(bytes: string, isBinary: boolean): string {
  * alignment (0, 1 or 2 bytes of prefix), with the partially-determined edge characters removed.
  */
 export function base64Offsets(bytes: string, isBinary: boolean): string[] {
-  const data = Buffer.from(isBinary ? bytes : utf8Bytes(bytes), 'latin1');
+  const data = isBinary ? bytes : utf8Bytes(bytes);
   const startTrim = [0, 2, 3];
   const endTrim = [0, 3, 2];
   const out: string[] = [];
   for (let shift = 0; shift < 3; shift++) {
-    const padded = Buffer.concat([Buffer.alloc(shift), data]);
-    const encoded = padded.toString('base64');
+    const encoded = btoa('\0'.repeat(shift) + data);
     const end = encoded.length - (endTrim[(data.length + shift) % 3] as number);
     out.push(encoded.slice(startTrim[shift] as number, end));
   }
