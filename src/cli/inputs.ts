@@ -15,12 +15,18 @@ export interface ExpandResult {
 
 const RULE_FILE = /\.ya?ml$/i;
 
+/**
+ * yargs drops a bare '-' argument, so main() swaps it for this token before parsing; every path
+ * list treats it as standard input.
+ */
+export const STDIN_TOKEN = '\u0000stdin';
+
 /** Expands PATH arguments: files as given, folders to every *.yml / *.yaml below them (sorted), '-' for stdin. */
 export function expandInputs(args: readonly string[]): ExpandResult {
   const files: InputFile[] = [];
   const problems: { name: string; message: string }[] = [];
   for (const arg of args) {
-    if (arg === '-') {
+    if (arg === '-' || arg === STDIN_TOKEN) {
       files.push({ name: '-', path: null });
       continue;
     }

@@ -4,6 +4,7 @@ import { runList } from './list-command';
 import type { TestArgs } from './test-command';
 import type { ValidateArgs } from './validate-command';
 import { ExitCode, processIO, type CliIO } from './io';
+import { STDIN_TOKEN } from './inputs';
 
 const VERSION = '0.1.0';
 
@@ -17,7 +18,7 @@ const validateCommand = () => require('./validate-command') as typeof import('./
 /** Parses the command line and runs one command; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   let exit: number = ExitCode.Ok;
-  const parser = yargs([...argv])
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('sigma-convert')
     .usage('$0 --target <kql|splunk|eql> [options] PATH...\n\nConvert Sigma rules (files, folders, or - for stdin) into SIEM queries.')
     .command(

@@ -54,6 +54,12 @@ describe('--output', () => {
     expect(r.stderr).toContain('sigma-convert: 1 converted, 1 failed, 0 skipped');
   });
 
+  test("'-' reads one rule file from standard input", () => {
+    const r = spawnSync(process.execPath, [bin, '-t', 'eql', '-'], { cwd: dir, encoding: 'utf8', input: rule('S', '\\s.exe') });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('process where event.type : "start" and process.executable : "*\\\\s.exe"\n');
+  });
+
   test('an empty file is counted as skipped', () => {
     fs.writeFileSync(path.join(dir, 'a', 'empty.yml'), '# nothing here\n');
     const r = run(['-t', 'splunk', 'a'], dir);
