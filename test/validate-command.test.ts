@@ -106,4 +106,12 @@ describe('validate', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/does-not-exist\.yml: error\[input\]: cannot read: no such file or folder\n/);
   });
+
+  test('correlation and filter documents are checked with the parsers conversion uses', async () => {
+    const ok = await run(['validate', path.join(__dirname, '..', 'sigma'), path.join(__dirname, 'rules', 'filters')]);
+    expect(ok.code).toBe(0);
+    const bad = await findings([path.join(__dirname, 'rules', 'validate-correlation')]);
+    expect(bad.map((f) => [f.code, f.line, f.severity])).toEqual([['correlation', 3, 'error']]);
+    expect(bad[0]?.message).toMatch(/group-by/);
+  });
 });

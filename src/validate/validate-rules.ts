@@ -1,3 +1,5 @@
+import { parseCorrelation } from '../correlation/parse-correlation';
+import { parseFilter } from '../correlation/parse-filter';
 import { SigmaError, toDiagnostic, type ErrorCode } from '../core/errors';
 import type { Converter, ConvertOptions } from '../convert';
 import type { Expr, Predicate, SourceLocation } from '../ir/types';
@@ -75,7 +77,7 @@ export class RuleValidator {
         findings.push({ ...base, line: loc?.line ?? doc.firstLine, col: loc?.col ?? 1, severity, code, message });
       };
       try {
-        this.validateDocument(doc, lines, add);
+        this.validateDocument(doc, lines, add, file);
       } catch (err) {
         const d = toDiagnostic(err);
         add('error', d.code, d.code === 'internal' ? `${d.message}; the other rules were still checked` : d.message, d.line ? { line: d.line, col: d.col ?? 1 } : undefined);
@@ -88,7 +90,7 @@ export class RuleValidator {
     return { findings: dedupe(findings), ids, documents: docs.length };
   }
 
-  private validateDocument(doc: YamlDocument, lines: readonly string[], add: (s: Severity, c: ErrorCode, m: string, loc?: SourceLocation) => void): void {
+  private validateDocument(doc: YamlDocument, lines: readonly string[], add: (s: Severity, c: ErrorCode, m: string, loc?: SourceLocation) => void, file: string): void {
     if (doc.error) {
       const e = doc.error;
       const duplicate = /duplicated mapping key/.test(e.message);
@@ -102,7 +104,11 @@ export class RuleValidator {
     }
     const kind = documentKind(doc.value);
     if (kind === 'correlation' || kind === 'filter') {
-      add('warning', 'unsupported-feature', `document ${doc.index} is a Sigma ${kind} rule; validate checks detection rules only`, { line: doc.firstLine, col: 1 });
+      // Their structure is checked by the parsers conversion uses (errors carry their location);
+      // references to rules are resolved when the rule set is converted.
+      const origin = { file, document: doc.index };
+      if (kind === 'correlation') parseCorrelation(doc, origin);
+      else parseFilter(doc, lines, origin, { placeholders: {} });
       return;
     }
     const value = doc.value;
