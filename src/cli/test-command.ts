@@ -14,7 +14,8 @@ import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
-import { setDocuments, testCorrelations } from '../evaluate/correlation-tester';
+import { countYamlDocuments } from '../rule/yaml-source';
+import { collectFilters, setDocuments, testCorrelations } from '../evaluate/correlation-tester';
 
 export interface TestArgs {
   pipeline?: string;
@@ -126,13 +127,17 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       failed = true;
     }
   }
+  const filters = collectFilters(texts, placeholders, (file, text, document, d) => {
+    io.stderr(formatDiagnostic(d, { file, document, documents: countYamlDocuments(text), title: null, id: null }, text.split('\n')));
+    failed = true;
+  });
   const rulesByPipeline = new Map<string, PreparedRule[]>();
   for (const pipeline of new Set([...units.values()].map((u) => u.pipeline))) {
     const prepared: PreparedRule[] = [];
     for (const { name, text } of texts) {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
-      const rules = tester.prepareText(text, name, { pipeline, placeholders }).filter((r) => !setDocs.has(r.document));
+      const rules = tester.prepareText(text, name, { pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };

@@ -1,7 +1,8 @@
 import { toDiagnostic, type Diagnostic } from '../core/errors';
 import type { Converter } from '../convert';
 import { mapRuleField } from '../correlation/field-map';
-import type { SigmaCorrelation } from '../correlation/model';
+import type { SigmaCorrelation, SigmaFilter } from '../correlation/model';
+import { parseFilter } from '../correlation/parse-filter';
 import { RuleSet, type SourceText } from '../correlation/rule-set';
 import type { Placeholders } from '../rule/modifiers';
 import { documentKind } from '../rule/parse-rule';
@@ -16,6 +17,23 @@ export function setDocuments(text: string): Set<number> {
       .filter((d) => !d.error && (documentKind(d.value) === 'correlation' || documentKind(d.value) === 'filter'))
       .map((d) => d.index),
   );
+}
+
+/** The filter documents of the run's files; broken ones are reported through `onError`. */
+export function collectFilters(texts: readonly { name: string; text: string }[], placeholders: Placeholders | undefined, onError: (file: string, text: string, doc: number, d: Diagnostic) => void): SigmaFilter[] {
+  const out: SigmaFilter[] = [];
+  for (const { name, text } of texts) {
+    const lines = text.split('\n');
+    for (const doc of parseYamlDocuments(text)) {
+      if (doc.error || documentKind(doc.value) !== 'filter') continue;
+      try {
+        out.push(parseFilter(doc, lines, { file: name, document: doc.index }, { placeholders }));
+      } catch (err) {
+        onError(name, text, doc.index, toDiagnostic(err));
+      }
+    }
+  }
+  return out;
 }
 
 export interface CorrelationVerdict {

@@ -6,6 +6,8 @@ import type { Placeholders } from '../rule/modifiers';
 import type { LogSource } from '../rule/model';
 import { parseRule, requireRuleDocument } from '../rule/parse-rule';
 import { parseYamlDocuments } from '../rule/yaml-source';
+import type { SigmaFilter } from '../correlation/model';
+import { applyFilters } from '../correlation/convert-collection';
 import type { EventAccessor } from './event-accessor';
 import { compileExpr } from './evaluate-expr';
 import { classifyEvent, compileLogsourceFilter, loadLogsourceMap, type LogsourceMap } from './logsource-map';
@@ -14,6 +16,8 @@ export interface TestOptions {
   /** A pipeline name, or 'none' / undefined to evaluate the rule's own field names. */
   readonly pipeline?: string;
   readonly placeholders?: Placeholders;
+  /** Filter documents of the run: each applies to the rules it names, as in conversion. */
+  readonly filters?: readonly SigmaFilter[];
 }
 
 /** One rule made ready for evaluation (or the reason it cannot be evaluated). */
@@ -75,7 +79,9 @@ export class RuleTester {
       const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
       try {
         requireRuleDocument(doc, "'test'");
-        const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+        const parsed = parseRule(doc, lines, { placeholders: options.placeholders });
+        const named = (options.filters ?? []).filter((f) => f.rules.some((r) => r.ref === parsed.id || r.ref === parsed.name));
+        const rule = applyFilters(parsed, named);
         let table: string | undefined;
         let expr = identityPipeline(rule).expr;
         if (pipelineName !== 'none') {
