@@ -18,6 +18,8 @@ export interface PipelineResult {
 export interface PipelineInput {
   readonly expr: Expr;
   readonly logsource: LogSource;
+  /** Where the rule wrote its logsource, for errors about it. */
+  readonly logsourceLoc?: SourceLocation;
 }
 
 function listOf<T>(v: T | readonly T[] | undefined): readonly T[] {
@@ -63,6 +65,7 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
     throw new SigmaError(
       'unknown-logsource',
       `pipeline '${pipeline.name}' has no table for logsource ${describeLogsource(input.logsource)}; try another --pipeline (see 'sigma-convert list pipelines')`,
+      input.logsourceLoc,
     );
   }
   let firstError: unknown = null;

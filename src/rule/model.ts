@@ -31,6 +31,7 @@ export interface SigmaRule {
   readonly falsepositives: readonly string[];
   readonly fields: readonly string[];
   readonly logsource: LogSource;
+  readonly logsourceLoc?: SourceLocation;
   /** The IR of each search identifier. */
   readonly detections: ReadonlyMap<string, Expr>;
   /** The rule's conditions (a list of conditions is OR-ed; each is also kept apart). */

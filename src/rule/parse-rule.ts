@@ -129,6 +129,7 @@ export function parseRule(doc: YamlDocument, sourceLines: readonly string[], opt
     falsepositives: strList(value.falsepositives),
     fields: strList(value.fields),
     logsource,
+    logsourceLoc: at('logsource'),
     detections,
     conditions,
     expr,
