@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import type HandlebarsNamespace from 'handlebars';
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 
@@ -131,7 +131,10 @@ function required(value: unknown, why: unknown): unknown {
  * escape for each output format.
  */
 export function createTemplateEnvironment(): { compile(source: string, name: string): TemplateFn } {
-  const hb = Handlebars.create();
+  // The runtime alone runs templates; the compiler is loaded only for a template the build did not
+  // precompile (scripts/build-validators.ts), which keeps a conversion's start-up short.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hb = (require('handlebars/runtime') as typeof HandlebarsNamespace).create();
   hb.registerHelper('json', function (this: unknown, ...args: unknown[]) {
     const { value, hash } = helperArgs(this, args);
     return jsonValue(value, hash.indent);
@@ -199,7 +202,9 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   });
   return {
     compile(source: string, name: string): TemplateFn {
-      const fn = hb.compile(source, { noEscape: true, strict: true, knownHelpersOnly: false });
+      const pre = precompiledTemplates()?.[name];
+      const spec = pre && pre.source === source ? pre.spec : compileSpec(source);
+      const fn = hb.template(spec as Parameters<typeof hb.template>[0]);
       return (context: unknown) => {
         try {
           return fn(context);
@@ -210,4 +215,27 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
       };
     },
   };
+}
+
+/** The options every template is compiled with: never HTML-escape, fail on missing variables. */
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true, knownHelpersOnly: false } as const;
+
+/** Compiles a template to a Handlebars template spec with the full compiler (loaded on demand). */
+export function compileSpec(source: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const compiler = require('handlebars') as typeof HandlebarsNamespace;
+  const code = compiler.precompile(source, TEMPLATE_OPTIONS) as string;
+  return new Function(`return ${code};`)();
+}
+
+type PrecompiledTemplates = Record<string, { source: string; spec: unknown }>;
+
+/** Templates precompiled by the build, keyed by path; each is used only while its source is unchanged. */
+function precompiledTemplates(): PrecompiledTemplates | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../generated/templates') as PrecompiledTemplates;
+  } catch {
+    return undefined;
+  }
 }
