@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { parseDataYaml } from '../core/data-yaml';
 import { definitionValidator } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
@@ -71,12 +71,7 @@ interface RawSource {
 }
 
 export function parseLogsourceMap(text: string, file: string): LogsourceMap {
-  let data: unknown;
-  try {
-    data = yaml.load(text);
-  } catch (err) {
-    throw new SigmaError('pipeline-definition', `${file}: ${(err as Error).message}`);
-  }
+  const data = parseDataYaml(text, file, 'pipeline-definition');
   const validate = definitionValidator(LOGSOURCE_MAP_SCHEMA);
   if (!validate(data)) {
     const first = validate.errors?.[0];

@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { parseDataYaml } from '../core/data-yaml';
 import type { Schema } from 'ajv';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
@@ -6,13 +6,7 @@ import type { ResourceLoader } from '../core/resources';
 
 /** Parses one YAML text and checks it against a JSON schema; errors name the file, line and offending path. */
 export function parseYamlData<T>(text: string, name: string, schema: Schema, code: 'backend-definition' | 'invalid-value' = 'backend-definition'): T {
-  let data: unknown;
-  try {
-    data = yaml.load(text);
-  } catch (err) {
-    const mark = (err as { mark?: { line: number; column: number } }).mark;
-    throw new SigmaError(code, `${name}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
-  }
+  const data = parseDataYaml(text, name, code);
   checkDefinition(schema, data, name, code);
   return data as T;
 }

@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { parseDataYaml } from '../core/data-yaml';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
@@ -59,12 +59,7 @@ export const PIPELINE_SCHEMA = schema;
 function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
   const text = loader.read(path);
   if (text === undefined) return undefined;
-  try {
-    return yaml.load(text);
-  } catch (err) {
-    const mark = (err as { mark?: { line: number; column: number } }).mark;
-    throw new SigmaError(code, `${path}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
-  }
+  return parseDataYaml(text, path, code);
 }
 
 export function listPipelines(loader: ResourceLoader): string[] {

@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { parseDataYaml } from '../core/data-yaml';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
@@ -145,13 +145,7 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
   const path = `backends/${name}.yml`;
   const text = loader.read(path);
   if (text === undefined) throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path})`);
-  let data: unknown;
-  try {
-    data = yaml.load(text);
-  } catch (err) {
-    const mark = (err as { mark?: { line: number; column: number } }).mark;
-    throw new SigmaError('backend-definition', `${path}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ''}: ${(err as Error).message}`);
-  }
+  const data = parseDataYaml(text, path, 'backend-definition');
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
   if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
