@@ -184,7 +184,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       if (r.ok) converted++;
       else failed++;
       if (args.json) {
-        blocks.push(JSON.stringify(r));
+        blocks.push(jsonLine(r));
       } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
           const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
@@ -206,7 +206,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
     for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
     failed++;
-    if (args.json) blocks.push(JSON.stringify(r));
+    if (args.json) blocks.push(jsonLine(r));
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
@@ -235,4 +235,9 @@ export function outputName(fileName: string, document: number | null, extension:
   if (rel.startsWith('..') || path.isAbsolute(rel)) rel = path.resolve(fileName).slice(path.parse(path.resolve(fileName)).root.length);
   const base = rel.replace(/\.ya?ml$/i, '');
   return document === null ? `${base}.${extension}` : `${base}.${document}.${extension}`;
+}
+
+/** One --json line: every documented key present, an unknown location as null rather than absent. */
+function jsonLine(r: RuleResult): string {
+  return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
 }

@@ -60,6 +60,19 @@ describe('--output', () => {
     expect(r.stdout).toBe('process where event.type : "start" and process.executable : "*\\\\s.exe"\n');
   });
 
+  test('--json: one object per rule per line with every documented key, errors with line and column', () => {
+    fs.writeFileSync(path.join(dir, 'b', 'rule.yml'), rule('B', '\\b.exe').replace('{category: process_creation, product: windows}', '{product: nothing-known}'));
+    const r = run(['-t', 'kql', '--json', 'a/rule.yml', 'b/rule.yml'], dir);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      for (const key of ['file', 'id', 'title', 'target', 'pipeline', 'format', 'ok', 'queries', 'errors']) expect(l).toHaveProperty(key);
+    }
+    expect(lines[0]).toMatchObject({ file: 'a/rule.yml', title: 'A', target: 'kql', pipeline: 'defender-xdr', format: 'query', ok: true, errors: [] });
+    expect(lines[1]).toMatchObject({ ok: false, queries: [], errors: [{ code: 'unknown-logsource', line: 2, col: 1 }] });
+  });
+
   test('an empty file is counted as skipped', () => {
     fs.writeFileSync(path.join(dir, 'a', 'empty.yml'), '# nothing here\n');
     const r = run(['-t', 'splunk', 'a'], dir);
