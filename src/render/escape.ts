@@ -73,11 +73,11 @@ export function quoteSplunkSearch(value: SigmaString): string | null {
 
 const SPLUNK_SEARCH_FIELD = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
-/** Splunk search field name: quoted when it holds characters the search parser splits on. */
+/** Splunk search field name: only names the search parser reads as one field. */
 export function escapeSplunkField(name: string): string | null {
-  if (SPLUNK_SEARCH_FIELD.test(name)) return name;
-  if (/["\\\n\r]/.test(name)) return null;
-  return `"${name}"`;
+  // The search command has no documented quoting for field names (a quoted string is a phrase to
+  // search for): any other name is left to the where stage, where 'name' is documented.
+  return SPLUNK_SEARCH_FIELD.test(name) ? name : null;
 }
 
 /** Splunk eval (where) string literal. */
