@@ -64,7 +64,9 @@ export function quoteSplunkSearch(value: SigmaString): string | null {
       if (p.wildcard === 'single') return null;
       out += '*';
     } else {
-      if (p.includes('*')) return null;
+      // A literal '*' has no form here, and raw line breaks or control characters inside a quoted
+      // search term are undocumented: both go to the where stage (a regex with \xHH escapes).
+      if (p.includes('*') || /[\u0000-\u001f\u007f]/.test(p)) return null;
       out += p.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
     }
   }
@@ -81,7 +83,8 @@ export function escapeSplunkField(name: string): string | null {
 }
 
 /** Splunk eval (where) string literal. */
-export function escapeSplunkEvalString(text: string): string {
+export function escapeSplunkEvalString(text: string): string | null {
+  if (/[\u0000-\u001f\u007f]/.test(text)) return null; // no documented escape: such values are matched by regex
   return '"' + text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 

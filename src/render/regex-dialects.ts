@@ -14,7 +14,8 @@ const PCRE_META = /[\\^$.|?*+()[\]{}]/g;
 
 function escapeLiteral(text: string, dialect: RegexDialect): string {
   if (dialect === 'lucene') return text.replace(/[^A-Za-z0-9_]/gu, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : '\\' + c));
-  return text.replace(PCRE_META, '\\$&');
+  // Control characters as \xHH: the regex text then holds no raw line break or NUL.
+  return text.replace(PCRE_META, '\\$&').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A Sigma wildcard string as an anchored regex that matches exactly the same values. */
