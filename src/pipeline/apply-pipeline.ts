@@ -2,6 +2,7 @@ import { SigmaError } from '../core/errors';
 import type { Expr, Predicate, SourceLocation, StrPart } from '../ir/types';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
+import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
@@ -148,6 +149,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
     const copies = targets.map((t) => {
       const type = columns?.[t] ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
+      if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
       if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
         throw new SigmaError(
           'unsupported-feature',
@@ -239,4 +241,14 @@ function declaredType(pipeline: PipelineDef, field: string): string | undefined 
     if (pattern.endsWith('*') && field.startsWith(pattern.slice(0, -1))) return type;
   }
   return undefined;
+}
+
+/** A CIDR test on a field the store keeps as text: the exact IPv4 pattern, or a clear refusal. */
+function cidrOnText(p: Extract<Predicate, { kind: 'cidr' }>, field: string): Predicate {
+  const net = parseCidr(p.network);
+  const pattern = net ? ipv4NetworkRegex(net) : null;
+  if (!pattern) {
+    throw new SigmaError('unsupported-feature', `'${displayFieldName(field)}' holds addresses as text, and the IPv6 range ${p.network} has no exact text pattern`, p.loc);
+  }
+  return { kind: 'regex', field, pattern, flags: [], loc: p.loc };
 }

@@ -26,6 +26,7 @@ const schema = {
     keep_unmapped: { type: 'boolean' },
     keyword_field: { type: 'string' },
     field_types: { type: 'object', additionalProperties: { type: 'string' } },
+    cidr_needs_ip: { type: 'boolean' },
     stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
     query_template: { type: 'string' },
     fields: fieldMap,

@@ -40,6 +40,8 @@ export interface PipelineDef {
   readonly keyword_field?: string;
   /** Types of target fields without a schema (exact names or `prefix*`): numbers compared with a text field become text. */
   readonly field_types?: Readonly<Record<string, string>>;
+  /** The target's CIDR function needs an IP-typed field: on a `string` field, an exact IPv4 pattern is used instead. */
+  readonly cidr_needs_ip?: boolean;
   /** The backend stages this pipeline's queries use, in order (default: the backend's non-optional stages). */
   readonly stages?: readonly string[];
   /** A query template replacing the target's plain `query` one (e.g. tstats over a data model). */

@@ -82,3 +82,27 @@ export function cidrContains(net: CidrNetwork, address: string): boolean {
   }
   return true;
 }
+
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+
+/**
+ * An anchored regular expression (basic Sigma flavour) matching exactly the dotted-quad IPv4
+ * addresses of a network, for stores that keep addresses as text where a CIDR function needs an
+ * IP-typed field. Null for IPv6 (its compressed spellings have no simple exact pattern).
+ */
+export function ipv4NetworkRegex(net: CidrNetwork): string | null {
+  if (net.family !== 4) return null;
+  const parts: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const bits = Math.max(0, Math.min(8, net.prefix - i * 8));
+    const base = net.bytes[i] as number;
+    if (bits === 8) parts.push(String(base));
+    else if (bits === 0) parts.push(OCTET);
+    else {
+      const size = 1 << (8 - bits);
+      const values = Array.from({ length: size }, (_, k) => String(base + k));
+      parts.push(`(${values.join('|')})`);
+    }
+  }
+  return `^${parts.join('\\.')}$`;
+}
