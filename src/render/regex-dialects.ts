@@ -57,6 +57,62 @@ function toLucene(source: string, ruleFlags: readonly RegexFlag[]): DialectRegex
   const inline = /^\(\?([ims]+)\)/.exec(source);
   const pattern = inline ? source.slice(inline[0].length) : source;
   const flags = inline ? [...new Set([...ruleFlags, ...(inline[1] as string).split('')])] as RegexFlag[] : ruleFlags;
+  // Alternatives are whole-value patterns of their own: translate each (its anchors included) apart.
+  const branches = topLevelBranches(unwrapGroup(pattern));
+  if (branches.length > 1) {
+    const parts = branches.map((b) => toLucene(b, flags));
+    return { pattern: `(${parts.map((x) => x.pattern).join('|')})`, caseInsensitiveOp: flags.includes('i') };
+  }
+  return translateBranch(pattern, flags);
+}
+
+/** The pattern without one group around all of it (`(a|b)` → `a|b`); capturing or not, it changes no match. */
+function unwrapGroup(p: string): string {
+  const m = /^\((\?:)?/.exec(p);
+  if (!m || !p.endsWith(')')) return p;
+  const inner = p.slice(m[0].length, -1);
+  return scanDepthNeverNegative(inner) ? inner : p;
+}
+
+/** True when the text's parentheses (outside classes and escapes) never close more than they open. */
+function scanDepthNeverNegative(text: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** Splits at `|` outside groups, classes and escapes. */
+function topLevelBranches(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRegex {
+  const pattern = unwrapGroup(source);
   const dotAll = flags.includes('s');
   let out = '';
   let i = 0;
