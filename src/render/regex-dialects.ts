@@ -71,44 +71,34 @@ function unwrapGroup(p: string): string {
   const m = /^\((\?:)?/.exec(p);
   if (!m || !p.endsWith(')')) return p;
   const inner = p.slice(m[0].length, -1);
-  return scanDepthNeverNegative(inner) ? inner : p;
-}
-
-/** True when the text's parentheses (outside classes and escapes) never close more than they open. */
-function scanDepthNeverNegative(text: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) return false;
-  }
-  return depth === 0;
+  return scanStructure(inner).balanced ? inner : p;
 }
 
 /** Splits at `|` outside groups, classes and escapes. */
 function topLevelBranches(text: string): string[] {
-  const out: string[] = [];
+  const cuts = scanStructure(text).bars;
+  return [-1, ...cuts].map((from, k) => text.slice(from + 1, cuts[k] ?? text.length));
+}
+
+/**
+ * One pass over a pattern's structure, outside character classes and escapes: the positions of
+ * top-level `|`, and whether the parentheses balance without ever closing more than they opened.
+ */
+function scanStructure(text: string): { bars: number[]; balanced: boolean } {
+  const bars: number[] = [];
   let depth = 0;
   let inClass = false;
-  let start = 0;
+  let balanced = true;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\\') i++;
     else if (inClass) inClass = c !== ']';
     else if (c === '[') inClass = true;
     else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
+    else if (c === ')' && --depth < 0) balanced = false;
+    else if (c === '|' && depth === 0) bars.push(i);
   }
-  out.push(text.slice(start));
-  return out;
+  return { bars, balanced: balanced && depth === 0 };
 }
 
 function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRegex {
