@@ -289,28 +289,25 @@ export function describePredicate(p: Predicate): string {
   }
 }
 
-/** The first predicate (depth-first) for which no stage has a form: what an error should name. */
-export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predicate | null {
-  if (isPredicate(e)) return stages.some((s) => renderPredicate(e, s) !== null) ? null : e;
-  if (e.kind === 'not') return findInexpressible(e.arg, stages);
+/** The first predicate (depth-first) for which `missing` holds. */
+function firstPredicate(e: Expr, missing: (p: Predicate) => boolean): Predicate | null {
+  if (isPredicate(e)) return missing(e) ? e : null;
+  if (e.kind === 'not') return firstPredicate(e.arg, missing);
   if (e.kind === 'and' || e.kind === 'or') {
     for (const a of e.args) {
-      const found = findInexpressible(a, stages);
+      const found = firstPredicate(a, missing);
       if (found) return found;
     }
   }
   return null;
 }
 
-/** The first predicate (depth-first) this stage cannot render. */
+/** The first predicate for which no stage has a form: what an error should name. */
+export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predicate | null {
+  return firstPredicate(e, (p) => !stages.some((s) => renderPredicate(p, s) !== null));
+}
+
+/** The first predicate this stage cannot render. */
 export function firstPredicateNotIn(e: Expr, stage: StageDef): Predicate | null {
-  if (isPredicate(e)) return renderPredicate(e, stage) === null ? e : null;
-  if (e.kind === 'not') return firstPredicateNotIn(e.arg, stage);
-  if (e.kind === 'and' || e.kind === 'or') {
-    for (const a of e.args) {
-      const found = firstPredicateNotIn(a, stage);
-      if (found) return found;
-    }
-  }
-  return null;
+  return firstPredicate(e, (p) => renderPredicate(p, stage) === null);
 }
