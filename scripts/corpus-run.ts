@@ -82,7 +82,7 @@ export function convertCorpus(converter: Converter, files: readonly CorpusFile[]
           code: err?.code,
           message: err?.message,
           threw: false,
-          warnings: r.warnings,
+          warnings: r.warnings.map((w) => w.message),
           queries: r.queries,
         });
       }

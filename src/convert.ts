@@ -14,6 +14,7 @@ import { convertCollection } from './correlation/convert-collection';
 import type { SourceText } from './correlation/rule-set';
 import { FormatRenderer, type FormatOutput } from './output/format-renderer';
 import type { SettingsOverrides } from './output/settings';
+import { locateWarnings } from './output/locate-warnings';
 
 export interface ConvertOptions {
   readonly target: string;
@@ -38,7 +39,8 @@ export interface RuleResult {
   readonly ok: boolean;
   readonly queries: string[];
   readonly errors: Diagnostic[];
-  readonly warnings: string[];
+  /** Located like errors: the field's first use for an unmapped field, else the rule. */
+  readonly warnings: Diagnostic[];
 }
 
 /** The parts of one rule's conversion that output formats are rendered from. */
@@ -166,7 +168,7 @@ export class Converter {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = this.convertRule(rule, options, resolved, file);
-      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
+      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule) };
     } catch (err) {
       return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
     }

@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
-import { SigmaError } from '../core/errors';
+import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
-import { writeFileAtomic } from './atomic-write';
+import { checkOutputPlan, tryWrite, type PlannedWrite } from './output-plan';
 import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
@@ -27,6 +27,8 @@ export interface ConvertArgs {
   settings?: string;
   debug?: boolean;
   filter?: string[];
+  failOnWarning?: boolean;
+  quiet?: boolean;
   paths: string[];
 }
 
@@ -42,6 +44,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
+    .option('fail-on-warning', { alias: 'warnings-as-errors', type: 'boolean', describe: 'exit 1 when any rule converts with a warning (e.g. an unmapped field), for CI', default: false })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
@@ -112,6 +115,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let failed = 0;
   let skipped = 0;
   let unreadable = problems.length > 0;
+  let warned = 0;
+  // -o DIR: every file is planned first, checked for collisions, then written.
+  const writes: PlannedWrite[] = [];
+  const writeOwner = new Map<PlannedWrite, RuleResult[]>();
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
   const texts = new Map<InputFile, string>();
@@ -174,13 +181,14 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     const documents = countYamlDocuments(text);
     if (documents === 0) {
       skipped++;
-      io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
+      if (!args.quiet) io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     }
     const lines = text.split('\n');
     for (const r of results) {
       const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
       for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
-      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: w.startsWith('correlation ') ? 'correlation' : 'unmapped-field', message: w }, label, null, 'warning'));
+      if (r.warnings.length) warned++;
+      if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, lines, 'warning'));
       if (r.ok) converted++;
       else failed++;
       if (args.json) {
@@ -188,15 +196,20 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
           const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
-          writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
+          const w = { path: path.join(args.output, name), content: r.queries.join('\n\n') + '\n', owner: results.length > 1 ? `${file.name} (document ${r.document})` : file.name };
+          writes.push(w);
+          writeOwner.set(w, [r]);
         } else {
           blocks.push(r.queries.join('\n\n'));
         }
       }
     }
     if (collectionText !== null && !args.json) {
-      if (toDir && args.output) writeFileAtomic(path.join(args.output, outputName(file.name, null, extension)), collectionText + '\n');
-      else blocks.push(collectionText);
+      if (toDir && args.output) {
+        const w = { path: path.join(args.output, outputName(file.name, null, extension)), content: collectionText + '\n', owner: file.name };
+        writes.push(w);
+        writeOwner.set(w, results.filter((r) => r.ok));
+      } else blocks.push(collectionText);
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -209,10 +222,31 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     if (args.json) blocks.push(jsonLine(r));
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
-  if (args.output && !toDir) writeFileAtomic(args.output, body);
-  else if (!toDir || args.json) io.stdout(body);
-  io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
+  const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? [])];
+  if (args.output && !toDir) writes.push({ path: args.output, content: body, owner: 'this run' });
+  const collisions = checkOutputPlan(writes, inputs);
+  if (collisions.length) {
+    for (const c of collisions) io.stderr(c);
+    io.stderr('sigma-convert: nothing was written');
+    return ExitCode.Usage;
+  }
+  for (const w of writes) {
+    const problem = tryWrite(w);
+    if (problem === null) continue;
+    io.stderr(problem);
+    // The rules whose output this was count as failed; the other files are still written.
+    const owners = writeOwner.get(w);
+    if (!owners) return ExitCode.Usage; // the single -o FILE: the whole run's output
+    converted -= owners.length;
+    failed += owners.length;
+  }
+  if (!(args.output && !toDir) && (!toDir || args.json)) io.stdout(body);
+  if (!args.quiet) io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped${warned ? `, ${warned} with warnings` : ''}`);
   if (failed > 0) return ExitCode.RuleFailed;
+  if (args.failOnWarning && warned > 0) {
+    io.stderr(`sigma-convert: ${warned} rule${warned === 1 ? '' : 's'} converted with warnings (--fail-on-warning)`);
+    return ExitCode.RuleFailed;
+  }
   if (unreadable) return ExitCode.Usage;
   return ExitCode.Ok;
 }
@@ -239,5 +273,6 @@ export function outputName(fileName: string, document: number | null, extension:
 
 /** One --json line: every documented key present, an unknown location as null rather than absent. */
 function jsonLine(r: RuleResult): string {
-  return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
+  const located = (d: Diagnostic) => ({ code: d.code, message: d.message, line: d.line ?? null, col: d.col ?? null });
+  return JSON.stringify({ ...r, errors: r.errors.map(located), warnings: r.warnings.map(located) });
 }

@@ -6,7 +6,31 @@ export interface CliIO {
 
 export const ExitCode = { Ok: 0, RuleFailed: 1, Usage: 2 } as const;
 
+/** Set once the reader of stdout or stderr has gone (`sigma-convert ... | head`): later writes are dropped. */
+const closed = { stdout: false, stderr: false };
+
 export const processIO: CliIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n'),
+  stdout: (text) => {
+    if (!closed.stdout) process.stdout.write(text);
+  },
+  stderr: (line) => {
+    if (!closed.stderr) process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+  },
 };
+
+let guarded = false;
+
+/**
+ * A closed pipe (EPIPE) is how a reader says it has read enough: end quietly with the usual exit
+ * status instead of an unhandled 'error' event and a stack trace. Other stream errors still surface.
+ */
+export function guardClosedOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed[name] = true;
+    });
+  }
+}

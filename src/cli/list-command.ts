@@ -2,6 +2,10 @@ import { Converter } from '../convert';
 import { listPipelines } from '../pipeline/load-pipeline';
 import { createFsLoader } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
+import { didYouMean } from '../core/suggest';
+
+/** What `sigma-convert list` can list. */
+export const LIST_SUBJECTS = ['targets', 'pipelines', 'formats'] as const;
 
 const TARGETS_DIR = 'backends';
 
@@ -36,7 +40,7 @@ export function runList(what: string, io: CliIO): number {
       }
       break;
     default:
-      io.stderr(`sigma-convert: unknown list '${what}': use targets, pipelines or formats`);
+      io.stderr(`sigma-convert: unknown list '${what}'${didYouMean(what, LIST_SUBJECTS)}\nUsage: sigma-convert list <${LIST_SUBJECTS.join('|')}>`);
       return ExitCode.Usage;
   }
   io.stdout(lines.join('\n') + '\n');

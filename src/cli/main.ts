@@ -1,12 +1,14 @@
 import yargs from 'yargs';
 import { addConvertOptions, runConvert, type ConvertArgs } from './convert-command';
-import { runList } from './list-command';
+import { LIST_SUBJECTS, runList } from './list-command';
 import type { TestArgs } from './test-command';
 import type { ValidateArgs } from './validate-command';
-import { ExitCode, processIO, type CliIO } from './io';
+import { ExitCode, guardClosedOutput, processIO, type CliIO } from './io';
 import { STDIN_TOKEN } from './inputs';
+import { suggestCommand, unknownOptionMessage, type KnownOptions } from './strict';
 
 const VERSION = '0.1.0';
+const COMMANDS = ['list', 'validate', 'test', 'completion'] as const;
 
 // The test and validate commands pull in their own dependencies (re2js, ajv, schemas):
 // load them only when that command runs, so a conversion starts faster.
@@ -15,17 +17,27 @@ const testCommand = () => require('./test-command') as typeof import('./test-com
 const validateCommand = () => require('./validate-command') as typeof import('./validate-command');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** A command-line mistake: reported once, with a hint, exit status 2. */
+class UsageError extends Error {}
+
+const USAGE = `$0 --target <kql|splunk|eql> [options] PATH...
+
+Convert Sigma rules (files, folders, or - for stdin) into SIEM queries.
+Commands: list, validate, test, completion ($0 <command> -h for each).`;
+
 /** Parses the command line and runs one command; resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  if (io === processIO) guardClosedOutput();
   let exit: number = ExitCode.Ok;
   const parser = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('sigma-convert')
-    .usage('$0 --target <kql|splunk|eql> [options] PATH...\n\nConvert Sigma rules (files, folders, or - for stdin) into SIEM queries.')
+    .usage(USAGE)
     .command(
-      'list <what>',
+      'list [what]',
       'list available targets, pipelines or formats',
-      (y) => y.positional('what', { choices: ['targets', 'pipelines', 'formats'] as const, demandOption: true }),
+      (y) => y.positional('what', { type: 'string', describe: LIST_SUBJECTS.join(', ') }),
       (a) => {
+        if (a.what === undefined) throw new UsageError(`say what to list: sigma-convert list <${LIST_SUBJECTS.join('|')}>`);
         exit = runList(String(a.what), io);
       },
     )
@@ -53,20 +65,56 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         exit = runConvert({ ...(a as unknown as ConvertArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
       },
     )
+    .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'print errors only: no warnings, no summary line' })
+    .completion('completion', 'print a bash/zsh completion script (add it to ~/.bashrc or ~/.zshrc)')
     .version(VERSION)
     .help()
+    .alias('help', 'h')
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
-      io.stderr(`sigma-convert: ${msg ?? err?.message ?? 'invalid command line'}\nRun 'sigma-convert --help' for usage.`);
-      exit = ExitCode.Usage;
+      // Thrown, not recorded: yargs would otherwise still run the command's handler.
+      if (err && !(err instanceof UsageError)) throw err;
+      throw new UsageError(unknownOptionMessage(msg ?? err?.message ?? 'invalid command line', (parser as unknown as { getOptions(): KnownOptions }).getOptions()));
     })
     .wrap(Math.min(100, process.stdout.columns || 100));
+
+  if (argv.length === 0) {
+    io.stderr(`${await parser.getHelp()}\n\nsigma-convert: nothing to do: give --target and rule files (see above)`);
+    return ExitCode.Usage;
+  }
+  // Shell completion: the script, or (when the shell asks, with --get-yargs-completions) the words;
+  // the rest of the command line is unfinished by nature, so nothing is validated or run.
+  if (argv[0] === 'completion') {
+    if (argv.length > 1 && argv[1] !== '-h' && argv[1] !== '--help') {
+      io.stderr(`sigma-convert: completion takes no arguments; run: sigma-convert completion >> ~/.bashrc`);
+      return ExitCode.Usage;
+    }
+    parser.showCompletionScript();
+    return ExitCode.Ok;
+  }
+  if (argv.includes('--get-yargs-completions')) {
+    await parser.parseAsync().catch(() => undefined);
+    return ExitCode.Ok;
+  }
+  const typo = suggestCommand(argv, COMMANDS);
+  if (typo) {
+    io.stderr(`sigma-convert: ${typo}\nRun 'sigma-convert --help' for usage.`);
+    return ExitCode.Usage;
+  }
   try {
     await parser.parseAsync();
   } catch (err) {
-    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    const hint = err instanceof UsageError ? `\nRun 'sigma-convert ${commandOf(argv)}--help' for usage.` : '';
+    io.stderr(`sigma-convert: ${(err as Error).message}${hint}`);
     return ExitCode.Usage;
   }
   return exit;
 }
+
+/** `validate ` when the command line is for a named command (so its own --help is suggested). */
+function commandOf(argv: readonly string[]): string {
+  const first = argv[0];
+  return first !== undefined && (COMMANDS as readonly string[]).includes(first) ? `${first} ` : '';
+}
+

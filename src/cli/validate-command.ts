@@ -18,6 +18,8 @@ export interface ValidateArgs {
   json?: boolean;
   sarif?: boolean;
   debug?: boolean;
+  failOnWarning?: boolean;
+  quiet?: boolean;
   paths: string[];
 }
 
@@ -27,6 +29,7 @@ export function addValidateOptions<T>(y: Argv<T>) {
     .option('pipeline', { alias: 'p', type: 'string', describe: 'also check that this pipeline maps every field of every rule' })
     .option('json', { type: 'boolean', describe: 'one JSON object per finding per line' })
     .option('sarif', { type: 'boolean', describe: 'a SARIF 2.1.0 log, for code-scanning tools' })
+    .option('fail-on-warning', { alias: 'warnings-as-errors', type: 'boolean', describe: 'exit 1 on warnings too (taxonomy, unused identifiers, unmapped fields...), for CI', default: false })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
@@ -91,8 +94,10 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     }
   }
   findings.push(...duplicateIdFindings(ids));
-  const sorted = sortFindings(findings);
+  // --quiet: warnings are left out unless they decide the exit status (--fail-on-warning).
+  const sorted = sortFindings(findings).filter((f) => f.severity === 'error' || !args.quiet || args.failOnWarning);
   const errors = sorted.filter((f) => f.severity === 'error').length;
+  const warnings = sorted.length - errors;
 
   if (args.sarif) {
     const toUri = (file: string) => (file === '-' ? 'stdin' : path.isAbsolute(file) ? pathToFileURL(file).href : file.split(path.sep).join('/'));
@@ -110,6 +115,6 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     );
     if (blocks.length) io.stdout(blocks.join('\n') + '\n');
   }
-  io.stderr(`sigma-convert validate: ${files.length} file(s), ${rules} document(s): ${errors} error(s), ${sorted.length - errors} warning(s)`);
-  return errors > 0 ? ExitCode.RuleFailed : ExitCode.Ok;
+  if (!args.quiet) io.stderr(`sigma-convert validate: ${files.length} file(s), ${rules} document(s): ${errors} error(s), ${warnings} warning(s)${args.failOnWarning && warnings ? ' (--fail-on-warning: exit 1)' : ''}`);
+  return errors > 0 || (args.failOnWarning && warnings > 0) ? ExitCode.RuleFailed : ExitCode.Ok;
 }

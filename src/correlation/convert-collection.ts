@@ -6,6 +6,7 @@ import { requireCorrelationDef } from './correlation-def';
 import type { SigmaCorrelation, SigmaFilter } from './model';
 import { renderCorrelation } from './render-correlation';
 import { RuleSet, type SetEntry, type SourceText } from './rule-set';
+import { locateWarnings } from '../output/locate-warnings';
 
 /** The rule with every filter's condition excluded: `rule AND NOT filter` (Sigma filters specification). */
 export function applyFilters(rule: SigmaRule, filters: readonly SigmaFilter[]): SigmaRule {
@@ -66,7 +67,7 @@ export function convertCollection(
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
           const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
-          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] });
+          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: locateWarnings(converted.mapped.warnings, converted.rule) });
           continue;
         }
         case 'correlation': {
@@ -74,7 +75,7 @@ export function convertCollection(
           set.checkCorrelation(entry.correlation);
           if (set.isHiddenByCorrelation(entry)) continue;
           const out = convertCorrelation(entry.correlation);
-          results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: out.warnings });
+          results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: locateWarnings(out.warnings, entry.correlation) });
           continue;
         }
       }

@@ -2,6 +2,7 @@ import { SigmaError, toDiagnostic } from '../core/errors';
 import type { Converter, ConvertOptions, RuleResult } from '../convert';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { documentKind, parseRule } from '../rule/parse-rule';
+import { locateWarnings } from './locate-warnings';
 
 export interface CollectionOutput {
   /** One result per document (queries empty: the rules' text is the collection's). */
@@ -40,7 +41,7 @@ export function convertCollectionFormat(converter: Converter, text: string, file
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = converter.convertRule(rule, options, resolved, file);
       contexts.push(converted.output.context);
-      results.push({ ...base, ok: true, queries: [], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] });
+      results.push({ ...base, ok: true, queries: [], errors: [], warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule) });
     } catch (err) {
       const diagnostic = toDiagnostic(err);
       failed.push({ title: title ?? `document ${doc.index}`, error: diagnostic.message });
