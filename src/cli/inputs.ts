@@ -21,7 +21,20 @@ const RULE_FILE = /\.ya?ml$/i;
  */
 export const STDIN_TOKEN = '\u0000stdin';
 
-/** Expands PATH arguments: files as given, folders to every *.yml / *.yaml below them (sorted), '-' for stdin. */
+/** What a non-regular file is, in words ('a FIFO (named pipe)'), or null for a regular file or folder. */
+export function specialKind(stat: fs.Stats): string | null {
+  if (stat.isFile() || stat.isDirectory()) return null;
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Expands PATH arguments: files as given, folders to every *.yml / *.yaml below them (sorted), '-'
+ * for stdin. Inputs are regular files: devices, FIFOs and sockets are refused (reading them would
+ * hang or never end), and a symlink inside a folder must stay inside that folder (the root given).
+ */
 export function expandInputs(args: readonly string[]): ExpandResult {
   const files: InputFile[] = [];
   const problems: { name: string; message: string }[] = [];
@@ -37,44 +50,93 @@ export function expandInputs(args: readonly string[]): ExpandResult {
       problems.push({ name: arg, message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}` });
       continue;
     }
-    if (stat.isDirectory()) walk(arg, files, problems, new Set());
+    const special = specialKind(stat);
+    if (special) problems.push({ name: arg, message: `${special}, not a rule file; skipped (use - to read standard input)` });
+    else if (stat.isDirectory()) walkRoot(arg, files, problems);
     else files.push({ name: arg, path: path.resolve(arg) });
   }
   return { files, problems };
 }
 
-function walk(dir: string, out: InputFile[], problems: { name: string; message: string }[], seen: Set<string>): void {
-  let real: string;
+/** Is `child` (a real path) the folder `root` or inside it? */
+export function isInside(root: string, child: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function walkRoot(root: string, out: InputFile[], problems: { name: string; message: string }[]): void {
+  let realRoot: string;
   try {
-    real = fs.realpathSync(dir);
+    realRoot = fs.realpathSync(root);
   } catch (err) {
-    problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
+    problems.push({ name: root, message: `cannot read folder: ${(err as Error).message}` });
     return;
   }
-  // A symlink back to a folder already being walked would loop forever.
-  if (seen.has(real)) return;
-  seen.add(real);
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir).sort();
-  } catch (err) {
-    problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
-    return;
-  }
-  for (const name of entries) {
-    const full = path.join(dir, name);
+  // Iterative depth-first walk in sorted order (files and folders interleaved, as `ls -R` lists them):
+  // the depth of a folder tree is not ours to bound. The frames on the stack are the current folder's
+  // ancestors; a symlink back to one of them would loop forever, so it is skipped.
+  interface Frame { readonly dir: string; readonly real: string; readonly entries: string[]; next: number }
+  const open = (dir: string, real: string): Frame | null => {
+    try {
+      return { dir, real, entries: fs.readdirSync(dir).sort(), next: 0 };
+    } catch (err) {
+      problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
+      return null;
+    }
+  };
+  const first = open(root, realRoot);
+  const stack: Frame[] = first ? [first] : [];
+  while (stack.length) {
+    const frame = stack[stack.length - 1] as Frame;
+    const name = frame.entries[frame.next++];
+    if (name === undefined) {
+      stack.pop();
+      continue;
+    }
+    const full = path.join(frame.dir, name);
+    let lstat: fs.Stats;
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(full);
+      lstat = fs.lstatSync(full);
+      stat = lstat.isSymbolicLink() ? fs.statSync(full) : lstat;
     } catch {
       continue; // a dangling symlink: nothing to convert
     }
-    if (stat.isDirectory()) walk(full, out, problems, seen);
-    else if (stat.isFile() && RULE_FILE.test(name)) out.push({ name: full, path: path.resolve(full) });
+    if (!stat.isDirectory() && !RULE_FILE.test(name)) continue;
+    let real = path.join(frame.real, name);
+    if (lstat.isSymbolicLink()) {
+      try {
+        real = fs.realpathSync(full);
+      } catch {
+        continue;
+      }
+      if (!isInside(realRoot, real)) {
+        problems.push({ name: full, message: `a symlink to ${real}, outside the folder ${root} given; not followed` });
+        continue;
+      }
+    }
+    const special = specialKind(stat);
+    if (special) problems.push({ name: full, message: `${special}, not a rule file; skipped` });
+    else if (stat.isFile()) out.push({ name: full, path: path.resolve(full) });
+    else if (!stack.some((f) => f.real === real)) {
+      const child = open(full, real);
+      if (child) stack.push(child);
+    }
   }
-  seen.delete(real);
 }
 
+/**
+ * Reads one input. The file is opened without blocking and checked again once open, so a path
+ * swapped for a FIFO or a device after the folder walk is refused rather than read forever.
+ */
 export function readInput(file: InputFile): Buffer {
-  return file.path === null ? fs.readFileSync(0) : fs.readFileSync(file.path);
+  if (file.path === null) return fs.readFileSync(0);
+  const fd = fs.openSync(file.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const special = specialKind(fs.fstatSync(fd));
+    if (special) throw new Error(`${special}, not a rule file`);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -10,7 +10,7 @@ import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/r
 import { loadPlaceholders } from './convert-command';
 import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
-import { expandInputs, readInput } from './inputs';
+import { expandInputs, isInside, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
@@ -94,7 +94,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       for (const e of expectations) {
         const pipeline = e.pipeline ?? cliPipeline;
         tester.checkPipeline(pipeline);
-        const abs = path.resolve(base, e.events);
+        const abs = confinedEventsPath(base, e.events, `${args.expect}: entry ${e.entry + 1}`);
         const key = unitKey(abs, pipeline);
         if (!units.has(key)) units.set(key, { eventsPath: abs, name: path.relative(process.cwd(), abs) || abs, pipeline });
       }
@@ -233,7 +233,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
 
   const failures = checkExpectations(expectations, (e) => {
     const pipeline = e.pipeline ?? cliPipeline;
-    const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events);
+    const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events); // checked by confinedEventsPath above
     const file = eventFiles.get(abs);
     if (file?.unreadable) return `cannot read ${e.events}: ${file.unreadable}`;
     const perRule = observations.get(unitKey(abs, pipeline));
@@ -275,6 +275,30 @@ function separateRulePaths(args: TestArgs): TestArgs {
   return { ...args, events, paths };
 }
 
+/**
+ * The events file an expectations entry names: a relative path inside the expectations file's folder
+ * (symlinks resolved), so that a shared expectations file cannot make `test` read, and report on, any
+ * file of the machine it runs on. A violation is a usage error naming the entry, never the file's content.
+ */
+function confinedEventsPath(base: string, events: string, where: string): string {
+  if (path.isAbsolute(events) || /^[a-zA-Z]:/.test(events) || events.startsWith('\\\\')) {
+    throw new Error(`${where}: 'events' must be a path relative to the expectations file's folder, not an absolute path`);
+  }
+  const abs = path.resolve(base, events);
+  let realBase = base;
+  let real = abs;
+  try {
+    realBase = fs.realpathSync(base);
+    real = fs.realpathSync(abs);
+  } catch {
+    // A missing events file is reported when it is read; only the written path is checked here.
+  }
+  if (!isInside(base, abs) || !isInside(realBase, real)) {
+    throw new Error(`${where}: 'events' must stay inside the expectations file's folder (${base}); '..' and symlinks out of it are refused`);
+  }
+  return abs;
+}
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -290,7 +314,8 @@ function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
 function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
   let text: string;
   try {
-    text = fs.readFileSync(unit.eventsPath, 'utf8');
+    // Opened like rule files: a FIFO or a device named as events is refused, not read forever.
+    text = readInput({ name: unit.name, path: unit.eventsPath }).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { name: unit.name, events: [], problems: [], unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };

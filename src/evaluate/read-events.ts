@@ -32,7 +32,7 @@ export function parseEvents(text: string): ParsedEvents {
     try {
       data = JSON.parse(body);
     } catch (err) {
-      return { events: [], problems: [{ message: `not a valid JSON array: ${(err as Error).message}` }] };
+      return { events: [], problems: [{ message: `not a valid JSON array: ${jsonProblem(err)}` }] };
     }
     const events: IndexedEvent[] = [];
     const problems: EventProblem[] = [];
@@ -52,7 +52,7 @@ export function parseEvents(text: string): ParsedEvents {
       if (isObject(v)) events.push({ index, value: v });
       else problems.push({ line: index + 1, message: 'not a JSON object' });
     } catch (err) {
-      problems.push({ line: index + 1, message: `not valid JSON: ${(err as Error).message}` });
+      problems.push({ line: index + 1, message: `not valid JSON: ${jsonProblem(err)}` });
     }
   });
   // A single pretty-printed object spans lines: read it whole when line by line fails.
@@ -65,4 +65,15 @@ export function parseEvents(text: string): ParsedEvents {
     }
   }
   return { events, problems };
+}
+
+/**
+ * JSON.parse's message without the excerpt of the text it quotes (`Unexpected token 'r', "root:x:0:0"...
+ * is not valid JSON`): a problem report must not print the content of whatever file was named.
+ */
+function jsonProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const what = /^Unexpected end of JSON input/.test(message) ? 'the text ends too early' : /^Unexpected token/.test(message) ? 'unexpected character' : 'syntax error';
+  return position !== undefined ? `${what} at character ${Number(position) + 1}` : what;
 }
