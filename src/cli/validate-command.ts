@@ -6,6 +6,7 @@ import { toDiagnostic } from '../core/errors';
 import { sortFindings, type Finding } from '../validate/finding';
 import { duplicateIdFindings, RuleValidator, type IdDeclaration, type PipelineCheck } from '../validate/validate-rules';
 import { toSarif } from '../validate/sarif';
+import { loadTaxonomy, type Taxonomy } from '../validate/taxonomy';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readInput } from './inputs';
 import { formatDiagnostic } from './report';
@@ -61,7 +62,14 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     io.stderr('sigma-convert: give at least one rule file, folder, or - for standard input');
     return ExitCode.Usage;
   }
-  const validator = new RuleValidator(check);
+  let taxonomy: Taxonomy;
+  try {
+    taxonomy = loadTaxonomy(createFsLoader());
+  } catch (err) {
+    io.stderr(`sigma-convert: ${(err as Error).message}`);
+    return ExitCode.Usage;
+  }
+  const validator = new RuleValidator(check, taxonomy);
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'invalid-tag'
   | 'invalid-date'
   | 'unused-identifier'
+  | 'taxonomy'
   | 'input';
 
 /** The one error type of the conversion core: a code, an actionable message and a location. */

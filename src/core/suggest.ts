@@ -21,7 +21,7 @@ export function editDistance(a: string, b: string): number {
 
 /** How far a typo may be from the intended name: short names allow fewer edits. */
 function allowedEdits(name: string): number {
-  return name.length <= 3 ? 0 : name.length <= 5 ? 1 : name.length <= 10 ? 2 : 3;
+  return name.length <= 3 ? 0 : name.length <= 7 ? 1 : 2;
 }
 
 /**

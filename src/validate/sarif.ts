@@ -19,6 +19,7 @@ const CODE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'invalid-date': 'A date is not an existing YYYY-MM-DD date',
   'unused-identifier': 'A search identifier is not used by the condition',
   'unmapped-field': 'The pipeline cannot map a field of the rule',
+  taxonomy: 'A logsource value or field name is not in the Sigma taxonomy (likely a typo)',
   'unknown-logsource': 'The pipeline has no table for the logsource',
   'unsupported-feature': 'The target cannot express part of the rule',
   placeholder: 'A placeholder has no values',

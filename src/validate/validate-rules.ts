@@ -18,6 +18,8 @@ import { toJsonValue } from './json-value';
 import { RuleSchema } from './schema-check';
 import { checkTagNamespace } from './tag-check';
 import { DATE_PATTERN } from './sigma-rule-schema';
+import { pipelineSigmaFields, type LogsourceKey, type Taxonomy } from './taxonomy';
+import { didYouMean } from '../core/suggest';
 
 /** The pipeline whose field mappings a rule is checked against, and the converter that loaded it. */
 export interface PipelineCheck {
@@ -58,7 +60,11 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export class RuleValidator {
   private readonly schema = new RuleSchema();
 
-  constructor(private readonly pipelineCheck: PipelineCheck | null = null) {}
+  constructor(
+    private readonly pipelineCheck: PipelineCheck | null = null,
+    /** Logsource values and field names checked against the Sigma taxonomy (warnings). */
+    private readonly taxonomy: Taxonomy | null = null,
+  ) {}
 
   validateText(text: string, file: string): TextValidation {
     const lines = text.split('\n');
@@ -136,6 +142,7 @@ export class RuleValidator {
     for (const name of rule.unusedIdentifiers) {
       add('warning', 'unused-identifier', `search identifier '${name}' is not used by the condition; use it in the condition or remove it`, detectionPos?.keys.get(name));
     }
+    if (this.taxonomy) checkTaxonomy(rule, this.taxonomy, at, add);
     if (this.pipelineCheck) checkPipeline(rule, this.pipelineCheck, at('/logsource'), add);
   }
 
@@ -232,6 +239,30 @@ function columnInLine(text: string, offset: number, loc: SourceLocation | undefi
 }
 
 /**
+ * The rule's logsource values and field names against the Sigma taxonomy: a value the taxonomy does
+ * not list, and a field name close to a known one but not it ('Commandline'), are warnings with the
+ * name meant. A field far from every known name is left alone: the taxonomy lists only some fields.
+ */
+function checkTaxonomy(rule: SigmaRule, taxonomy: Taxonomy, at: (p: string) => SourceLocation | undefined, add: (s: Severity, c: ErrorCode, m: string, loc?: SourceLocation) => void): void {
+  for (const key of ['category', 'product', 'service'] as LogsourceKey[]) {
+    const value = rule.logsource[key];
+    if (typeof value !== 'string') continue;
+    const problem = taxonomy.logsourceProblem(key, value);
+    if (problem) add('warning', 'taxonomy', problem, at(`/logsource/${key}`));
+  }
+  const byField = new Map<string, Predicate[]>();
+  collectPredicates(rule.expr, byField);
+  // Fields are those of the logsource meant: a misspelt category still gets its fields checked.
+  const logsource = taxonomy.corrected(rule.logsource);
+  for (const [field, preds] of byField) {
+    const meant = taxonomy.fieldSuggestion(field, logsource);
+    if (meant !== undefined) {
+      add('warning', 'taxonomy', `field '${field}' is not a Sigma taxonomy field; did you mean '${meant}'? (field names are case-sensitive; a misspelt one is kept as written and matches nothing)`, preds[0]?.loc);
+    }
+  }
+}
+
+/**
  * Maps every field of the rule through the pipeline one field at a time, so that every unmapped
  * field is reported at its own key, then converts the whole rule for anything else the target refuses.
  */
@@ -243,16 +274,15 @@ function checkPipeline(rule: SigmaRule, check: PipelineCheck, logsourceLoc: Sour
     const loc = preds[0]?.loc;
     try {
       const mapped = applyPipeline({ expr, logsource: rule.logsource }, check.pipeline, check.schemas);
-      for (const w of mapped.warnings) add('warning', 'unmapped-field', w, loc);
+      for (const w of mapped.warnings) add('warning', 'unmapped-field', w + suggestField(field, check), loc);
     } catch (err) {
       if (!(err instanceof SigmaError)) throw err;
       if (err.code === 'unknown-logsource') {
         add('error', err.code, err.message, logsourceLoc);
         return;
       }
-      add('error', err.code, err.message, err.loc ?? loc);
+      add('error', err.code, err.code === 'unmapped-field' ? err.message + suggestField(field, check) : err.message, err.loc ?? loc);
     }
-    void field;
   }
   try {
     check.converter.convertRule(rule, check.options);
@@ -261,6 +291,13 @@ function checkPipeline(rule: SigmaRule, check: PipelineCheck, logsourceLoc: Sour
     if (err.code === 'unmapped-field' || err.code === 'unknown-logsource') return; // reported above
     add('error', err.code, `target '${check.options.target}': ${err.message}`, err.loc ?? rule.loc);
   }
+}
+
+/** `; did you mean 'X'?` for a field the pipeline does not map: X is a field it maps, or a column of its schema. */
+function suggestField(field: string, check: PipelineCheck): string {
+  const columns = new Set<string>();
+  for (const table of Object.values(check.schemas ?? {})) for (const c of Object.keys(table)) columns.add(c);
+  return didYouMean(field, pipelineSigmaFields(check.pipeline)) || didYouMean(field, columns);
 }
 
 function collectPredicates(e: Expr, out: Map<string, Predicate[]>): void {
