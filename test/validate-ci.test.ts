@@ -117,20 +117,20 @@ describe('convert: warnings located, --fail-on-warning', () => {
 });
 
 const SPEC = path.resolve(__dirname, '..', '..', 'shared', 'sigma-spec', 'specification', 'sigma-appendix-taxonomy.md');
-(fs.existsSync(SPEC) ? describe : describe.skip)('backends/taxonomy.yml', () => {
+(fs.existsSync(SPEC) ? describe : describe.skip)('backends/metadata/taxonomy.yml', () => {
   test('is what scripts/build-taxonomy.ts makes of the specification next to this clone', () => {
     const root = path.resolve(__dirname, '..');
-    const shipped = fs.readFileSync(path.join(root, 'backends', 'taxonomy.yml'), 'utf8');
+    const shipped = fs.readFileSync(path.join(root, 'backends', 'metadata', 'taxonomy.yml'), 'utf8');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-taxgen-'));
     try {
       // The script writes into <its root>/backends: run a copy of it from a scratch root.
       fs.mkdirSync(path.join(tmp, 'dist', 'scripts'), { recursive: true });
-      fs.mkdirSync(path.join(tmp, 'backends'));
+      fs.mkdirSync(path.join(tmp, 'backends', 'metadata'), { recursive: true });
       fs.copyFileSync(path.join(root, 'dist', 'scripts', 'build-taxonomy.js'), path.join(tmp, 'dist', 'scripts', 'build-taxonomy.js'));
       execFileSync(process.execPath, [path.join(tmp, 'dist', 'scripts', 'build-taxonomy.js')], {
         env: { ...process.env, SIGMA_SPEC: path.dirname(path.dirname(SPEC)), NODE_PATH: path.join(root, 'node_modules') },
       });
-      expect(fs.readFileSync(path.join(tmp, 'backends', 'taxonomy.yml'), 'utf8')).toBe(shipped);
+      expect(fs.readFileSync(path.join(tmp, 'backends', 'metadata', 'taxonomy.yml'), 'utf8')).toBe(shipped);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

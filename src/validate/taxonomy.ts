@@ -5,7 +5,7 @@ import type { LogSource } from '../rule/model';
 import { listPipelines, loadPipeline } from '../pipeline/load-pipeline';
 import type { LogsourceMatch, PipelineDef } from '../pipeline/types';
 
-/** backends/taxonomy.yml: generated from the Sigma taxonomy appendix by scripts/build-taxonomy.ts. */
+/** backends/metadata/taxonomy.yml: generated from the Sigma taxonomy appendix by scripts/build-taxonomy.ts. */
 export interface TaxonomyData {
   readonly version: string;
   readonly logsources: readonly { readonly category?: string; readonly product?: string; readonly service?: string }[];
@@ -13,7 +13,7 @@ export interface TaxonomyData {
   readonly fields: Readonly<Record<string, readonly string[]>>;
 }
 
-export const TAXONOMY_FILE = 'backends/taxonomy.yml';
+export const TAXONOMY_FILE = 'backends/metadata/taxonomy.yml';
 const LOGSOURCE_KEYS = ['category', 'product', 'service'] as const;
 export type LogsourceKey = (typeof LOGSOURCE_KEYS)[number];
 
