@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
   testTimeout: 120000,
+  // One line naming the suites skipped when ../shared (SigmaHQ corpus, sigma-spec) is not next to this clone.
+  globalSetup: '<rootDir>/test/support/shared.js',
 };
