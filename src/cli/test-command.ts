@@ -24,6 +24,7 @@ export interface TestArgs {
   json?: boolean;
   placeholders?: string;
   timeField?: string;
+  quiet?: boolean;
   paths: string[];
 }
 
@@ -254,7 +255,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   const totalEvents = [...eventFiles.values()].reduce((n, f) => n + f.events.length, 0);
   const matches = results.reduce((n, r) => n + r.matched.length, 0);
   const ruleCount = new Set(results.map((r) => `${r.file}\u0000${r.document}`)).size;
-  io.stderr(
+  if (!args.quiet) io.stderr(
     `sigma-convert: ${ruleCount} rule${ruleCount === 1 ? '' : 's'} on ${totalEvents} event${totalEvents === 1 ? '' : 's'} in ${eventFiles.size} file${eventFiles.size === 1 ? '' : 's'}: ${matches} match${matches === 1 ? '' : 'es'}` +
       (args.expect ? `; expectations: ${expectations.length - failures.length} of ${expectations.length} as expected` : ''),
   );
