@@ -79,7 +79,9 @@ describe('T1040 pack against its expectations', () => {
   it('sigma-convert test --expect exits 1 and lists each unexpected verdict', async () => {
     const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'expect-'));
     const file = path.join(tmp, 'expect.yml');
-    const events = path.join(root, 'test/t1040/events/benign.jsonl');
+    // Events paths are relative to the expectations file's folder (absolute ones are refused): a copy there.
+    fs.copyFileSync(path.join(root, 'test/t1040/events/benign.jsonl'), path.join(tmp, 'benign.jsonl'));
+    const events = 'benign.jsonl';
     fs.writeFileSync(
       file,
       `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${JSON.stringify(events)}, event: 0, match: true}\n` +
