@@ -2,7 +2,7 @@ import { Converter } from '../convert';
 import { listPipelines } from '../pipeline/load-pipeline';
 import { createFsLoader } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
-import { didYouMean } from '../core/suggest';
+import { didYouMean, printable } from '../core/suggest';
 
 /** What `sigma-convert list` can list. */
 export const LIST_SUBJECTS = ['targets', 'pipelines', 'formats'] as const;
@@ -40,7 +40,7 @@ export function runList(what: string, io: CliIO): number {
       }
       break;
     default:
-      io.stderr(`sigma-convert: unknown list '${what}'${didYouMean(what, LIST_SUBJECTS)}\nUsage: sigma-convert list <${LIST_SUBJECTS.join('|')}>`);
+      io.stderr(`sigma-convert: unknown list '${printable(what)}'${didYouMean(what, LIST_SUBJECTS)}\nUsage: sigma-convert list <${LIST_SUBJECTS.join('|')}>`);
       return ExitCode.Usage;
   }
   io.stdout(lines.join('\n') + '\n');

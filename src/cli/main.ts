@@ -86,7 +86,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   // Shell completion: the script, or (when the shell asks, with --get-yargs-completions) the words;
   // the rest of the command line is unfinished by nature, so nothing is validated or run.
   if (argv[0] === 'completion') {
-    if (argv.length > 1 && argv[1] !== '-h' && argv[1] !== '--help') {
+    if (argv[1] === '-h' || argv[1] === '--help') {
+      io.stdout('sigma-convert completion\n\nPrint a bash/zsh completion script; install it with: sigma-convert completion >> ~/.bashrc (or ~/.zshrc)\n');
+      return ExitCode.Ok;
+    }
+    if (argv.length > 1) {
       io.stderr(`sigma-convert: completion takes no arguments; run: sigma-convert completion >> ~/.bashrc`);
       return ExitCode.Usage;
     }

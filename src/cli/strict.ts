@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { closestName } from '../core/suggest';
+import { closestName, printable } from '../core/suggest';
 
 /** What yargs' getOptions() returns that we read: option names and their aliases. */
 export interface KnownOptions {
@@ -21,7 +21,7 @@ export function unknownOptionMessage(message: string, options: KnownOptions): st
   // yargs adds camelCase aliases (timeField for --time-field): suggest the spelling the help shows.
   const candidates = [...known].filter((k) => k.length > 1 && k !== '$0' && k !== 'paths' && k !== 'what' && !(k !== kebab(k) && known.has(kebab(k))));
   const parts = (m[1] as string).split(', ').map((name) => {
-    const shown = name.length === 1 ? `-${name}` : `--${name}`;
+    const shown = printable(name.length === 1 ? `-${name}` : `--${name}`);
     const meant = closestName(name, candidates);
     return meant ? `unknown option ${shown}; did you mean --${meant}?` : `unknown option ${shown}`;
   });
@@ -36,5 +36,5 @@ export function suggestCommand(argv: readonly string[], commands: readonly strin
   const first = argv[0];
   if (first === undefined || first.startsWith('-') || commands.includes(first) || fs.existsSync(first)) return null;
   const meant = closestName(first, commands);
-  return meant ? `unknown command '${first}'; did you mean '${meant}'?` : null;
+  return meant ? `unknown command '${printable(first)}'; did you mean '${meant}'?` : null;
 }

@@ -53,3 +53,8 @@ export function didYouMean(name: string, candidates: Iterable<string>, quote = "
   const c = closestName(name, candidates);
   return c === undefined ? '' : `; did you mean ${quote}${c}${quote}?`;
 }
+
+/** A name as typed, safe to print on a terminal: control characters (escape sequences, newlines) shown as \u{..}. */
+export function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`);
+}

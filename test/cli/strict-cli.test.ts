@@ -83,10 +83,10 @@ describe('usage', () => {
     expect(r.err).toBe("sigma-convert: Missing required argument: target\nRun 'sigma-convert --help' for usage.\n");
   });
 
-  test.each([[['-h']], [['--help']], [['list', '-h']], [['validate', '-h']], [['test', '-h']], [['-t', 'kql', '-h']]])('%j prints help and exits 0', (args) => {
+  test.each([[['-h']], [['--help']], [['list', '-h']], [['validate', '-h']], [['test', '-h']], [['-t', 'kql', '-h']], [['completion', '-h']]])('%j prints help and exits 0', (args) => {
     const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/-h, --help/);
+    expect(r.stdout).toMatch(args[0] === 'completion' ? /^sigma-convert completion\n/ : /-h, --help/);
     expect(r.stderr).toBe('');
   });
 });
@@ -162,6 +162,13 @@ p.on('close', (code) => { process.stdout.write(JSON.stringify({ code, err })); }
 });
 
 describe('did-you-mean', () => {
+  test('a typed name with terminal escapes is printed inert', async () => {
+    const r = await run(['-t', 'kql', '--fo\u001b[31mrmat', T1040]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown option --fo\\u{1b}[31mrmat');
+    expect(r.err).not.toContain('\u001b');
+  });
+
   test('edit distance counts a transposition as one edit', () => {
     expect(editDistance('idnex', 'index')).toBe(1);
     expect(editDistance('fromat', 'format')).toBe(1);
