@@ -222,7 +222,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     if (args.json) blocks.push(jsonLine(r));
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
-  const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? [])];
+  const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   if (args.output && !toDir) writes.push({ path: args.output, content: body, owner: 'this run' });
   const collisions = checkOutputPlan(writes, inputs);
   if (collisions.length) {

@@ -23,6 +23,7 @@ const CODE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'unknown-logsource': 'The pipeline has no table for the logsource',
   'unsupported-feature': 'The target cannot express part of the rule',
   placeholder: 'A placeholder has no values',
+  input: 'A path given cannot be read as a rule file (missing, not a regular file, or a symlink out of its folder)',
   internal: 'An unexpected internal error',
 };
 
