@@ -1,4 +1,5 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
+import { didYouMean } from './core/suggest';
 import type { ResourceLoader } from './core/resources';
 import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
 import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule';
@@ -117,7 +118,7 @@ export class Converter {
     if (pipeline?.schema) this.schema(pipeline.schema);
     const format = options.format ?? 'query';
     if (!backend.formats[format]) {
-      throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}`);
+      throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}${didYouMean(format, Object.keys(backend.formats))}`);
     }
     if (backend.source_option === 'table' && !pipeline && !options.table) {
       throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);

@@ -39,7 +39,7 @@ export function closestName(name: string, candidates: Iterable<string>): string 
     // Bound the work: a very long name is no typo of a short one.
     if (Math.abs(cl.length - lower.length) > 3 || lower.length > 100) continue;
     const score = cl === lower ? 0 : editDistance(lower, cl);
-    if (score > allowedEdits(c)) continue;
+    if (score > allowedEdits(c.length > name.length ? c : name)) continue;
     if (score < bestScore) {
       best = c;
       bestScore = score;

@@ -1,6 +1,7 @@
 import { parseDataYaml } from '../core/data-yaml';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import type { ResourceLoader } from '../core/resources';
 import type { PipelineDef, TableSchemas } from './types';
 
@@ -74,7 +75,8 @@ export function loadPipeline(loader: ResourceLoader, name: string): PipelineDef 
   const path = `backends/pipelines/${name}.yml`;
   const data = readYaml(loader, path, 'pipeline-definition');
   if (data === undefined) {
-    throw new SigmaError('pipeline-definition', `unknown pipeline '${name}'; available: ${listPipelines(loader).join(', ')}, none`);
+    const names = [...listPipelines(loader), 'none'];
+    throw new SigmaError('pipeline-definition', `unknown pipeline '${name}'; available: ${names.join(', ')}${didYouMean(name, names)}`);
   }
   checkDefinition(schema, data, `${path}: invalid pipeline`, 'pipeline-definition');
   return data as unknown as PipelineDef;

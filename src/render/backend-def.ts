@@ -1,6 +1,7 @@
 import { parseDataYaml } from '../core/data-yaml';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import type { ResourceLoader } from '../core/resources';
 import { QUOTING } from './escape';
 import { CORRELATION_DEF_SCHEMA, type CorrelationDef } from '../correlation/correlation-def';
@@ -144,7 +145,10 @@ export const BACKEND_DEFINITION_SCHEMA = schema;
 export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef {
   const path = `backends/${name}.yml`;
   const text = loader.read(path);
-  if (text === undefined) throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path})`);
+  if (text === undefined) {
+    const targets = loader.list('backends').filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4));
+    throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path}); available: ${targets.join(', ')}${didYouMean(name, targets)}`);
+  }
   const data = parseDataYaml(text, path, 'backend-definition');
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;

@@ -182,3 +182,16 @@ describe('did-you-mean', () => {
     expect(closestName('xyz', ['format'])).toBeUndefined();
   });
 });
+
+describe('unknown option values', () => {
+  test.each([
+    [['-t', 'kqll', T1040], "unknown target 'kqll' (no backends/kqll.yml); available: eql, kql, splunk"],
+    [['-t', 'kql', '-p', 'sentinal', T1040], "unknown pipeline 'sentinal'; available: "],
+    [['-t', 'kql', '-f', 'huntin', T1040], "did you mean 'hunting'?"],
+  ])('%j: exit 2 with the value meant', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err).toMatch(/; did you mean '(kql|sentinel|hunting)'\?/);
+  });
+});
