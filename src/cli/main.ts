@@ -8,7 +8,6 @@ import { STDIN_TOKEN } from './inputs';
 import { suggestCommand, unknownOptionMessage, type KnownOptions } from './strict';
 
 const VERSION = '0.1.0';
-const COMMANDS = ['list', 'validate', 'test', 'completion'] as const;
 
 // The test and validate commands pull in their own dependencies (re2js, ajv, schemas):
 // load them only when that command runs, so a conversion starts faster.
@@ -101,7 +100,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     await parser.parseAsync().catch(() => undefined);
     return ExitCode.Ok;
   }
-  const typo = suggestCommand(argv, COMMANDS);
+  // The commands as registered (other modules may add theirs): for "did you mean" and the help hint.
+  const commands = (parser as unknown as { getInternalMethods(): { getCommandInstance(): { getCommands(): string[] } } })
+    .getInternalMethods()
+    .getCommandInstance()
+    .getCommands()
+    .filter((c) => c !== '$0');
+  const typo = suggestCommand(argv, commands);
   if (typo) {
     io.stderr(`sigma-convert: ${typo}\nRun 'sigma-convert --help' for usage.`);
     return ExitCode.Usage;
@@ -109,7 +114,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     await parser.parseAsync();
   } catch (err) {
-    const hint = err instanceof UsageError ? `\nRun 'sigma-convert ${commandOf(argv)}--help' for usage.` : '';
+    const hint = err instanceof UsageError ? `\nRun 'sigma-convert ${commandOf(argv, commands)}--help' for usage.` : '';
     io.stderr(`sigma-convert: ${(err as Error).message}${hint}`);
     return ExitCode.Usage;
   }
@@ -117,8 +122,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 }
 
 /** `validate ` when the command line is for a named command (so its own --help is suggested). */
-function commandOf(argv: readonly string[]): string {
+function commandOf(argv: readonly string[], commands: readonly string[]): string {
   const first = argv[0];
-  return first !== undefined && (COMMANDS as readonly string[]).includes(first) ? `${first} ` : '';
+  return first !== undefined && commands.includes(first) ? `${first} ` : '';
 }
 
