@@ -5,7 +5,7 @@ import type { Diagnostic } from '../core/errors';
 import type { Placeholders } from '../rule/modifiers';
 import { createEventAccessor, type EventAccessor } from '../evaluate/event-accessor';
 import { checkExpectations, parseExpectations, type Expectation, type Observation } from '../evaluate/expectations';
-import { parseEvents, type EventProblem } from '../evaluate/read-events';
+import { DEFAULT_EVENT_LIMITS, isRawLogFile, parseEvents, parseRawLines, type EventProblem } from '../evaluate/read-events';
 import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/rule-tester';
 import { loadPlaceholders } from './convert-command';
 import { decodeRuleBytes } from './decode';
@@ -30,7 +30,7 @@ export interface TestArgs {
 export function addTestOptions<T>(y: Argv<T>) {
   return y
     .option('pipeline', { alias: 'p', type: 'string', describe: "map the rules' fields and logsources with this pipeline before evaluating ('none': the rules' own field names)" })
-    .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines or a JSON array of objects' })
+    .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines, a JSON array of objects, or JSON objects one after another (pretty-printed); *.raw, *.log, *.txt: one raw log line per event' })
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
@@ -56,6 +56,8 @@ interface EventsFile {
   readonly name: string;
   readonly events: readonly { index: number; event: PreparedEvent; summary: () => string }[];
   readonly problems: readonly EventProblem[];
+  /** Problems beyond those listed: only counted. */
+  readonly moreProblems: number;
   readonly unreadable?: string;
 }
 
@@ -157,7 +159,8 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       f = readEventsFile(unit, tester);
       eventFiles.set(unit.eventsPath, f);
       if (f.unreadable) io.stderr(`${unit.name}: error[input]: ${f.unreadable}`);
-      for (const p of f.problems) io.stderr(`${unit.name}${p.line ? `:${p.line}` : ''}: error[invalid-event]: ${p.message}`);
+      for (const p of f.problems) io.stderr(`${unit.name}${where(p)}: error[invalid-event]: ${p.message}`);
+      if (f.moreProblems) io.stderr(`${unit.name}: error[invalid-event]: ${moreProblemsText(f.moreProblems)}`);
       if (f.unreadable || f.problems.length) failed = true;
     }
     return f;
@@ -185,7 +188,8 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
         errors: [
           ...rule.errors.map(diagnosticJson),
           ...(file.unreadable ? [{ code: 'input', message: file.unreadable }] : []),
-          ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}) })),
+          ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}), ...(p.col ? { col: p.col } : {}) })),
+          ...(file.moreProblems ? [{ code: 'invalid-event', message: moreProblemsText(file.moreProblems) }] : []),
         ],
       });
     }
@@ -287,18 +291,27 @@ function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
   return { code: d.code, message: d.message, ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
 }
 
+const where = (p: EventProblem) => (p.line ? `:${p.line}${p.col ? `:${p.col}` : ''}` : '');
+const moreProblemsText = (n: number) => `... and ${n} more problem${n === 1 ? '' : 's'} in this file (not listed)`;
+
 function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
   let text: string;
   try {
+    // Bounded before reading: a file larger than the reader accepts is refused, not loaded.
+    const size = fs.statSync(unit.eventsPath).size;
+    if (size > DEFAULT_EVENT_LIMITS.maxTextLength) {
+      return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: `${size} bytes, more than the limit of ${DEFAULT_EVENT_LIMITS.maxTextLength}` };
+    }
     text = fs.readFileSync(unit.eventsPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { name: unit.name, events: [], problems: [], unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+    return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
   }
-  const parsed = parseEvents(text);
+  const parsed = isRawLogFile(unit.eventsPath) ? parseRawLines(text) : parseEvents(text);
   return {
     name: unit.name,
     problems: parsed.problems,
+    moreProblems: parsed.moreProblems,
     events: parsed.events.map((e) => {
       const accessor = createEventAccessor(e.value);
       return { index: e.index, event: tester.prepareEvent(accessor), summary: () => summarizeEvent(accessor) };
