@@ -12,13 +12,15 @@ import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
 import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
+import { readPipelineArgs } from './pipeline-args';
+import type { PipelineSource } from '../pipeline/merge-pipeline';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { collectFilters, setDocuments, testCorrelations } from '../evaluate/correlation-tester';
 
 export interface TestArgs {
-  pipeline?: string;
+  pipeline?: string[];
   events?: string[];
   expect?: string;
   json?: boolean;
@@ -29,7 +31,7 @@ export interface TestArgs {
 
 export function addTestOptions<T>(y: Argv<T>) {
   return y
-    .option('pipeline', { alias: 'p', type: 'string', describe: "map the rules' fields and logsources with this pipeline before evaluating ('none': the rules' own field names)" })
+    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "map the rules' fields and logsources with this pipeline before evaluating: a built-in name or a pipeline file, repeat to stack files ('none': the rules' own field names)" })
     .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines, a JSON array of objects, or JSON objects one after another (pretty-printed); *.raw, *.log, *.txt: one raw log line per event' })
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
@@ -73,12 +75,19 @@ const unitKey = (eventsPath: string, pipeline: string) => `${eventsPath}\u0000${
 export function runTest(rawArgs: TestArgs, io: CliIO): number {
   const args = separateRulePaths(rawArgs);
   const tester = new RuleTester(createFsLoader());
-  const cliPipeline = args.pipeline ?? 'none';
+  // Pipelines by the name they report under; an expectations entry may name another built-in one.
+  const pipelineSources = new Map<string, string | readonly PipelineSource[]>();
+  const usePipeline = (sources: string | readonly PipelineSource[]): string => {
+    const name = tester.checkPipeline(sources);
+    if (!pipelineSources.has(name)) pipelineSources.set(name, sources);
+    return name;
+  };
+  let cliPipeline = 'none';
   let expectations: Expectation[] = [];
   let placeholders: Placeholders | undefined;
   const units = new Map<string, Unit>();
   try {
-    tester.checkPipeline(cliPipeline);
+    cliPipeline = usePipeline(readPipelineArgs(args.pipeline) ?? 'none');
     if (args.placeholders) placeholders = loadPlaceholders(args.placeholders);
     for (const e of args.events ?? []) {
       const abs = path.resolve(e);
@@ -94,8 +103,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       expectations = parseExpectations(text, args.expect);
       const base = path.dirname(path.resolve(args.expect));
       for (const e of expectations) {
-        const pipeline = e.pipeline ?? cliPipeline;
-        tester.checkPipeline(pipeline);
+        const pipeline = e.pipeline === undefined ? cliPipeline : usePipeline(e.pipeline);
         const abs = path.resolve(base, e.events);
         const key = unitKey(abs, pipeline);
         if (!units.has(key)) units.set(key, { eventsPath: abs, name: path.relative(process.cwd(), abs) || abs, pipeline });
@@ -139,7 +147,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
     for (const { name, text } of texts) {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
-      const rules = tester.prepareText(text, name, { pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
+      const rules = tester.prepareText(text, name, { pipeline: pipelineSources.get(pipeline) ?? pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
@@ -204,7 +212,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       texts.map((t) => ({ file: t.name, text: t.text })),
       rulesByPipeline.get(unit.pipeline) ?? [],
       file.events,
-      { converter: correlationConverter, pipeline: unit.pipeline, placeholders, timeField: args.timeField },
+      { converter: correlationConverter, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField },
     );
     for (const v of verdicts) {
       const c = v.correlation;
@@ -236,7 +244,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   else io.stdout(formatText(results, eventFiles, units));
 
   const failures = checkExpectations(expectations, (e) => {
-    const pipeline = e.pipeline ?? cliPipeline;
+    const pipeline = e.pipeline === undefined ? cliPipeline : tester.checkPipeline(e.pipeline);
     const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events);
     const file = eventFiles.get(abs);
     if (file?.unreadable) return `cannot read ${e.events}: ${file.unreadable}`;

@@ -96,7 +96,7 @@ export function convertCollection(
       def: requireCorrelationDef(backend.correlation, backend.name),
       pipeline,
       pipelineName: resolved.pipelineName,
-      schemas: pipeline?.schema ? converter.schema(pipeline.schema) : null,
+      schemas: pipeline ? converter.schemasFor(pipeline) : null,
       convertRule: (rule) => {
         const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
         const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);

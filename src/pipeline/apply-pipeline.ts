@@ -177,7 +177,8 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
 
   let expr = mapPredicates(input.expr, mapOne);
   // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+  // The pipeline's own conditions (every rule) come first, then the logsource's.
+  const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
