@@ -8,7 +8,7 @@ import { loadBackendDef, type BackendDef } from './render/backend-def';
 import { loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
 import type { PipelineSource } from './pipeline/merge-pipeline';
 import type { PipelineDef, TableSchemas } from './pipeline/types';
-import { applyPipeline, identityPipeline, type PipelineResult } from './pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, mappingFacts, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
 import { convertCollection } from './correlation/convert-collection';
@@ -43,7 +43,10 @@ export interface RuleResult {
   readonly queries: string[];
   readonly errors: Diagnostic[];
   readonly warnings: string[];
+  /** What the pipeline did beyond renaming (see PipelineResult); not part of the --json output. */
+  readonly mapping?: MappingFacts;
 }
+
 
 /** The parts of one rule's conversion that output formats are rendered from. */
 export interface ConvertedRule {
@@ -199,7 +202,14 @@ export class Converter {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = this.convertRule(rule, options, resolved, file);
-      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
+      return {
+        ...base,
+        ok: true,
+        queries: [converted.text],
+        errors: [],
+        warnings: [...converted.mapped.warnings, ...converted.output.warnings],
+        mapping: mappingFacts(converted.mapped),
+      };
     } catch (err) {
       return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
     }

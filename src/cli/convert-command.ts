@@ -239,6 +239,8 @@ export function outputName(fileName: string, document: number | null, extension:
 }
 
 /** One --json line: every documented key present, an unknown location as null rather than absent. */
-function jsonLine(r: RuleResult): string {
+function jsonLine(full: RuleResult): string {
+  const { mapping: _internal, ...r } = full;
+  void _internal;
   return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
 }

@@ -14,6 +14,24 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
+  /**
+   * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
+   * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
+   * converted through at least one, and reads 0 when absent.
+   */
+  readonly valueTransforms?: readonly string[];
+  /**
+   * Fields outside the pipeline's field schema that were kept because the user allowed them
+   * (`--allow-unmapped`). Optional: absent means none; `npm run corpus` counts rules with any.
+   */
+  readonly allowedUnmapped?: readonly string[];
+}
+
+/** The facts of a PipelineResult that reports (npm run corpus) count; absent lists mean none. */
+export type MappingFacts = Pick<PipelineResult, 'valueTransforms' | 'allowedUnmapped'>;
+
+export function mappingFacts(mapped: PipelineResult): MappingFacts {
+  return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
 export interface PipelineInput {
