@@ -80,6 +80,19 @@ describe('custom pipelines: library API', () => {
     expect(loadError('../etc/x')).toMatch(/^unknown pipeline '\.\.\/etc\/x'/);
   });
 
+  it('refuses an alias bomb quickly, listing a bounded number of problems', () => {
+    let text = 'extends: ecs\nx0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    for (let i = 1; i < 10; i++) text += `x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+    text += 'logsources:\n  - match: {category: process_creation}\n    implied: {A: *a9}\n    fields: {A: *a9}\nfields: {B: *a9}\ntables: {T: *a9}\nconditions: *a9\n';
+    const started = Date.now();
+    const message = loadError([{ file: 'bomb.yml', text }]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toMatch(/^bomb\.yml:2:1: invalid pipeline: unknown key 'x0'/);
+    expect(lines[20]).toMatch(/^bomb\.yml: \.\.\. and \d+ more problems/);
+  });
+
   it('every built-in pipeline passes the strict schema', () => {
     const converter = new Converter(createFsLoader(root));
     for (const name of ['defender-xdr', 'sentinel', 'splunk-windows', 'splunk-cim', 'ecs']) expect(converter.pipeline(name).name).toBe(name);

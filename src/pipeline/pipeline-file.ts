@@ -20,6 +20,8 @@ export function readPipelineFile(text: string, file: string, schema: object): Re
   throw new SigmaError('pipeline-definition', describeSchemaErrors(text, file, validate.errors ?? [], schema));
 }
 
+const MAX_LISTED_ERRORS = 20;
+
 /** One line per problem, `file:line:col: message`, in file order; an unknown key names the closest known one. */
 function describeSchemaErrors(text: string, file: string, errors: readonly ErrorObject[], schema: object): string {
   const doc = parseYamlDocuments(text)[0];
@@ -44,7 +46,9 @@ function describeSchemaErrors(text: string, file: string, errors: readonly Error
     lines.push({ line: loc?.line ?? 1, col: loc?.col ?? 1, text: `${file}:${loc?.line ?? 1}:${loc?.col ?? 1}: invalid pipeline: ${message}` });
   }
   lines.sort((a, b) => a.line - b.line || a.col - b.col);
-  return lines.map((l) => l.text).join('\n');
+  const shown = lines.slice(0, MAX_LISTED_ERRORS).map((l) => l.text);
+  if (lines.length > MAX_LISTED_ERRORS) shown.push(`${file}: ... and ${lines.length - MAX_LISTED_ERRORS} more problems (fix the first ones and run again)`);
+  return shown.join('\n');
 }
 
 /**
