@@ -126,6 +126,22 @@ describe('custom pipelines: command line', () => {
     ]);
   });
 
+  it('test --expect: an expectation may name a pipeline file relative to the expectations file', () => {
+    const expect_ = path.join(dir, 'expect.yml');
+    fs.writeFileSync(
+      expect_,
+      [
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 0, match: true, pipeline: ${path.relative(dir, example)}}`,
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 2, match: false, pipeline: ${path.relative(dir, example)}}`,
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 2, match: true, pipeline: ${path.relative(dir, example)}}`,
+      ].join('\n') + '\n',
+    );
+    const r = run('test', '--expect', expect_, t1040);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('expectations: 2 of 3 as expected');
+    expect(r.stderr).toContain(`entry 3: rule 0a8838d1-0f59-4568-a0a5-e2837a2511c8 on ${path.relative(dir, exampleEvents)}[2] (pipeline ${path.relative(dir, example)}): did not match, expected a match`);
+  });
+
   it('validate: checks the rules with the custom pipeline', async () => {
     let out = '';
     let err = '';

@@ -12,7 +12,7 @@ import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
 import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
-import { readPipelineArgs } from './pipeline-args';
+import { isPipelineFile, readPipelineArgs } from './pipeline-args';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
@@ -103,7 +103,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       expectations = parseExpectations(text, args.expect);
       const base = path.dirname(path.resolve(args.expect));
       for (const e of expectations) {
-        const pipeline = e.pipeline === undefined ? cliPipeline : usePipeline(e.pipeline);
+        const pipeline = e.pipeline === undefined ? cliPipeline : usePipeline(expectationPipeline(e.pipeline, base));
         const abs = path.resolve(base, e.events);
         const key = unitKey(abs, pipeline);
         if (!units.has(key)) units.set(key, { eventsPath: abs, name: path.relative(process.cwd(), abs) || abs, pipeline });
@@ -244,7 +244,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   else io.stdout(formatText(results, eventFiles, units));
 
   const failures = checkExpectations(expectations, (e) => {
-    const pipeline = e.pipeline === undefined ? cliPipeline : tester.checkPipeline(e.pipeline);
+    const pipeline = e.pipeline === undefined ? cliPipeline : tester.checkPipeline(expectationPipeline(e.pipeline, path.dirname(path.resolve(args.expect as string))));
     const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events);
     const file = eventFiles.get(abs);
     if (file?.unreadable) return `cannot read ${e.events}: ${file.unreadable}`;
@@ -297,6 +297,11 @@ function isDirectory(p: string): boolean {
 
 function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
   return { code: d.code, message: d.message, ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
+}
+
+/** An expectation's `pipeline`: a built-in name, or a pipeline file relative to the expectations file. */
+function expectationPipeline(value: string, base: string): string | PipelineSource[] {
+  return isPipelineFile(value) ? (readPipelineArgs([path.resolve(base, value)]) as PipelineSource[]) : value;
 }
 
 const where = (p: EventProblem) => (p.line ? `:${p.line}${p.col ? `:${p.col}` : ''}` : '');
