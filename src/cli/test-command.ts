@@ -79,8 +79,12 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   const pipelineSources = new Map<string, string | readonly PipelineSource[]>();
   const usePipeline = (sources: string | readonly PipelineSource[]): string => {
     const name = tester.checkPipeline(sources);
-    if (!pipelineSources.has(name)) pipelineSources.set(name, sources);
-    return name;
+    // Two different files may give the same name: each keeps its own label.
+    const same = (a: string | readonly PipelineSource[]) => JSON.stringify(a) === JSON.stringify(sources);
+    let label = name;
+    for (let n = 2; pipelineSources.has(label) && !same(pipelineSources.get(label) as string | readonly PipelineSource[]); n++) label = `${name} (${n})`;
+    pipelineSources.set(label, sources);
+    return label;
   };
   let cliPipeline = 'none';
   let expectations: Expectation[] = [];
