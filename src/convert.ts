@@ -6,7 +6,7 @@ import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
 import { loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
-import type { PipelineSource } from './pipeline/merge-pipeline';
+import { mergeTables, type PipelineSource } from './pipeline/merge-pipeline';
 import type { PipelineDef, TableSchemas } from './pipeline/types';
 import { applyPipeline, identityPipeline, mappingFacts, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
@@ -111,9 +111,7 @@ export class Converter {
     if (!pipeline.tables) return pipeline.schema ? this.schema(pipeline.schema) : null;
     let merged = this.mergedSchemas.get(pipeline);
     if (!merged) {
-      const out: Record<string, Readonly<Record<string, string>>> = { ...(pipeline.schema ? this.schema(pipeline.schema) : {}) };
-      for (const [table, columns] of Object.entries(pipeline.tables)) out[table] = { ...(Object.hasOwn(out, table) ? out[table] : {}), ...columns };
-      merged = out;
+      merged = mergeTables(pipeline.schema ? this.schema(pipeline.schema) : undefined, pipeline.tables) ?? {};
       this.mergedSchemas.set(pipeline, merged);
     }
     return merged;

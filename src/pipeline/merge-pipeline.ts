@@ -84,7 +84,8 @@ function mergeMaps<T>(a: Readonly<Record<string, T>> | undefined, b: Readonly<Re
   return a || b ? { ...a, ...b } : undefined;
 }
 
-function mergeTables(
+/** Tables merged column by column, b's columns winning. */
+export function mergeTables(
   a: PipelineDef['tables'],
   b: PipelineDef['tables'],
 ): Record<string, Readonly<Record<string, string>>> | undefined {
