@@ -1,4 +1,5 @@
 import { foldCase } from './string-matcher';
+import { decodeJoinedField, joinColumns } from '../ir/joined-field';
 
 /**
  * Read access to one event, by Sigma field name. Events are JSON objects: flat keys, nested objects
@@ -37,6 +38,8 @@ class JsonEventAccessor implements EventAccessor {
   }
 
   get(field: string): unknown {
+    const joined = decodeJoinedField(field);
+    if (joined) return joinColumns(joined, (c) => scalarText(this.get(c)));
     const e = this.event;
     if (hasOwn(e, field)) return e[field];
     if (this.windows) {
@@ -172,4 +175,11 @@ function windowsFields(event: JsonObject): Map<string, unknown> | null {
     }
   }
   return out;
+}
+
+/** A column's value as KQL's strcat reads it: text as it is, a number or boolean written out, anything missing empty. */
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return '';
 }
