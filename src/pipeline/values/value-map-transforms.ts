@@ -64,7 +64,7 @@ export function applyRegistryData(p: Predicate, t: RegistryDataTransform): Expr 
   const dword = DWORD.exec(text);
   const qword = QWORD.exec(text);
   if (shape !== 'pattern' && shape !== 'any' && dword) return typed(def.dword_type, BigInt(`0x${dword[1]}`).toString(10));
-  if (shape !== 'pattern' && shape !== 'any' && qword) {
+  if (shape !== 'pattern' && shape !== 'any' && qword && def.qword_type !== undefined) {
     const n = (BigInt(`0x${qword[1]}`) << 32n) | BigInt(`0x${qword[2]}`);
     return typed(def.qword_type, n.toString(10));
   }

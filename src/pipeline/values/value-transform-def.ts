@@ -64,7 +64,7 @@ export interface ValueMapTransform extends ValueTransformBase {
 export interface RegistryDataTransform extends ValueTransformBase {
   readonly registry_data: {
     readonly to: string;
-    /** The column holding the value's type, and the SIEM's names for DWORD / QWORD. */
+    /** The column holding the value's type, and the SIEM's names for DWORD / QWORD (QWORD values are refused without one). */
     readonly type_field?: string;
     readonly dword_type?: string;
     readonly qword_type?: string;
