@@ -20,6 +20,24 @@ export function rewritePrefix(value: SigmaString, def: PrefixRewrite, field: str
   const prefixes = Object.entries(def.prefixes ?? {}).sort((a, b) => b[0].length - a[0].length);
   for (const [prefix, spelled] of prefixes) {
     if (lower.startsWith(prefix.toLowerCase())) return lead.replace(spelled + lead.text.slice(prefix.length));
+    // After a leading '*' the text may begin inside a short hive name ('*LM\SOFTWARE'), which the store spells otherwise.
+    // (Forms starting with a separator, '\REGISTRY\MACHINE\', are rule spellings only: the source never writes them.)
+    const short = prefix.toLowerCase();
+    const partial = short.startsWith(lower) && !spelled.toLowerCase().startsWith(lower); // 'HKL': a start only the short name has
+    if (/^[a-z]/i.test(prefix) && (partial || (lead.star && cutsInto(short, lower)))) {
+      refuse(field, value, `the text may begin inside or stop short of '${prefix}', which the store writes '${spelled}': no exact pattern`, p);
+    }
   }
   return value;
+}
+
+/** Whether text, placed at a position k >= 1 of prefix, agrees with it on more than a trailing separator. */
+function cutsInto(prefix: string, text: string): boolean {
+  for (let k = 1; k < prefix.length; k++) {
+    const overlap = Math.min(prefix.length - k, text.length);
+    if (prefix.slice(k, k + overlap) !== text.slice(0, overlap)) continue;
+    const sharedTail = k === prefix.length - 1 && !/[a-z0-9]/i.test(prefix.slice(k));
+    if (!sharedTail) return true;
+  }
+  return false;
 }
