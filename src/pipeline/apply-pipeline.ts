@@ -153,7 +153,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     }
     const transform = findValueTransform(pipeline.value_transforms, field, input.logsource, table);
     if (transform) {
-      const rewritten = applyValueTransform(p, transform);
+      const rewritten = applyValueTransform(p, transform, (other) => findValueTransform(pipeline.value_transforms, other, input.logsource, table));
       valueTransforms.add(describeValueTransform(transform));
       return mapPredicates(rewritten, (q) => (predicateField(q) === null ? q : toColumn(q, field, checkColumn(q, field))));
     }

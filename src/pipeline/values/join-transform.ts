@@ -14,12 +14,25 @@ import { and, match, or, refuse, type MatchPredicate } from './transform-context
  * wildcards or separators could straddle the columns is tested on the joined text itself (KQL: strcat),
  * so it keeps its meaning. A `not` around it stays exact, as every rewrite is an equivalence.
  */
-export function applyJoin(p: Predicate, t: JoinTransform): Expr {
+export function applyJoin(p: Predicate, t: JoinTransform, other?: JoinTransform): Expr {
+  if (p.kind === 'fieldref') return joinFieldref(p, t, other);
   const when = t.join.first_only_when;
   if (!when) return joinPredicate(p, t);
   // Key events (RegistryKeyCreated ...): the source field is the key alone.
   const isKeyEvent = or(when.values.map((v) => match(when.field, plainSigmaString(v), false, p)));
   return or([and([isKeyEvent, firstOnly(p, t)]), and([{ kind: 'not', arg: isKeyEvent }, joinPredicate(p, t)])]);
+}
+
+/**
+ * `User|fieldref: ParentUser` with both split the same way, and no separator inside either column: the texts
+ * are equal exactly when both pairs of columns are.
+ */
+function joinFieldref(p: Extract<Predicate, { kind: 'fieldref' }>, t: JoinTransform, other: JoinTransform | undefined): Expr {
+  const simple = (j: JoinTransform) => !j.join.first_has_separator && !j.join.last_has_separator && !j.join.first_missing && !j.join.first_only_when;
+  if (!other || other.join.separator !== t.join.separator || !simple(t) || !simple(other)) {
+    return refuse(t.field, null, `a field reference to '${p.other}' cannot be split across ${t.join.columns.join(' and ')}`, p);
+  }
+  return and(t.join.columns.map((c, i) => ({ ...p, field: c, other: other.join.columns[i] as string })));
 }
 
 function firstOnly(p: Predicate, t: JoinTransform): Expr {

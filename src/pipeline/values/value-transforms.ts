@@ -50,8 +50,11 @@ export function describeValueTransform(t: ValueTransformDef): string {
  * Rewrites one predicate on the transformation's Sigma field into predicates on the SIEM's columns
  * (exactly), or throws a 'value-transform' SigmaError naming field, value and reason.
  */
-export function applyValueTransform(p: Predicate, t: ValueTransformDef): Expr {
-  if ('join' in t) return applyJoin(p, t);
+export function applyValueTransform(p: Predicate, t: ValueTransformDef, transformOf: (field: string) => ValueTransformDef | undefined = () => undefined): Expr {
+  if ('join' in t) {
+    const other = p.kind === 'fieldref' ? transformOf(p.other) : undefined;
+    return applyJoin(p, t, other && 'join' in other ? other : undefined);
+  }
   if ('prefix_rewrite' in t) return applyPrefixRewrite(p, t);
   if ('hashes' in t) return applyHashes(p, t);
   if ('value_map' in t) return applyValueMap(p, t);
