@@ -140,6 +140,16 @@ describe('Hashes -> one column per algorithm', () => {
   });
 });
 
+describe('paths where only the file name is stored', () => {
+  it("'*\\name.exe' is the file name; a test needing the folder is refused", () => {
+    const FILE = '{category: file_event, product: windows}';
+    expect(convert("    sel:\n        ParentImage|endswith: '\\winword.exe'\n    condition: sel", FILE).query).toContain('InitiatingProcessParentFileName =~ "winword.exe"');
+    expect(convert("    sel:\n        ParentImage|contains: '\\Temp\\'\n    condition: sel", FILE).error).toMatch(
+      /^value-transform: field 'ParentImage' value '.*Temp.*': the pattern can span the path and the file name, and only InitiatingProcessParentFileName is stored$/,
+    );
+  });
+});
+
 describe('LogonId hex text -> number', () => {
   it('0x3e7 is 999 on the numeric column; a partial value is refused', () => {
     expect(convert("    sel:\n        LogonId: '0x3e7'\n    condition: sel", PROC).query).toContain('LogonId == 999');

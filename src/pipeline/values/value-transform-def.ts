@@ -46,6 +46,11 @@ export interface PrefixTransform extends ValueTransformBase, PrefixRewrite {
   readonly prefix_rewrite: { readonly to: string };
 }
 
+/** A full path (Image) where the table keeps only the file name: `*\\name.exe` is exact, anything needing the folder is refused. */
+export interface FileNameTransform extends ValueTransformBase {
+  readonly file_name: { readonly to: string };
+}
+
 /** Sysmon's `ALGO=hex,ALGO=hex` list: one column per algorithm. An algorithm without a column refuses the rule. */
 export interface HashesTransform extends ValueTransformBase {
   readonly hashes: {
@@ -81,6 +86,7 @@ export interface HexNumberTransform extends ValueTransformBase {
 export type ValueTransformDef =
   | JoinTransform
   | PrefixTransform
+  | FileNameTransform
   | HashesTransform
   | ValueMapTransform
   | RegistryDataTransform
@@ -130,6 +136,7 @@ export const VALUE_TRANSFORM_SCHEMA = {
       },
       prefixes,
     ),
+    kind('file_name', { required: ['to'], properties: { to: { type: 'string' } } }),
     kind('prefix_rewrite', { required: ['to'], properties: { to: { type: 'string' } } }, prefixes),
     kind('hashes', { required: ['columns'], properties: { columns: stringMap, lowercase: { type: 'boolean' } } }),
     kind('value_map', { required: ['to', 'values'], properties: { to: { type: 'string' }, values: stringMap } }),

@@ -40,6 +40,7 @@ export function findValueTransform(
 export function describeValueTransform(t: ValueTransformDef): string {
   if ('join' in t) return `${t.field} -> ${t.join.columns.join(t.join.separator)} (join)`;
   if ('prefix_rewrite' in t) return `${t.field} -> ${t.prefix_rewrite.to} (prefix rewrite)`;
+  if ('file_name' in t) return `${t.field} -> ${t.file_name.to} (file name)`;
   if ('hashes' in t) return `${t.field} -> ${Object.values(t.hashes.columns).join(', ')} (hashes)`;
   if ('value_map' in t) return `${t.field} -> ${t.value_map.to} (value map)`;
   if ('registry_data' in t) return `${t.field} -> ${t.registry_data.to} (registry data)`;
@@ -56,6 +57,11 @@ export function applyValueTransform(p: Predicate, t: ValueTransformDef, transfor
     return applyJoin(p, t, other && 'join' in other ? other : undefined);
   }
   if ('prefix_rewrite' in t) return applyPrefixRewrite(p, t);
+  if ('file_name' in t) {
+    // A path whose folder is not stored: the join of (folder, file name) with the folder missing.
+    const join = { columns: ['', t.file_name.to] as const, separator: '\\', first_has_separator: true, first_missing: true, presence: 'last' as const };
+    return applyJoin(p, { field: t.field, join });
+  }
   if ('hashes' in t) return applyHashes(p, t);
   if ('value_map' in t) return applyValueMap(p, t);
   if ('registry_data' in t) return applyRegistryData(p, t);
