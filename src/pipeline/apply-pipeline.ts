@@ -109,7 +109,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
-    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field];
+    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field] ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
     const names = listOf(target);
     if (names.length) {
       if (!columns) return names;
@@ -245,6 +245,20 @@ function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
 /** `--pipeline none`: field names stay exactly as written. */
 export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
   return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map(), valueTransforms: [] };
+}
+
+/**
+ * A field map key ending in `.*` maps every field under that prefix (`requestParameters.*: RequestParameters.*`:
+ * requestParameters.userName is read as key userName inside the JSON column RequestParameters).
+ */
+function prefixTarget(fields: Readonly<Record<string, FieldTarget>> | undefined, field: string): string | undefined {
+  if (!fields) return undefined;
+  for (const [key, target] of Object.entries(fields)) {
+    if (!key.endsWith('.*') || typeof target !== 'string' || !target.endsWith('.*')) continue;
+    const prefix = key.slice(0, -1);
+    if (field.startsWith(prefix) && field.length > prefix.length) return target.slice(0, -1) + field.slice(prefix.length);
+  }
+  return undefined;
 }
 
 /** Collapses adjacent `*` wildcards (a keyword may already start or end with one). */

@@ -212,6 +212,18 @@ describe('the evaluator reads the transformed expression as the query does', () 
   });
 });
 
+describe('fields under a prefix inside a JSON column', () => {
+  it("Sentinel AWSCloudTrail: requestParameters.* is read inside RequestParameters, and evaluated the same way", () => {
+    const detection = "    sel:\n        eventName: 'CreateUser'\n        requestParameters.userName|startswith: 'adm'\n    condition: sel";
+    const AWS = '{product: aws, service: cloudtrail}';
+    expect(convert(detection, AWS, 'sentinel').query).toBe('AWSCloudTrail\n| where EventName =~ "CreateUser" and tostring(parse_json(RequestParameters).userName) startswith "adm"');
+    const mapped = rule(detection, AWS, 'sentinel');
+    const row = { Type: 'AWSCloudTrail', EventName: 'CreateUser', RequestParameters: '{"userName":"admin2"}' };
+    expect(matches(mapped, row)).toBe(true);
+    expect(matches(mapped, { ...row, RequestParameters: '{"userName":"bob"}' })).toBe(false);
+  });
+});
+
 describe('PipelineResult.valueTransforms', () => {
   it('lists each transformation a rule went through once', () => {
     const text = "title: t\nlogsource: {category: registry_set, product: windows}\ndetection:\n    sel:\n        TargetObject|endswith: ['\\a', '\\b']\n        Details: 'DWORD (0x00000001)'\n    condition: sel";
