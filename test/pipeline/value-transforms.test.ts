@@ -113,6 +113,21 @@ describe('accounts: DOMAIN\\user -> AccountDomain + AccountName', () => {
   });
 });
 
+describe('ECS, as the Windows integration stores Sysmon events', () => {
+  const NET = '{category: network_connection, product: windows}';
+  it('Initiated becomes network.direction; User is split into user.domain and user.name', () => {
+    expect(convert("    sel:\n        Initiated: 'true'\n        User: 'NT AUTHORITY\\SYSTEM'\n    condition: sel", NET, 'ecs', 'eql').query).toBe(
+      'network where network.direction : "egress" and user.domain : "NT AUTHORITY" and user.name : "SYSTEM"',
+    );
+  });
+
+  it('a User pattern that may straddle domain and name has no EQL form: refused, naming the joined columns', () => {
+    expect(convert("    sel:\n        User|contains: 'AUTH*SYS'\n    condition: sel", PROC, 'ecs', 'eql').error).toBe(
+      "unsupported-feature: target 'eql' cannot express strcat(user.domain, '\\', user.name) = '*AUTH*SYS*' exactly",
+    );
+  });
+});
+
 describe('Hashes -> one column per algorithm', () => {
   it('each ALGO=hex becomes its column; a bare hash goes by its length', () => {
     const { query } = convert(
