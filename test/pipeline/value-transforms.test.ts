@@ -179,10 +179,20 @@ describe('the evaluator reads the transformed expression as the query does', () 
   const valueNameArb = fc.oneof(fc.constant(''), segment, fc.tuple(segment, segment).map(([a, b]) => `${a}\\${b}`));
   const hiveArb = fc.constantFrom(['HKLM', 'HKEY_LOCAL_MACHINE'], ['HKU', 'HKEY_USERS']);
 
-  it('registry_set: TargetObject patterns cut from the event itself', () => {
+  // Sysmon event types and their Defender ActionType: value events carry key\name, key events the key alone.
+  const scenarioArb = fc.constantFrom(
+    { category: 'registry_set', eventType: 'SetValue', action: 'RegistryValueSet', valueEvent: true },
+    { category: 'registry_delete', eventType: 'DeleteValue', action: 'RegistryValueDeleted', valueEvent: true },
+    { category: 'registry_delete', eventType: 'DeleteKey', action: 'RegistryKeyDeleted', valueEvent: false },
+    { category: 'registry_event', eventType: 'CreateKey', action: 'RegistryKeyCreated', valueEvent: false },
+  );
+
+  it('registry events: TargetObject patterns cut from the event itself', () => {
+    let fired = 0;
     fc.assert(
-      fc.property(hiveArb, keyArb, valueNameArb, fc.nat(), fc.nat(), fc.constantFrom('contains', 'startswith', 'endswith', 'equals'), (hive, key, name, a, b, op) => {
-        const sysmonPath = `${hive[0]}\\${key.join('\\')}\\${name === '' ? '(Default)' : name}`;
+      fc.property(scenarioArb, hiveArb, keyArb, valueNameArb, fc.nat(), fc.nat(), fc.constantFrom('contains', 'startswith', 'endswith', 'equals'), (sc, hive, key, name, a, b, op) => {
+        const keyPath = `${hive[0]}\\${key.join('\\')}`;
+        const sysmonPath = sc.valueEvent ? `${keyPath}\\${name === '' ? '(Default)' : name}` : keyPath;
         const from = Math.min(a, b) % (sysmonPath.length + 1);
         const to = Math.max(a, b) % (sysmonPath.length + 1);
         const cut = op === 'startswith' ? sysmonPath.slice(0, Math.max(to, 1)) : op === 'endswith' ? sysmonPath.slice(from) : op === 'equals' ? sysmonPath : sysmonPath.slice(from, to);
@@ -190,25 +200,37 @@ describe('the evaluator reads the transformed expression as the query does', () 
         const escaped = cut.replace(/\\/g, '\\\\').replace(/'/g, "''");
         const modifier = op === 'equals' ? '' : `|${op}`;
         const detection = `    sel:\n        TargetObject${modifier}: '${escaped}'\n    condition: sel`;
-        const raw = rule(detection, REG_SET);
+        const logsource = `{category: ${sc.category}, product: windows}`;
+        const raw = rule(detection, logsource);
         let mapped;
         try {
-          mapped = rule(detection, REG_SET, 'defender-xdr');
+          mapped = rule(detection, logsource, 'defender-xdr');
         } catch (err) {
           // A refusal is allowed (it names its reason); a converted rule must give the same verdict.
           expect(String(err)).toMatch(/the text may begin inside or stop short of/);
           return;
         }
-        const event = { Event: { System: { EventID: 13, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: { EventType: 'SetValue', TargetObject: sysmonPath } } };
-        const row = { Table: 'DeviceRegistryEvents', ActionType: 'RegistryValueSet', RegistryKey: `${hive[1]}\\${key.join('\\')}`, RegistryValueName: name };
-        expect(matches(mapped, row)).toBe(matches(raw, event));
+        const eventId = sc.eventType === 'SetValue' ? 13 : 12;
+        const event = { Event: { System: { EventID: eventId, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: { EventType: sc.eventType, TargetObject: sysmonPath } } };
+        const row = {
+          Table: 'DeviceRegistryEvents',
+          ActionType: sc.action,
+          RegistryKey: `${hive[1]}\\${key.join('\\')}`,
+          RegistryValueName: sc.valueEvent ? name : '',
+        };
+        const verdict = matches(raw, event);
+        if (verdict) fired++;
+        expect(matches(mapped, row)).toBe(verdict);
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
+    // Patterns are cut from the event, so most of them match: the comparison is not between two 'false'.
+    expect(fired).toBeGreaterThan(200);
   });
 
   it('User: patterns cut from DOMAIN\\name, also under not', () => {
     const part = fc.stringMatching(/^[A-Za-z0-9 _-]{1,8}$/);
+    let fired = 0;
     fc.assert(
       fc.property(part, part, fc.nat(), fc.nat(), fc.boolean(), (domain, name, a, b, negate) => {
         const account = `${domain}\\${name}`;
@@ -220,10 +242,14 @@ describe('the evaluator reads the transformed expression as the query does', () 
         const mapped = rule(detection, PROC, 'defender-xdr');
         const event = { Event: { System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: { Image: 'C:\\a.exe', User: account } } };
         const row = { Table: 'DeviceProcessEvents', FolderPath: 'C:\\a.exe', AccountDomain: domain, AccountName: name };
-        expect(matches(mapped, row)).toBe(matches(raw, event));
+        const verdict = matches(raw, event);
+        if (verdict) fired++;
+        expect(matches(mapped, row)).toBe(verdict);
       }),
       { numRuns: 300 },
     );
+    expect(fired).toBeGreaterThan(50);
+    expect(fired).toBeLessThan(300);
   });
 });
 
