@@ -155,7 +155,10 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     if (transform) {
       const rewritten = applyValueTransform(p, transform, (other) => findValueTransform(pipeline.value_transforms, other, input.logsource, table));
       valueTransforms.add(describeValueTransform(transform));
-      return mapPredicates(rewritten, (q) => (predicateField(q) === null ? q : toColumn(q, field, checkColumn(q, field))));
+      return mapPredicates(rewritten, (q) => {
+        const name = predicateField(q);
+        return name === null ? q : toColumn(q, field, checkColumn(q, name, field));
+      });
     }
     const targets = resolve(field, p.loc);
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
@@ -164,9 +167,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   /** A transformation's output names the table's own columns (or a join of them): they must exist. */
-  const checkColumn = (q: Predicate, field: string): string => {
-    const name = predicateField(q);
-    if (name === null) return '';
+  const checkColumn = (q: Predicate, name: string, field: string): string => {
     const joined = decodeJoinedField(name);
     if (joined) fieldTypes.set(name, 'string');
     for (const column of joined ? joined.columns : [name]) {

@@ -26,7 +26,8 @@ export function applyHashes(p: Predicate, t: HashesTransform): Expr {
   }
   if (p.kind !== 'match') return refuse(t.field, null, `a ${p.kind} test on the list of hashes has no per-algorithm form`, p);
   const { shape, text } = matchShape(p.value);
-  if (shape === 'pattern' || shape === 'any') return refuse(t.field, p.value, 'wildcards inside a hash value cannot be mapped to the per-algorithm columns', p);
+  if (shape === 'any') return applyHashes({ kind: 'exists', field: p.field, loc: p.loc }, t);
+  if (shape === 'pattern') return refuse(t.field, p.value, 'wildcards inside a hash value cannot be mapped to the per-algorithm columns', p);
   const items = text.split(',').map((s) => s.trim());
   // Equality with the whole list holds only with exactly that list; contains/startswith/endswith name complete items.
   const tests = items.map((item) => itemTest(item, p, t));
