@@ -65,6 +65,13 @@ describe('registry path: TargetObject -> RegistryKey + RegistryValueName', () =>
   });
 });
 
+describe('registry hives', () => {
+  it("HKU\\ may be Defender's HKEY_USERS\\ or HKEY_CURRENT_USER\\<SID>", () => {
+    const { query } = convert("    sel:\n        TargetObject|startswith: 'HKU\\S-1-5-21-1\\Software\\'\n    condition: sel", '{category: registry_add, product: windows}');
+    expect(query).toContain('RegistryKey startswith "HKEY_USERS\\\\S-1-5-21-1\\\\Software\\\\" or RegistryKey startswith "HKEY_CURRENT_USER\\\\S-1-5-21-1\\\\Software\\\\"');
+  });
+});
+
 describe('registry data and event type', () => {
   it("'DWORD (0x0000000a)' becomes the decimal text with the Dword type", () => {
     const { query } = convert("    sel:\n        Details: 'DWORD (0x0000000a)'\n    condition: sel", REG_SET);
@@ -177,7 +184,7 @@ describe('the evaluator reads the transformed expression as the query does', () 
   const segment = fc.stringMatching(/^[A-Za-z0-9 ._()-]{1,6}$/);
   const keyArb = fc.array(segment, { minLength: 1, maxLength: 4 });
   const valueNameArb = fc.oneof(fc.constant(''), segment, fc.tuple(segment, segment).map(([a, b]) => `${a}\\${b}`));
-  const hiveArb = fc.constantFrom(['HKLM', 'HKEY_LOCAL_MACHINE'], ['HKU', 'HKEY_USERS']);
+  const hiveArb = fc.constantFrom(['HKLM', 'HKEY_LOCAL_MACHINE'], ['HKU', 'HKEY_USERS'], ['HKU', 'HKEY_CURRENT_USER']);
 
   // Sysmon event types and their Defender ActionType: value events carry key\name, key events the key alone.
   const scenarioArb = fc.constantFrom(

@@ -39,7 +39,7 @@ function firstOnly(p: Predicate, t: JoinTransform): Expr {
   const [first] = t.join.columns;
   switch (p.kind) {
     case 'match':
-      return match(first, rewritePrefix(p.value, t, t.field, p), p.cased, p);
+      return or(rewritePrefix(p.value, t, t.field, p).map((v) => match(first, v, p.cased, p)));
     case 'regex':
     case 'exists':
     case 'null':
@@ -71,9 +71,12 @@ function joinedField(t: JoinTransform): string {
 }
 
 function joinMatch(p: MatchPredicate, t: JoinTransform): Expr {
+  return or(rewritePrefix(p.value, t, t.field, p).map((value) => joinValue(p, t, value)));
+}
+
+function joinValue(p: MatchPredicate, t: JoinTransform, value: SigmaString): Expr {
   const { separator: sep, first_has_separator: firstSep = false, last_has_separator: lastSep = false, empty_last: emptyLast } = t.join;
   const [first, last] = t.join.columns;
-  const value = rewritePrefix(p.value, t, t.field, p);
   const cased = p.cased;
   const on = (column: string, v: SigmaString) => match(column, v, cased, p);
   const onFirst = (v: SigmaString): Expr =>

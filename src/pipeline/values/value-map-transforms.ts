@@ -33,7 +33,7 @@ export function applyValueMap(p: Predicate, t: ValueMapTransform): Expr {
 
 /** A registry key path under the SIEM's column name, its hive spelled as the SIEM spells it. */
 export function applyPrefixRewrite(p: Predicate, t: PrefixTransform): Expr {
-  if (p.kind === 'match') return match(t.prefix_rewrite.to, rewritePrefix(p.value, t, t.field, p), p.cased, p);
+  if (p.kind === 'match') return or(rewritePrefix(p.value, t, t.field, p).map((v) => match(t.prefix_rewrite.to, v, p.cased, p)));
   if (p.kind === 'keyword') return p;
   return { ...p, field: t.prefix_rewrite.to };
 }

@@ -14,9 +14,9 @@ export interface ValueTransformBase {
   readonly tables?: readonly string[];
 }
 
-/** Literal prefixes of a value rewritten into the SIEM's spelling (registry hives), or refused with a reason. */
+/** Literal prefixes of a value rewritten into the SIEM's spelling (registry hives; a list: any of these), or refused with a reason. */
 export interface PrefixRewrite {
-  readonly prefixes?: Readonly<Record<string, string>>;
+  readonly prefixes?: Readonly<Record<string, string | readonly string[]>>;
   readonly refuse_prefixes?: Readonly<Record<string, string>>;
 }
 
@@ -99,7 +99,10 @@ const base = {
   logsource: { type: 'object', additionalProperties: false, properties: { category: stringOrList, product: stringOrList, service: stringOrList } },
   tables: { type: 'array', items: { type: 'string' }, minItems: 1 },
 } as const;
-const prefixes = { prefixes: stringMap, refuse_prefixes: stringMap } as const;
+const prefixes = {
+  prefixes: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] } },
+  refuse_prefixes: stringMap,
+} as const;
 
 function kind(key: string, body: object, extra: object = {}): object {
   return {
