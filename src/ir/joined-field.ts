@@ -32,7 +32,3 @@ export function joinColumns(field: JoinedField, valueOf: (column: string) => str
   return values.join(field.separator);
 }
 
-/** How a person would read it: RegistryKey\RegistryValueName. */
-export function displayJoinedField(field: JoinedField): string {
-  return field.columns.join(field.separator);
-}

@@ -1,8 +1,6 @@
 /** Small structural operations on Sigma strings (literals and wildcards) for value transformations. */
 import type { SigmaString, StrPart } from '../../ir/types';
-import { isWildcard, matchShape, plainSigmaString } from '../../rule/sigma-string';
-
-export const STAR: StrPart = { wildcard: 'multi' };
+import { isWildcard, matchShape } from '../../rule/sigma-string';
 
 export function sigmaString(parts: readonly StrPart[]): SigmaString {
   // Adjacent literals joined and '**' collapsed, so that matchShape classifies the result.
@@ -112,5 +110,3 @@ function globMatch(parts: readonly StrPart[], text: string): boolean {
   while (tokens[pi] === 'multi') pi++;
   return pi === tokens.length;
 }
-
-export { plainSigmaString, matchShape };
