@@ -21,6 +21,7 @@ const CODE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'unmapped-field': 'The pipeline cannot map a field of the rule',
   taxonomy: 'A logsource value or field name is not in the Sigma taxonomy (likely a typo)',
   'unknown-logsource': 'The pipeline has no table for the logsource',
+  'value-transform': 'The pipeline cannot rewrite a value into the form the SIEM stores',
   'unsupported-feature': 'The target cannot express part of the rule',
   placeholder: 'A placeholder has no values',
   input: 'A path given cannot be read as a rule file (missing, not a regular file, or a symlink out of its folder)',
