@@ -127,19 +127,30 @@ describe('custom pipelines: command line', () => {
   });
 
   it('test --expect: an expectation may name a pipeline file relative to the expectations file', () => {
+    // Files an expectation names must be inside the expectations file's folder: copies next to it.
     const expect_ = path.join(dir, 'expect.yml');
+    fs.mkdirSync(path.join(dir, 'ex'), { recursive: true });
+    fs.copyFileSync(example, path.join(dir, 'ex', 'soc-splunk-pipeline.yml'));
+    fs.copyFileSync(exampleEvents, path.join(dir, 'ex', 'soc-events.jsonl'));
+    const events = 'ex/soc-events.jsonl';
+    const pipeline = 'ex/soc-splunk-pipeline.yml';
     fs.writeFileSync(
       expect_,
       [
-        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 0, match: true, pipeline: ${path.relative(dir, example)}}`,
-        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 2, match: false, pipeline: ${path.relative(dir, example)}}`,
-        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${path.relative(dir, exampleEvents)}, event: 2, match: true, pipeline: ${path.relative(dir, example)}}`,
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${events}, event: 0, match: true, pipeline: ${pipeline}}`,
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${events}, event: 2, match: false, pipeline: ${pipeline}}`,
+        `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${events}, event: 2, match: true, pipeline: ${pipeline}}`,
       ].join('\n') + '\n',
     );
     const r = run('test', '--expect', expect_, t1040);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('expectations: 2 of 3 as expected');
-    expect(r.stderr).toContain(`entry 3: rule 0a8838d1-0f59-4568-a0a5-e2837a2511c8 on ${path.relative(dir, exampleEvents)}[2] (pipeline ${path.relative(dir, example)}): did not match, expected a match`);
+    expect(r.stderr).toContain(`entry 3: rule 0a8838d1-0f59-4568-a0a5-e2837a2511c8 on ${events}[2] (pipeline ${pipeline}): did not match, expected a match`);
+    // ... and one outside it (here: the shipped example, by '..') is refused before anything runs.
+    fs.writeFileSync(expect_, `- {rule: 0a8838d1-0f59-4568-a0a5-e2837a2511c8, events: ${events}, match: true, pipeline: ${path.relative(dir, example)}}\n`);
+    const out = run('test', '--expect', expect_, t1040);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/entry 1: 'pipeline' must (stay inside the expectations file's folder|be a path relative)/);
   });
 
   it('validate: checks the rules with the custom pipeline', async () => {
