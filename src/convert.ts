@@ -14,6 +14,7 @@ import { convertCollection } from './correlation/convert-collection';
 import type { SourceText } from './correlation/rule-set';
 import { FormatRenderer, type FormatOutput } from './output/format-renderer';
 import type { SettingsOverrides } from './output/settings';
+import { own } from './core/own';
 
 export interface ConvertOptions {
   readonly target: string;
@@ -114,7 +115,7 @@ export class Converter {
     }
     if (pipeline?.schema) this.schema(pipeline.schema);
     const format = options.format ?? 'query';
-    if (!backend.formats[format]) {
+    if (!own(backend.formats, format)) {
       throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}`);
     }
     if (backend.source_option === 'table' && !pipeline && !options.table) {
@@ -180,7 +181,7 @@ export class Converter {
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);
-    const format = backend.formats[resolved.format];
+    const format = own(backend.formats, resolved.format);
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
     const output = this.formats.render(rule, options, resolved, mapped, query, file);
     return { rule, mapped, query, text: output.text, output };

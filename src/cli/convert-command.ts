@@ -14,6 +14,7 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { own } from '../core/own';
 
 export interface ConvertArgs {
   target: string;
@@ -92,7 +93,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    const formatDef = resolved.backend.formats[resolved.format];
+    const formatDef = own(resolved.backend.formats, resolved.format);
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
     separator = formatDef?.separator ?? separator;

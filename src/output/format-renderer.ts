@@ -13,6 +13,7 @@ import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } fr
 import { loadMetadata, type Metadata } from './metadata';
 import { loadDefaultSettings, mergeSettings, settingsForRule, type Settings } from './settings';
 import { parseTelemetry } from './telemetry';
+import { own } from '../core/own';
 
 export interface Resolved {
   readonly backend: BackendDef;
@@ -84,7 +85,7 @@ export class FormatRenderer {
       query,
       queryText,
       table,
-      tableColumns: schemas && table ? (schemas[table] ?? null) : null,
+      tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
       fields: this.fieldColumns(rule, resolved),
       enrichment,
       metadata: this.metadata(),
@@ -159,7 +160,7 @@ export class FormatRenderer {
 }
 
 function requireFormat(backend: BackendDef, name: string): FormatDef {
-  const f = backend.formats[name];
+  const f = own(backend.formats, name);
   if (!f) throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${name}'`);
   return f;
 }

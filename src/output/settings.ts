@@ -3,6 +3,7 @@ import type { ResourceLoader } from '../core/resources';
 import { LEVELS, type Level } from './metadata';
 import { DURATION_PATTERN, parseDuration, type Duration } from './durations';
 import { loadYamlData, parseYamlData } from './load-yaml-data';
+import { own } from '../core/own';
 
 /** The settings of the deployable formats (backends/metadata/settings-defaults.yml documents each key). */
 export interface RuleSettings {
@@ -92,8 +93,8 @@ export interface ResolvedSettings extends RuleSettings {
 }
 
 export function settingsForRule(settings: Settings, ruleId: string | undefined): ResolvedSettings {
-  const own = ruleId ? settings.rules[ruleId] : undefined;
-  const s = own ? mergeRule(settings, own) : settings;
+  const perRule = ruleId ? own(settings.rules, ruleId) : undefined;
+  const s = perRule ? mergeRule(settings, perRule) : settings;
   const frequency = parseDuration(s.schedule.frequency, 'schedule.frequency');
   const lookback = parseDuration(s.schedule.lookback, 'schedule.lookback');
   if (lookback.seconds < frequency.seconds) {

@@ -4,6 +4,7 @@ import { base64, base64Offsets, utf16Bytes, WINDASH_CHARS } from './encodings';
 import { mapLiterals, parseSigmaString, plainSigmaString, plainText } from './sigma-string';
 import { validateRegex } from './regex';
 import { parseCidr } from './cidr';
+import { own } from '../core/own';
 
 export type Scalar = string | number | boolean | null;
 
@@ -318,7 +319,7 @@ function expandPlaceholders(raw: string, where: string, loc: SourceLocation | un
       results = results.map((r) => r + piece);
       continue;
     }
-    const values = placeholders?.[piece.name];
+    const values = own(placeholders, piece.name);
     if (!values || values.length === 0) {
       throw new SigmaError(
         'placeholder',
