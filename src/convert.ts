@@ -141,7 +141,9 @@ export class Converter {
    * of them; `filters` are extra filter files (--filter) applied to the rules they name.
    */
   convertCollection(files: readonly SourceText[], options: ConvertOptions, filters: readonly SourceText[] = []): RuleResult[] {
-    return convertCollection(this, files, options, filters);
+    const results = convertCollection(this, files, options, filters);
+    const resolved = this.resolveOptions(options);
+    return own(resolved.backend.formats, resolved.format)?.extension === 'conf' ? refuseDuplicateStanzas(results) : results;
   }
 
   private convertDocument(
@@ -213,4 +215,24 @@ export function ruleContext(rule: SigmaRule): Record<string, unknown> {
     fields: rule.fields,
     logsource: rule.logsource,
   };
+}
+
+/**
+ * Splunk merges .conf stanzas of the same name (the later settings win), so two rules printed into one
+ * savedsearches.conf with the same stanza name would become one search: the later rule is an error instead.
+ */
+function refuseDuplicateStanzas(results: RuleResult[]): RuleResult[] {
+  const seen = new Map<string, RuleResult>();
+  return results.map((r) => {
+    const stanza = r.ok ? /^\[(.*)\]$/m.exec(r.queries[0] ?? '') : null;
+    if (!stanza) return r;
+    const name = (stanza[1] as string).toLowerCase();
+    const first = seen.get(name);
+    if (!first) {
+      seen.set(name, r);
+      return r;
+    }
+    const message = `the .conf stanza [${stanza[1]}] is already used by rule '${first.title ?? first.id ?? ''}' (${first.file}, document ${first.document}); Splunk would merge the two searches into one: give the rules distinct titles`;
+    return { ...r, ok: false, queries: [], errors: [...r.errors, { code: 'invalid-rule', message }] };
+  });
 }
