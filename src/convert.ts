@@ -15,6 +15,7 @@ import type { SourceText } from './correlation/rule-set';
 import { FormatRenderer, type FormatOutput } from './output/format-renderer';
 import type { SettingsOverrides } from './output/settings';
 import { own } from './core/own';
+import type { Limits } from './core/limits';
 
 export interface ConvertOptions {
   readonly target: string;
@@ -26,6 +27,8 @@ export interface ConvertOptions {
   readonly placeholders?: Placeholders;
   /** --settings: schedule, severity, index patterns... for the deployable formats (backends/metadata/settings-defaults.yml). */
   readonly settings?: SettingsOverrides;
+  /** Bounds on what one rule or data file may cost (core/limits.ts); unset fields keep their defaults. */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface RuleResult {
@@ -167,7 +170,7 @@ export class Converter {
     };
     try {
       requireRuleDocument(doc, 'plain conversion');
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+      const rule = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
       const converted = this.convertRule(rule, options, resolved, file);
       return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
     } catch (err) {

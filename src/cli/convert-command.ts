@@ -15,6 +15,8 @@ import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
 import { own } from '../core/own';
+import { parseUserDataYaml } from '../core/data-yaml';
+import { DEFAULT_LIMITS } from '../core/limits';
 
 export interface ConvertArgs {
   target: string;
@@ -25,6 +27,7 @@ export interface ConvertArgs {
   table?: string;
   index?: string;
   placeholders?: string;
+  maxAlternatives?: number;
   settings?: string;
   debug?: boolean;
   filter?: string[];
@@ -43,31 +46,34 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
+    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
 export function loadPlaceholders(file: string): Placeholders {
   let data: unknown;
   try {
-    data = yaml.load(fs.readFileSync(file, 'utf8'));
+    data = parseUserDataYaml(readBoundedText(file, DEFAULT_LIMITS.dataBytes), file, 'placeholder');
   } catch (err) {
     throw new SigmaError('placeholder', `cannot read placeholders file ${file}: ${(err as Error).message}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new SigmaError('placeholder', `placeholders file ${file} must be a YAML map of name to a list of values`);
   }
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    const list = Array.isArray(v) ? v : [v];
-    out[k.replace(/^%|%$/g, '')] = list.map((x) => String(x));
-  }
-  return out;
+  // Object.fromEntries defines own properties: a placeholder named __proto__ is an ordinary name.
+  return Object.fromEntries(
+    Object.entries(data as Record<string, unknown>).map(([k, v]) => {
+      const list = Array.isArray(v) ? v : [v];
+      if (list.some((x) => x !== null && typeof x === 'object')) throw new SigmaError('placeholder', `placeholders file ${file}: '${k}' must be a list of strings`);
+      return [k.replace(/^%|%$/g, ''), list.map((x) => String(x))];
+    }),
+  );
 }
 
 function loadSettingsFile(file: string): SettingsOverrides {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBoundedText(file, DEFAULT_LIMITS.dataBytes);
   } catch (err) {
     throw new SigmaError('invalid-value', `cannot read settings file ${file}: ${(err as Error).message}`);
   }
@@ -91,6 +97,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
+      limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
     const resolved = converter.resolveOptions(options);
     const formatDef = own(resolved.backend.formats, resolved.format);
@@ -241,4 +248,17 @@ export function outputName(fileName: string, document: number | null, extension:
 /** One --json line: every documented key present, an unknown location as null rather than absent. */
 function jsonLine(r: RuleResult): string {
   return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
+}
+
+/** Reads a small text file the user names, refusing it before reading when it is larger than `max` bytes (or not a regular file). */
+function readBoundedText(file: string, max: number): string {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > max) throw new Error(`the file is larger than ${max} bytes`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+function positiveLimit(n: number, flag: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new SigmaError('invalid-value', `${flag} must be a whole number of at least 1`);
+  return n;
 }

@@ -38,7 +38,7 @@ export function convertCollectionFormat(converter: Converter, text: string, file
           col: 1,
         });
       }
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+      const rule = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
       const converted = converter.convertRule(rule, options, resolved, file);
       contexts.push(converted.output.context);
       results.push({ ...base, ok: true, queries: [], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] });

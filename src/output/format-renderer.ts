@@ -146,7 +146,7 @@ export class FormatRenderer {
     return this.targets()
       .filter((t) => t !== self)
       .map((target) => {
-        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query' };
+        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query', limits: options.limits };
         let pipeline = '';
         try {
           const resolved = this.converter.resolveOptions(opts);

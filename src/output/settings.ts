@@ -1,3 +1,6 @@
+import { parseUserDataYaml } from '../core/data-yaml';
+import { checkDefinition } from '../core/definition-schema';
+import type { Limits } from '../core/limits';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { LEVELS, type Level } from './metadata';
@@ -66,8 +69,10 @@ export function loadDefaultSettings(loader: ResourceLoader): Settings {
 }
 
 /** Parses a user's --settings file (YAML); unknown keys and wrong types are errors naming the file. */
-export function parseSettings(text: string, name: string): SettingsOverrides {
-  return parseYamlData<SettingsOverrides | null>(text, name, settingsSchema, 'invalid-value') ?? {};
+export function parseSettings(text: string, name: string, limits?: Pick<Limits, 'dataBytes' | 'dataNodes'>): SettingsOverrides {
+  const data = parseUserDataYaml(text, name, 'invalid-value', limits);
+  checkDefinition(settingsSchema, data, name, 'invalid-value');
+  return (data as SettingsOverrides | null) ?? {};
 }
 
 function mergeRule(base: RuleSettings, over: Partial<RuleSettings>): RuleSettings {
