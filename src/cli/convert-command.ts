@@ -6,7 +6,7 @@ import { SigmaError } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput, type InputFile } from './inputs';
+import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
@@ -28,6 +28,7 @@ export interface ConvertArgs {
   index?: string;
   placeholders?: string;
   maxAlternatives?: number;
+  maxFileSize?: number;
   settings?: string;
   debug?: boolean;
   filter?: string[];
@@ -47,6 +48,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
     .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
+    .option('max-file-size', { type: 'number', describe: `bytes one rule file (or standard input) may hold; default ${DEFAULT_LIMITS.fileBytes}` })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
@@ -125,7 +127,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   const texts = new Map<InputFile, string>();
   for (const file of files) {
     try {
-      const decoded = decodeRuleBytes(readInput(file));
+      const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(decoded.error);
       texts.set(file, decoded.text);
     } catch (err) {
@@ -136,7 +138,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let filterTexts: { file: string; text: string }[];
   try {
     filterTexts = (args.filter ?? []).map((f) => {
-      const decoded = decodeRuleBytes(fs.readFileSync(f));
+      const decoded = decodeRuleBytes(readBounded(f, DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(`${f}: ${decoded.error}`);
       return { file: f, text: decoded.text };
     });

@@ -10,7 +10,8 @@ import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/r
 import { loadPlaceholders } from './convert-command';
 import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
-import { expandInputs, readInput } from './inputs';
+import { expandInputs, readBounded, readInput } from './inputs';
+import { DEFAULT_LIMITS } from '../core/limits';
 import { ExitCode, type CliIO } from './io';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
@@ -290,7 +291,7 @@ function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
 function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
   let text: string;
   try {
-    text = fs.readFileSync(unit.eventsPath, 'utf8');
+    text = readBounded(unit.eventsPath, DEFAULT_LIMITS.eventsBytes).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { name: unit.name, events: [], problems: [], unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
