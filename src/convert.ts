@@ -1,6 +1,6 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
 import type { ResourceLoader } from './core/resources';
-import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
+import { iterateYamlDocuments, parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
 import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
@@ -127,6 +127,17 @@ export class Converter {
     return { backend, pipeline, pipelineName, format };
   }
 
+  /**
+   * Converts the documents of a file of detection rules one at a time, as the results are consumed (a
+   * 50 MB file never holds more than one parsed rule). For files without correlations or filters: the
+   * caller checks with mayReferToOtherDocuments.
+   */
+  *convertTextLazily(text: string, file: string, options: ConvertOptions): Generator<RuleResult> {
+    const resolved = this.resolveOptions(options);
+    const lines = text.split('\n');
+    for (const doc of iterateYamlDocuments(text)) yield this.convertDocument(doc, lines, file, options, resolved);
+  }
+
   /** Converts every document of one file; a broken document yields an error result, never an exception. */
   convertText(text: string, file: string, options: ConvertOptions): RuleResult[] {
     const resolved = this.resolveOptions(options);
@@ -238,4 +249,12 @@ function refuseDuplicateStanzas(results: RuleResult[]): RuleResult[] {
     const message = `the .conf stanza [${stanza[1]}] is already used by rule '${first.title ?? first.id ?? ''}' (${first.file}, document ${first.document}); Splunk would merge the two searches into one: give the rules distinct titles`;
     return { ...r, ok: false, queries: [], errors: [...r.errors, { code: 'invalid-rule', message }] };
   });
+}
+
+/**
+ * Whether a file may hold a correlation or a filter, which need the whole rule set: any `correlation:` or
+ * `filter:` key, at any indentation or in flow style (a false positive only costs the slower path).
+ */
+export function mayReferToOtherDocuments(text: string): boolean {
+  return /\b(correlation|filter)\b["']?\s*:/.test(text);
 }

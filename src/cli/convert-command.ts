@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
 import { SigmaError } from '../core/errors';
-import { Converter, type ConvertOptions, type RuleResult } from '../convert';
+import { mayReferToOtherDocuments, Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
@@ -118,6 +118,16 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
   const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
   const blocks: string[] = [];
+  // Queries go to standard output as each rule is converted; to one output file, all at once (atomically).
+  const toStdout = !args.output && !args.json;
+  let printed = 0;
+  const emit = (block: string): void => {
+    if (!toStdout) {
+      blocks.push(block);
+      return;
+    }
+    io.stdout((printed++ ? separator : '') + block);
+  };
   let converted = 0;
   let failed = 0;
   let skipped = 0;
@@ -146,10 +156,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     io.stderr(`sigma-convert: cannot read --filter file ${(err as Error).message}`);
     return ExitCode.Usage;
   }
+  // Files of plain detection rules are converted document by document and printed as they go, so a large
+  // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayReferToOtherDocuments);
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = collectionFormat ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    all = collectionFormat || streaming ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
   } catch (err) {
     setError = err;
   }
@@ -164,13 +177,15 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const file of files) {
     const text = texts.get(file);
     if (text === undefined) continue;
-    let results: RuleResult[];
+    let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
     try {
       if (collectionFormat) {
         const out = convertCollectionFormat(converter, text, file.name, options);
         results = out.results;
         collectionText = out.text;
+      } else if (streaming) {
+        results = converter.convertTextLazily(text, file.name, options);
       } else {
         if (!all) throw setError;
         results = byFile.get(file.name) ?? [];
@@ -197,16 +212,16 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
         blocks.push(jsonLine(r));
       } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
-          const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
+          const name = outputName(file.name, documents > 1 ? r.document : null, extension);
           writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
         } else {
-          blocks.push(r.queries.join('\n\n'));
+          emit(r.queries.join('\n\n'));
         }
       }
     }
     if (collectionText !== null && !args.json) {
       if (toDir && args.output) writeFileAtomic(path.join(args.output, outputName(file.name, null, extension)), collectionText + '\n');
-      else blocks.push(collectionText);
+      else emit(collectionText);
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -220,6 +235,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
+  else if (toStdout && printed) io.stdout('\n');
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
   if (failed > 0) return ExitCode.RuleFailed;

@@ -38,6 +38,19 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
   return docs;
 }
 
+/**
+ * The documents of a file parsed one at a time, as they are consumed: a large file is converted document by
+ * document and nothing of a document outlives its turn.
+ */
+export function* iterateYamlDocuments(text: string): Generator<YamlDocument> {
+  let index = 0;
+  for (const chunk of splitDocuments(text)) {
+    if (isBlankDocument(chunk.text)) continue;
+    index++;
+    yield parseChunk(chunk.text, chunk.firstLine, index);
+  }
+}
+
 /** How many documents parseYamlDocuments would return, without parsing them (cheap, for labels). */
 export function countYamlDocuments(text: string): number {
   return splitDocuments(text).filter((chunk) => !isBlankDocument(chunk.text)).length;
