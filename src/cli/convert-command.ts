@@ -121,12 +121,17 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   // Queries go to standard output as each rule is converted; to one output file, all at once (atomically).
   const toStdout = !args.output && !args.json;
   let printed = 0;
+  let pending = '';
   const emit = (block: string): void => {
     if (!toStdout) {
       blocks.push(block);
       return;
     }
-    io.stdout((printed++ ? separator : '') + block);
+    pending += (printed++ ? separator : '') + block;
+    if (pending.length > 1 << 20) {
+      io.stdout(pending);
+      pending = '';
+    }
   };
   let converted = 0;
   let failed = 0;
@@ -235,7 +240,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
-  else if (toStdout && printed) io.stdout('\n');
+  else if (toStdout && printed) io.stdout(pending + '\n');
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
   if (failed > 0) return ExitCode.RuleFailed;

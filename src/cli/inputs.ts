@@ -87,6 +87,12 @@ export function readInput(file: InputFile, maxBytes = DEFAULT_LIMITS.fileBytes):
 export function readBounded(file: string | null, maxBytes: number): Buffer {
   const fd = file === null ? 0 : fs.openSync(file, 'r');
   try {
+    // A regular file says its size: refused before reading when too large, else read in one go.
+    const st = fs.fstatSync(fd);
+    if (st.isFile()) {
+      if (st.size > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      return fs.readFileSync(fd);
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
