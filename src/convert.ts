@@ -1,7 +1,7 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
 import type { ResourceLoader } from './core/resources';
 import { iterateYamlDocuments, parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
-import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule';
+import { documentKind, parseRule, type SourceLines, requireRuleDocument } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
@@ -134,8 +134,10 @@ export class Converter {
    */
   *convertTextLazily(text: string, file: string, options: ConvertOptions): Generator<RuleResult> {
     const resolved = this.resolveOptions(options);
-    const lines = text.split('\n');
-    for (const doc of iterateYamlDocuments(text)) yield this.convertDocument(doc, lines, file, options, resolved);
+    // Split into lines only if a document needs them (error locations): a 50 MB file is a million strings.
+    let lines: string[] | null = null;
+    const source = (): readonly string[] => (lines ??= text.split('\n'));
+    for (const doc of iterateYamlDocuments(text)) yield this.convertDocument(doc, source, file, options, resolved);
   }
 
   /** Converts every document of one file; a broken document yields an error result, never an exception. */
@@ -162,13 +164,14 @@ export class Converter {
 
   private convertDocument(
     doc: YamlDocument,
-    lines: readonly string[],
+    source: SourceLines,
     file: string,
     options: ConvertOptions,
     resolved: ReturnType<Converter['resolveOptions']>,
   ): RuleResult {
+    const lines = (): readonly string[] => (typeof source === 'function' ? source() : source);
     const meta = doc.error
-      ? { id: scanTopLevelScalar(lines, doc.firstLine, 'id'), title: scanTopLevelScalar(lines, doc.firstLine, 'title') }
+      ? { id: scanTopLevelScalar(lines(), doc.firstLine, 'id'), title: scanTopLevelScalar(lines(), doc.firstLine, 'title') }
       : documentMeta(doc.value);
     const base = {
       file,
@@ -181,7 +184,7 @@ export class Converter {
     };
     try {
       requireRuleDocument(doc, 'plain conversion');
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
+      const rule = parseRule(doc, source, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
       const converted = this.convertRule(rule, options, resolved, file);
       return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
     } catch (err) {

@@ -63,7 +63,11 @@ export function requireRuleDocument(doc: YamlDocument, consumer: string): void {
 }
 
 /** Builds a SigmaRule from one parsed YAML document; throws SigmaError with a location on any problem. */
-export function parseRule(doc: YamlDocument, sourceLines: readonly string[], parseOptions: ParseOptions = {}): SigmaRule {
+/** The file's lines, or a function producing them on first need (only error locations read them). */
+export type SourceLines = readonly string[] | (() => readonly string[]);
+
+export function parseRule(doc: YamlDocument, source: SourceLines, parseOptions: ParseOptions = {}): SigmaRule {
+  const sourceLines = (): readonly string[] => (typeof source === 'function' ? source() : source);
   const limit = parseOptions.maxAlternatives ?? DEFAULT_LIMITS.alternatives;
   const options: ParseOptions = { ...parseOptions, budget: { left: limit, limit } };
   const value = doc.value;
@@ -106,7 +110,7 @@ export function parseRule(doc: YamlDocument, sourceLines: readonly string[], par
       return { text: c, loc, expr: expandCondition(parseCondition(c), detections, used) };
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
-        throw new SigmaError(err.code, `condition '${c}', column ${err.offset + 1}: ${err.message}`, conditionLocation(c, err.offset, loc, sourceLines));
+        throw new SigmaError(err.code, `condition '${c}', column ${err.offset + 1}: ${err.message}`, conditionLocation(c, err.offset, loc, sourceLines()));
       }
       throw err;
     }
