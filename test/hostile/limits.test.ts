@@ -156,3 +156,13 @@ describe('large files are converted document by document', () => {
     expect(streamed.err).toMatch(/299 converted, 1 failed/);
   });
 });
+
+describe('a closed standard output', () => {
+  it('ends quietly (no EPIPE stack trace) when the reader stops early', () => {
+    const docs = Array.from({ length: 2000 }, (_, i) => rule(`    sel: {Image: 'x${i}.exe'}`, `R${i}`)).join('---\n');
+    const file = write('pipe.yml', docs);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --target kql "${file}" | head -c 10 >/dev/null`], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/EPIPE|    at |Unhandled/);
+  });
+});
