@@ -25,6 +25,7 @@ export interface TestArgs {
   json?: boolean;
   placeholders?: string;
   timeField?: string;
+  maxAlternatives?: number;
   paths: string[];
 }
 
@@ -35,6 +36,7 @@ export function addTestOptions<T>(y: Argv<T>) {
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
     .option('time-field', { type: 'string', describe: "event field holding each event's ISO 8601 time, for correlation rules (default: timestamp)" });
 }
 
@@ -138,7 +140,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
     for (const { name, text } of texts) {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
-      const rules = tester.prepareText(text, name, { pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
+      const rules = tester.prepareText(text, name, { pipeline, placeholders, filters, maxAlternatives: args.maxAlternatives }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
@@ -201,7 +203,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       texts.map((t) => ({ file: t.name, text: t.text })),
       rulesByPipeline.get(unit.pipeline) ?? [],
       file.events,
-      { converter: correlationConverter, pipeline: unit.pipeline, placeholders, timeField: args.timeField },
+      { converter: correlationConverter, pipeline: unit.pipeline, placeholders, timeField: args.timeField, maxAlternatives: args.maxAlternatives },
     );
     for (const v of verdicts) {
       const c = v.correlation;
