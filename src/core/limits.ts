@@ -7,8 +7,6 @@ export interface Limits {
   readonly alternatives: number;
   /** Bytes of one rule file, or of standard input (checked while reading: /dev/zero stops here). */
   readonly fileBytes: number;
-  /** Bytes of one events file of `test`. */
-  readonly eventsBytes: number;
   /** Bytes of a YAML data file given by the user (placeholders, settings). */
   readonly dataBytes: number;
   /** Nodes of such a file counted with its aliases expanded (a 400-byte alias bomb holds billions). */
@@ -18,7 +16,6 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   alternatives: 100_000,
   fileBytes: 128 * 1024 * 1024,
-  eventsBytes: 256 * 1024 * 1024,
   dataBytes: 16 * 1024 * 1024,
   dataNodes: 1_000_000,
 };

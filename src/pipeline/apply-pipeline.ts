@@ -1,5 +1,7 @@
 import { SigmaError } from '../core/errors';
-import type { Expr, Predicate, SourceLocation, StrPart } from '../ir/types';
+import { predicateField, type Expr, type Predicate, type SourceLocation, type StrPart } from '../ir/types';
+import { decodeJoinedField } from '../ir/joined-field';
+import { applyValueTransform, describeValueTransform, findValueTransform } from './values/value-transforms';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
@@ -15,6 +17,24 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
+  /**
+   * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
+   * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
+   * converted through at least one, and reads 0 when absent.
+   */
+  readonly valueTransforms?: readonly string[];
+  /**
+   * Fields outside the pipeline's field schema that were kept because the user allowed them
+   * (`--allow-unmapped`). Optional: absent means none; `npm run corpus` counts rules with any.
+   */
+  readonly allowedUnmapped?: readonly string[];
+}
+
+/** The facts of a PipelineResult that reports (npm run corpus) count; absent lists mean none. */
+export type MappingFacts = Pick<PipelineResult, 'valueTransforms' | 'allowedUnmapped'>;
+
+export function mappingFacts(mapped: PipelineResult): MappingFacts {
+  return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
 export interface PipelineInput {
@@ -75,7 +95,8 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
     try {
       return applyEntry(input, pipeline, schemas, entry);
     } catch (err) {
-      if (!(err instanceof SigmaError) || err.code !== 'unmapped-field') throw err;
+      // A table that cannot hold a field (or its value) exactly: the next table of the logsource may.
+      if (!(err instanceof SigmaError) || (err.code !== 'unmapped-field' && err.code !== 'value-transform')) throw err;
       firstError ??= err;
     }
   }
@@ -90,6 +111,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   }
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
+  const valueTransforms = new Set<string>();
 
   // A target written Column.key (or Column.key.sub) reads inside a JSON column: a dynamic one, or a
   // string one holding JSON text. Its value is compared as text.
@@ -104,7 +126,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
-    const target: FieldTarget | undefined = own(entry?.fields, field) ?? own(pipeline.fields, field);
+    const target: FieldTarget | undefined = own(entry?.fields, field) ?? own(pipeline.fields, field) ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
     const names = listOf(target);
     if (names.length) {
       if (!columns) return names;
@@ -146,39 +168,64 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
       const text = p.kind !== 'match' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
       if (text !== null) return { kind: 'const', value: implied.some((v) => String(v).toLowerCase() === text.toLowerCase()) };
     }
+    const transform = findValueTransform(pipeline.value_transforms, field, input.logsource, table);
+    if (transform) {
+      const rewritten = applyValueTransform(p, transform, (other) => findValueTransform(pipeline.value_transforms, other, input.logsource, table));
+      valueTransforms.add(describeValueTransform(transform));
+      return mapPredicates(rewritten, (q) => {
+        const name = predicateField(q);
+        return name === null ? q : toColumn(q, field, checkColumn(q, name, field));
+      });
+    }
     const targets = resolve(field, p.loc);
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
-    const copies = targets.map((t) => {
-      const type = own(columns, t) ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
-      if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
-      if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
+    const copies = targets.map((t) => toColumn(p, field, t, others));
+    return copies.length === 1 ? (copies[0] as Expr) : { kind: 'or', args: copies };
+  };
+
+  /** A transformation's output names the table's own columns (or a join of them): they must exist. */
+  const checkColumn = (q: Predicate, name: string, field: string): string => {
+    const joined = decodeJoinedField(name);
+    if (joined) fieldTypes.set(name, 'string');
+    for (const column of joined ? joined.columns : [name]) {
+      if (columns && !Object.hasOwn(columns, column)) {
+        throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}': the value transformation of '${field}' names '${column}', which is not a column of ${table}`, q.loc);
+      }
+    }
+    return name;
+  };
+
+  /** One predicate renamed to target field t, checked and coerced for the column's type. */
+  const toColumn = (p: Predicate, field: string, t: string, others: readonly string[] | null = null): Expr => {
+    const type = own(columns, t) ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
+    if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
+    if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !Object.hasOwn(columns ?? {}, t)) {
+      throw new SigmaError(
+        'unsupported-feature',
+        `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
+        p.loc,
+      );
+    }
+    if (type) fieldTypes.set(t, type);
+    if (p.kind === 'match' && type && NUMERIC_TYPES.has(type)) {
+      const { shape, text } = matchShape(p.value);
+      if (shape !== 'equals' || !/^-?\d+(\.\d+)?$/.test(text)) {
+        // e.g. Sysmon writes LogonId as hex text ('0x3e7') where Defender's LogonId is a long.
         throw new SigmaError(
-          'unsupported-feature',
-          `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
+          'unmapped-field',
+          `field '${field}' maps to ${t}, a ${type} column of ${table}, which cannot be compared with the text '${formatSigmaString(p.value)}' as the rule writes it`,
           p.loc,
         );
       }
-      if (type) fieldTypes.set(t, type);
-      if (p.kind === 'match' && type && NUMERIC_TYPES.has(type)) {
-        const { shape, text } = matchShape(p.value);
-        if (shape !== 'equals' || !/^-?\d+(\.\d+)?$/.test(text)) {
-          // e.g. Sysmon writes LogonId as hex text ('0x3e7') where Defender's LogonId is a long.
-          throw new SigmaError(
-            'unmapped-field',
-            `field '${field}' maps to ${t}, a ${type} column of ${table}, which cannot be compared with the text '${formatSigmaString(p.value)}' as the rule writes it`,
-            p.loc,
-          );
-        }
-      }
-      const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
-      return coerceToColumnType(renamed, type);
-    });
-    return copies.length === 1 ? (copies[0] as Expr) : { kind: 'or', args: copies };
+    }
+    const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
+    return coerceToColumnType(renamed, type);
   };
 
   let expr = mapPredicates(input.expr, mapOne);
   // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+  // The pipeline's own conditions (every rule) come first, then the logsource's.
+  const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
@@ -186,7 +233,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const type = own(columns, c.field);
     if (type) fieldTypes.set(c.field, type);
   }
-  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes };
+  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, valueTransforms: [...valueTransforms] };
 }
 
 function conditionExpr(c: PipelineCondition): Expr {
@@ -216,7 +263,21 @@ function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
 
 /** `--pipeline none`: field names stay exactly as written. */
 export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
-  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map() };
+  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map(), valueTransforms: [] };
+}
+
+/**
+ * A field map key ending in `.*` maps every field under that prefix (`requestParameters.*: RequestParameters.*`:
+ * requestParameters.userName is read as key userName inside the JSON column RequestParameters).
+ */
+function prefixTarget(fields: Readonly<Record<string, FieldTarget>> | undefined, field: string): string | undefined {
+  if (!fields) return undefined;
+  for (const [key, target] of Object.entries(fields)) {
+    if (!key.endsWith('.*') || typeof target !== 'string' || !target.endsWith('.*')) continue;
+    const prefix = key.slice(0, -1);
+    if (field.startsWith(prefix) && field.length > prefix.length) return target.slice(0, -1) + field.slice(prefix.length);
+  }
+  return undefined;
 }
 
 /** Collapses adjacent `*` wildcards (a keyword may already start or end with one). */

@@ -1,3 +1,5 @@
+import type { ValueTransformDef } from './values/value-transform-def';
+
 /** Pipeline data as written in backends/pipelines/<name>.yml (see docs/pipelines.md). */
 export type FieldTarget = string | readonly string[];
 
@@ -29,6 +31,13 @@ export interface PipelineDef {
   readonly target: string;
   readonly description: string;
   readonly schema?: string;
+  /**
+   * Tables declared in the pipeline itself (table -> column -> type), merged column by column over the
+   * `schema` file's tables: a custom pipeline can add its SIEM's own tables or columns.
+   */
+  readonly tables?: TableSchemas;
+  /** Conditions added to every rule's query, whatever its logsource (e.g. a Splunk `index`). */
+  readonly conditions?: readonly PipelineCondition[];
   /** The column holding each event's time, for correlation windows (e.g. Timestamp, TimeGenerated). */
   readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */
@@ -47,6 +56,8 @@ export interface PipelineDef {
   /** A query template replacing the target's plain `query` one (e.g. tstats over a data model). */
   readonly query_template?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
+  /** Values the SIEM stores in another form or across columns (src/pipeline/values/, docs/pipelines.md). */
+  readonly value_transforms?: readonly ValueTransformDef[];
   readonly logsources: readonly LogsourceEntry[];
   readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };
 }
