@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEFAULT_LIMITS } from '../core/limits';
 
 export interface InputFile {
   /** The name shown to the user ('-' for standard input). */
@@ -125,18 +126,46 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
   }
 }
 
+export function readInput(file: InputFile, maxBytes = DEFAULT_LIMITS.fileBytes): Buffer {
+  return readBounded(file.path, maxBytes);
+}
+
 /**
- * Reads one input. The file is opened without blocking and checked again once open, so a path
- * swapped for a FIFO or a device after the folder walk is refused rather than read forever.
+ * Reads a file (or standard input for null) in chunks and stops with a clear error past `maxBytes`, so an
+ * endless or huge input (/dev/zero, a multi-GB file) fails at once instead of exhausting memory. A named
+ * file is opened without blocking and checked once open: a FIFO or a device (also one swapped in after
+ * the folder walk) is refused, never read forever.
  */
-export function readInput(file: InputFile): Buffer {
-  if (file.path === null) return fs.readFileSync(0);
-  const fd = fs.openSync(file.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+export function readBounded(file: string | null, maxBytes: number): Buffer {
+  const fd = file === null ? 0 : fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
-    const special = specialKind(fs.fstatSync(fd));
-    if (special) throw new Error(`${special}, not a rule file`);
-    return fs.readFileSync(fd);
+    // A regular file says its size: refused before reading when too large, else read in one go.
+    const st = fs.fstatSync(fd);
+    const special = file === null ? null : specialKind(st);
+    if (special) throw new Error(`${special}, not a regular file`);
+    if (st.isFile()) {
+      if (st.size > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      return fs.readFileSync(fd);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking stdin with no data yet
+        if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+        throw err;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
   } finally {
-    fs.closeSync(fd);
+    if (fd !== 0) fs.closeSync(fd);
   }
 }

@@ -1,3 +1,5 @@
+import { terminalText } from '../render/escape';
+
 /** Where the CLI writes: injectable so tests can run commands in-process. */
 export interface CliIO {
   stdout(text: string): void;
@@ -9,12 +11,16 @@ export const ExitCode = { Ok: 0, RuleFailed: 1, Usage: 2 } as const;
 /** Set once the reader of stdout or stderr has gone (`sigma-convert ... | head`): later writes are dropped. */
 const closed = { stdout: false, stderr: false };
 
+/**
+ * Messages quote titles, file names and event values: on a terminal their escape sequences would run,
+ * so controls are shown as `\xNN` (escape.ts terminalText). Standard output carries the queries as they are.
+ */
 export const processIO: CliIO = {
   stdout: (text) => {
     if (!closed.stdout) process.stdout.write(text);
   },
   stderr: (line) => {
-    if (!closed.stderr) process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+    if (!closed.stderr) process.stderr.write(terminalText(line.endsWith('\n') ? line : line + '\n'));
   },
 };
 
