@@ -85,7 +85,7 @@ describe('window boundary: events 4 minutes apart across a 5-minute bucket edge'
     expect(fire(text, [a('2024-05-01T10:03:00Z'), a('2024-05-01T10:07:00Z')])).toEqual([{ group: { Computer: 'h1' }, events: [0, 1] }]);
     expect(fire(text, [a('2024-05-01T10:03:00Z'), a('2024-05-01T10:08:01Z')])).toEqual([]);
     const r = converter.convertCollection([{ file: 'c.yml', text }], { target: 'kql', pipeline: 'none', table: 'T' });
-    expect(r[0]?.warnings.join('\n')).toMatch(/fixed 5m windows .* not correlated/);
+    expect(r[0]?.warnings.map((w) => w.message).join('\n')).toMatch(/fixed 5m windows .* not correlated/);
   });
   it('sliding windows (temporal_ordered): 10:03 then 10:07 fires; the reverse order does not', () => {
     const text = correlationDoc('type: temporal_ordered\nrules: [rule_a, rule_b]\ngroup-by: [Computer]\ntimespan: 5m');
