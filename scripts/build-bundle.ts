@@ -33,6 +33,14 @@ async function main(): Promise<void> {
         name: 'handlebars-compiler-external',
         setup(build) {
           build.onResolve({ filter: /^handlebars$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+    {
+      // Large data modules stay separate files (same relative path from dist/src/cli): inside the bundle
+      // V8 would pre-parse them at start-up and parse them again on first use.
+      name: 'generated-data-external',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/generated\/(definition-data|definition-validators|templates)$/ }, (args) => ({ path: args.path, external: true }));
         },
       },
     ],
