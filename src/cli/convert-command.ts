@@ -14,6 +14,7 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { convertInParallel } from './parallel-convert';
 
 export interface ConvertArgs {
   target: string;
@@ -74,7 +75,7 @@ function loadSettingsFile(file: string): SettingsOverrides {
 }
 
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
-export function runConvert(args: ConvertArgs, io: CliIO): number {
+export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
@@ -139,7 +140,8 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = collectionFormat ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    const sources = [...texts].map(([f, text]) => ({ file: f.name, text }));
+    all = collectionFormat ? [] : ((await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts));
   } catch (err) {
     setError = err;
   }
