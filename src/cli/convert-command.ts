@@ -178,10 +178,11 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
       skipped++;
       io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     }
-    const lines = text.split('\n');
+    // The source lines are only shown with an error: split once, and only then.
+    let lines: string[] | undefined;
     for (const r of results) {
       const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
-      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
+      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
       for (const w of r.warnings) io.stderr(formatDiagnostic({ code: w.startsWith('correlation ') ? 'correlation' : 'unmapped-field', message: w }, label, null, 'warning'));
       if (r.ok) converted++;
       else failed++;
