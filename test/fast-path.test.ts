@@ -81,6 +81,13 @@ describe('the fast path prints what the plain path prints', () => {
     expect(fastPath(args, FORCED)).toEqual(plain);
   });
 
+  test.each([...TARGETS])('--json lines from workers, %s', async (target) => {
+    const args = ['--target', target, '--json', '--pipeline', 'none', ...(target === 'kql' ? ['--table', FEATURE_TABLE] : []), 'test/rules/invalid', 'test/rules/features/none'];
+    const plain = await inProcess(args);
+    expect(plain.stdout).toMatch(/"ok":false/);
+    expect(fastPath(args, FORCED)).toEqual(plain);
+  });
+
   test('an id in two parts is a duplicate, as in one set', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-fast-'));
     try {
