@@ -66,7 +66,10 @@ function threadCount(files: number): number {
     return Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_THREADS) : 1;
   }
   if (files < MIN_FILES_FOR_WORKERS) return 1;
-  return Math.max(1, Math.min(os.availableParallelism(), MAX_THREADS));
+  // Idle cores only: on a machine already busy, workers compete for the same cores and only add
+  // their start-up and memory. (The load average is 0 where the system has none, e.g. Windows.)
+  const idle = Math.round(os.availableParallelism() - (os.loadavg()[0] ?? 0));
+  return Math.max(1, Math.min(idle, MAX_THREADS));
 }
 
 /** Cuts a list into contiguous runs: `count` runs of about equal size (by `size`). */
