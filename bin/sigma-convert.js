@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 'use strict';
+// A reader that stops early (`sigma-convert ... | head`) closes the pipe: end quietly, as other tools do,
+// instead of printing an EPIPE stack trace.
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 // `npm run build` bundles the CLI into one script (faster start); the per-module build is the fallback.
 const path = require('path');
 const dist = path.join(__dirname, '..', 'dist', 'src', 'cli');

@@ -30,7 +30,7 @@ export function convertCollection(
   onSet?: (set: RuleSet) => void,
 ): RuleResult[] {
   const resolved = converter.resolveOptions(options);
-  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders });
+  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
   onSet?.(set);
   const results: RuleResult[] = [];
   const queryOptions: ConvertOptions = { ...options, format: 'query' };

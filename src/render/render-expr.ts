@@ -6,6 +6,7 @@ import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-s
 import type { BoolOp, StageDef } from './backend-def';
 import { QUOTING } from './escape';
 import { sigmaRegexToDialect, wildcardToRegex } from './regex-dialects';
+import { own } from '../core/own';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
@@ -17,7 +18,7 @@ export function fillTemplate(template: string, slots: Readonly<Record<string, st
     const close = template.indexOf('}', open);
     if (close < 0) return out + template.slice(i);
     const name = template.slice(open + 1, close);
-    const value = /^\w+$/.test(name) ? slots[name] : undefined;
+    const value = /^\w+$/.test(name) ? own(slots, name) : undefined;
     out += template.slice(i, open) + (value ?? template.slice(open, close + 1));
     i = close + 1;
   }
