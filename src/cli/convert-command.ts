@@ -14,6 +14,7 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { convertInParallel } from './parallel-convert';
 import { own } from '../core/own';
 import { parseUserDataYaml } from '../core/data-yaml';
 import { DEFAULT_LIMITS } from '../core/limits';
@@ -87,7 +88,7 @@ function loadSettingsFile(file: string): SettingsOverrides {
 }
 
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
-export function runConvert(args: ConvertArgs, io: CliIO): number {
+export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
@@ -175,7 +176,8 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = collectionFormat || streaming ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    const sources = [...texts].map(([f, text]) => ({ file: f.name, text }));
+    all = collectionFormat || streaming ? [] : ((await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts));
   } catch (err) {
     setError = err;
   }

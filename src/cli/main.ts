@@ -60,8 +60,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       '$0 [paths..]',
       'convert rules',
       (y) => addConvertOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
-      (a) => {
-        exit = runConvert({ ...(a as unknown as ConvertArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+      async (a) => {
+        exit = await runConvert({ ...(a as unknown as ConvertArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
       },
     )
     .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'print errors only: no warnings, no summary line' })

@@ -27,9 +27,12 @@ export function convertCollection(
   sources: readonly SourceText[],
   options: ConvertOptions,
   extraFilters: readonly SourceText[] = [],
+  /** Sees the rule set (what it holds decides whether parts converted apart may be joined: src/cli/parallel-convert.ts). */
+  onSet?: (set: RuleSet) => void,
 ): RuleResult[] {
   const resolved = converter.resolveOptions(options);
   const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
+  onSet?.(set);
   const results: RuleResult[] = [];
   const queryOptions: ConvertOptions = { ...options, format: 'query' };
   const queryResolved = { ...resolved, format: 'query' };

@@ -1,0 +1,122 @@
+/**
+ * Where the time of a whole-corpus conversion goes, phase by phase, in one process: read, YAML
+ * parse, rule parse, pipeline, render, format, write. Each phase runs over every rule before the
+ * next starts (so one phase's cost is not hidden in another's warm-up), for plain detection rules
+ * the way Converter.convertRule does it; documents a phase refuses drop out of the later phases.
+ * Used by `npm run bench`; also runnable alone: `node dist/scripts/bench-phases.js [target]`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Converter, type ConvertOptions } from '../src/convert';
+import { createFsLoader } from '../src/cli/fs-loader';
+import { decodeRuleBytes } from '../src/cli/decode';
+import { parseYamlDocuments, type YamlDocument } from '../src/rule/yaml-source';
+import { documentKind, parseRule } from '../src/rule/parse-rule';
+import type { SigmaRule } from '../src/rule/model';
+import { applyPipeline, identityPipeline, type PipelineResult } from '../src/pipeline/apply-pipeline';
+import { renderQuery, type RenderedQuery } from '../src/render/render-query';
+import { CORPUS_FOLDERS } from './corpus-run';
+
+export interface PhaseTimes {
+  readonly target: string;
+  readonly files: number;
+  readonly rules: number;
+  /** Milliseconds per phase, in pipeline order. */
+  readonly phases: readonly { readonly name: string; readonly ms: number }[];
+}
+
+function listRuleFiles(dir: string, out: string[]): void {
+  for (const name of fs.readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (fs.statSync(full).isDirectory()) listRuleFiles(full, out);
+    else if (/\.ya?ml$/i.test(name)) out.push(full);
+  }
+}
+
+/** Times each phase of converting the corpus for one target (its default pipeline, format query). */
+export function benchPhases(corpus: string, target: string): PhaseTimes {
+  const converter = new Converter(createFsLoader());
+  const options: ConvertOptions = { target };
+  const phases: { name: string; ms: number }[] = [];
+  const time = <T>(name: string, fn: () => T): T => {
+    const started = process.hrtime.bigint();
+    const result = fn();
+    phases.push({ name, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    return result;
+  };
+  const resolved = time('definitions', () => converter.resolveOptions(options));
+  const { backend, pipeline } = resolved;
+  const schemas = pipeline?.schema ? converter.schema(pipeline.schema) : null;
+
+  const files: string[] = [];
+  for (const folder of CORPUS_FOLDERS) {
+    const dir = path.join(corpus, folder);
+    if (fs.existsSync(dir)) listRuleFiles(dir, files);
+  }
+  const texts = time('read', () =>
+    files.map((f) => {
+      const decoded = decodeRuleBytes(fs.readFileSync(f));
+      return 'text' in decoded ? decoded.text : '';
+    }),
+  );
+  const docs = time('yaml parse', () => texts.map((text) => ({ lines: text.split('\n'), docs: parseYamlDocuments(text) })));
+  const rules = time('rule parse', () => {
+    const out: { rule: SigmaRule; file: string }[] = [];
+    docs.forEach((d, i) => {
+      for (const doc of d.docs as YamlDocument[]) {
+        if (doc.error || documentKind(doc.value) !== 'rule') continue;
+        try {
+          out.push({ rule: parseRule(doc, d.lines), file: files[i] as string });
+        } catch {
+          // refused rules drop out, as in the CLI (which reports them)
+        }
+      }
+    });
+    return out;
+  });
+  const mapped = time('pipeline', () => {
+    const out: { rule: SigmaRule; file: string; mapped: PipelineResult }[] = [];
+    for (const r of rules) {
+      try {
+        out.push({ ...r, mapped: pipeline ? applyPipeline(r.rule, pipeline, schemas) : identityPipeline(r.rule) });
+      } catch {
+        // unmapped logsource: reported by the CLI
+      }
+    }
+    return out;
+  });
+  const rendered = time('render', () => {
+    const out: { rule: SigmaRule; file: string; mapped: PipelineResult; query: RenderedQuery }[] = [];
+    for (const r of mapped) {
+      try {
+        out.push({ ...r, query: renderQuery(r.mapped.expr, backend, { table: r.mapped.table }, pipeline?.stages) });
+      } catch {
+        // inexpressible in the target: reported by the CLI
+      }
+    }
+    return out;
+  });
+  const blocks = time('format', () => {
+    const out: string[] = [];
+    for (const r of rendered) {
+      try {
+        out.push(converter.formats.render(r.rule, options, resolved, r.mapped, r.query, r.file).text);
+      } catch {
+        // a format refusal: reported by the CLI
+      }
+    }
+    return out;
+  });
+  time('write', () => {
+    const fd = fs.openSync('/dev/null', 'w');
+    fs.writeSync(fd, blocks.join('\n\n') + '\n');
+    fs.closeSync(fd);
+  });
+  return { target, files: files.length, rules: blocks.length, phases };
+}
+
+if (require.main === module) {
+  const corpus = process.env.SIGMA_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'sigmahq');
+  const r = benchPhases(corpus, process.argv[2] ?? 'kql');
+  console.log(`${r.target}: ${r.files} files, ${r.rules} queries; ` + r.phases.map((p) => `${p.name} ${p.ms.toFixed(0)} ms`).join(', '));
+}
