@@ -5,9 +5,9 @@ import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule'
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
-import { loadPipeline, loadSchemas } from './pipeline/load-pipeline';
+import { loadFieldSchema, loadPipeline, loadSchemas } from './pipeline/load-pipeline';
 import type { PipelineDef, TableSchemas } from './pipeline/types';
-import { applyPipeline, identityPipeline, type PipelineResult } from './pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, type AllowUnmapped, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
 import { convertCollection } from './correlation/convert-collection';
@@ -25,6 +25,11 @@ export interface ConvertOptions {
   readonly placeholders?: Placeholders;
   /** --settings: schedule, severity, index patterns... for the deployable formats (backends/metadata/settings-defaults.yml). */
   readonly settings?: SettingsOverrides;
+  /**
+   * Fields outside the pipeline's field schema to keep anyway (--allow-unmapped FIELD / --allow-unmapped-all):
+   * by default such a field is refused, since the SIEM's data does not carry it.
+   */
+  readonly allowUnmapped?: AllowUnmapped;
 }
 
 export interface RuleResult {
@@ -39,6 +44,8 @@ export interface RuleResult {
   readonly queries: string[];
   readonly errors: Diagnostic[];
   readonly warnings: string[];
+  /** Rule fields kept although the pipeline's field schema does not know them (allowed by the user). */
+  readonly allowedUnmapped?: readonly string[];
 }
 
 /** The parts of one rule's conversion that output formats are rendered from. */
@@ -79,6 +86,7 @@ export class Converter {
     let def = this.pipelines.get(name);
     if (!def) {
       def = loadPipeline(this.loader, name);
+      if (def.field_schema) def = { ...def, loadedFieldSchema: loadFieldSchema(this.loader, def.field_schema) };
       this.pipelines.set(name, def);
     }
     return def;
@@ -166,7 +174,15 @@ export class Converter {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = this.convertRule(rule, options, resolved, file);
-      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
+      const allowed = converted.mapped.allowedUnmapped;
+      return {
+        ...base,
+        ok: true,
+        queries: [converted.text],
+        errors: [],
+        warnings: [...converted.mapped.warnings, ...converted.output.warnings],
+        ...(allowed.length ? { allowedUnmapped: allowed } : {}),
+      };
     } catch (err) {
       return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
     }
@@ -176,7 +192,7 @@ export class Converter {
   convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
     const { backend, pipeline } = resolved;
     const mapped = pipeline
-      ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
+      ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null, { allowUnmapped: options.allowUnmapped })
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);

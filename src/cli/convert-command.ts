@@ -27,6 +27,8 @@ export interface ConvertArgs {
   settings?: string;
   debug?: boolean;
   filter?: string[];
+  'allow-unmapped'?: string[];
+  'allow-unmapped-all'?: boolean;
   paths: string[];
 }
 
@@ -42,6 +44,13 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
+    .option('allow-unmapped', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      describe: "keep this field although the pipeline's field schema says the SIEM's data does not carry it (refused by default); repeat for several",
+    })
+    .option('allow-unmapped-all', { type: 'boolean', describe: "keep every field outside the pipeline's field schema (refused by default)", default: false })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
@@ -90,6 +99,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
+      allowUnmapped:
+        args['allow-unmapped-all'] || args['allow-unmapped']?.length
+          ? { all: args['allow-unmapped-all'] === true, fields: args['allow-unmapped'] ?? [] }
+          : undefined,
     };
     const resolved = converter.resolveOptions(options);
     const formatDef = resolved.backend.formats[resolved.format];

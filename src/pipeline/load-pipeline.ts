@@ -2,7 +2,7 @@ import { parseDataYaml } from '../core/data-yaml';
 import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-import type { PipelineDef, TableSchemas } from './types';
+import type { FieldSchema, PipelineDef, TableSchemas } from './types';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const condition = {
@@ -23,6 +23,8 @@ const schema = {
     target: { type: 'string' },
     description: { type: 'string' },
     schema: { type: 'string' },
+    field_schema: { type: 'string' },
+    assume_product: { type: 'string' },
     keep_unmapped: { type: 'boolean' },
     keyword_field: { type: 'string' },
     field_types: { type: 'object', additionalProperties: { type: 'string' } },
@@ -30,7 +32,11 @@ const schema = {
     stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
     query_template: { type: 'string' },
     fields: fieldMap,
-    default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
+    default: {
+      type: 'object',
+      properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition }, field_sets: { type: 'array', items: { type: 'string' } } },
+      additionalProperties: false,
+    },
     logsources: {
       type: 'array',
       items: {
@@ -49,6 +55,7 @@ const schema = {
           implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },
           dynamic_fields: { type: 'string' },
           dynamic_exclude: { type: 'array', items: { type: 'string' } },
+          field_sets: { type: 'array', items: { type: 'string' }, minItems: 1 },
         },
       },
     },
@@ -56,6 +63,22 @@ const schema = {
 } as const;
 
 export const PIPELINE_SCHEMA = schema;
+
+/** A field schema file (see FieldSchema): set name -> {description, include, fields, prefixes, name_pattern}. */
+export const FIELD_SCHEMA_SCHEMA = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      description: { type: 'string' },
+      include: { type: 'array', items: { type: 'string' } },
+      fields: { type: 'object', additionalProperties: { type: 'string' } },
+      prefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
+      name_pattern: { type: 'string' },
+    },
+  },
+} as const;
 
 function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
   const text = loader.read(path);
@@ -87,4 +110,21 @@ export function loadSchemas(loader: ResourceLoader, name: string): TableSchemas 
     throw new SigmaError('pipeline-definition', `missing or empty table schema file ${path}`);
   }
   return data as TableSchemas;
+}
+
+/** backends/field-schemas/<name>.yml as a field schema; every `include` must name a set of the same file. */
+export function loadFieldSchema(loader: ResourceLoader, name: string): FieldSchema {
+  const path = `backends/field-schemas/${name}.yml`;
+  const data = readYaml(loader, path, 'pipeline-definition');
+  if (data === undefined || data === null || typeof data !== 'object') {
+    throw new SigmaError('pipeline-definition', `missing or empty field schema file ${path}`);
+  }
+  checkDefinition(FIELD_SCHEMA_SCHEMA, data, `${path}: invalid field schema`, 'pipeline-definition');
+  const sets = data as FieldSchema;
+  for (const [setName, set] of Object.entries(sets)) {
+    for (const inc of set.include ?? []) {
+      if (!Object.hasOwn(sets, inc)) throw new SigmaError('pipeline-definition', `${path}: set '${setName}' includes unknown set '${inc}'`);
+    }
+  }
+  return sets;
 }

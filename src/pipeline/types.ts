@@ -22,6 +22,8 @@ export interface LogsourceEntry {
   readonly dynamic_fields?: string;
   /** Sigma fields never read from dynamic_fields (their meaning differs there, e.g. classic 'Data'). */
   readonly dynamic_exclude?: readonly string[];
+  /** With a pipeline `field_schema`: the field sets (data sources) whose fields this logsource's events carry. */
+  readonly field_sets?: readonly string[];
 }
 
 export interface PipelineDef {
@@ -29,6 +31,16 @@ export interface PipelineDef {
   readonly target: string;
   readonly description: string;
   readonly schema?: string;
+  /**
+   * For targets without tables: backends/field-schemas/<name>.yml lists, per data source, the fields the SIEM
+   * keeps. A rule field that maps outside its logsource's `field_sets` is refused unless allowed.
+   */
+  readonly field_schema?: string;
+  /**
+   * The one product whose data this pipeline knows (e.g. splunk-windows: windows): a rule that names no
+   * product is matched against the entries as if it named this one.
+   */
+  readonly assume_product?: string;
   /** The column holding each event's time, for correlation windows (e.g. Timestamp, TimeGenerated). */
   readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */
@@ -48,8 +60,25 @@ export interface PipelineDef {
   readonly query_template?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly logsources: readonly LogsourceEntry[];
-  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };
+  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly field_sets?: readonly string[] };
+  /** Not written in YAML: the `field_schema` file, attached when the pipeline is loaded (Converter.pipeline). */
+  readonly loadedFieldSchema?: FieldSchema;
 }
+
+/** One data source of a field schema: the fields its events carry (name -> type), and what it includes. */
+export interface FieldSet {
+  readonly description?: string;
+  /** Other sets whose fields these events also carry (e.g. the ECS base fields). */
+  readonly include?: readonly string[];
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Names below these prefixes are all kept verbatim (e.g. `winlog.event_data.` for generic channels). */
+  readonly prefixes?: readonly string[];
+  /** Names matching this regular expression are kept (e.g. every Splunk-cleaned EventData name). */
+  readonly name_pattern?: string;
+}
+
+/** backends/field-schemas/<name>.yml of a `field_schema`: set name -> fields. */
+export type FieldSchema = Readonly<Record<string, FieldSet>>;
 
 /** Table → column → type. */
 export type TableSchemas = Readonly<Record<string, Readonly<Record<string, string>>>>;

@@ -95,7 +95,7 @@ export function escapeSplunkEvalField(name: string): string | null {
   return `'${name}'`;
 }
 
-/** EQL "..." string: only \" \\ \n \r \t and \u{...} escapes are legal. */
+/** EQL "..." string: only \" \\ \n \r \t and \u{XX..} (2 to 8 hex digits) escapes are legal. */
 export function escapeEqlString(text: string): string {
   if (EQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
@@ -106,7 +106,7 @@ export function escapeEqlString(text: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16).padStart(2, '0')}}`; // Elasticsearch wants 2 to 8 hex digits
     else out += ch;
   }
   return out + '"';
