@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Converter } from '../src/convert';
 import type { ErrorCode } from '../src/core/errors';
+import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
 
 export interface CorpusConfig {
   readonly target: 'kql' | 'splunk' | 'eql';
@@ -67,14 +68,16 @@ export interface RuleOutcome {
   readonly threw: boolean;
   readonly warnings: readonly string[];
   readonly queries: readonly string[];
+  /** Rule fields kept outside the pipeline's field schema because the run allowed them. */
+  readonly allowedUnmapped?: readonly string[];
 }
 
 /** Converts every document of every file with one configuration. */
-export function convertCorpus(converter: Converter, files: readonly CorpusFile[], config: CorpusConfig): RuleOutcome[] {
+export function convertCorpus(converter: Converter, files: readonly CorpusFile[], config: CorpusConfig, allowUnmapped?: AllowUnmapped): RuleOutcome[] {
   const out: RuleOutcome[] = [];
   for (const f of files) {
     try {
-      for (const r of converter.convertText(f.text, f.name, { target: config.target, pipeline: config.pipeline })) {
+      for (const r of converter.convertText(f.text, f.name, { target: config.target, pipeline: config.pipeline, allowUnmapped })) {
         const err = r.errors[0];
         out.push({
           key: `${f.name}#${r.document}`,
@@ -84,6 +87,7 @@ export function convertCorpus(converter: Converter, files: readonly CorpusFile[]
           threw: false,
           warnings: r.warnings,
           queries: r.queries,
+          allowedUnmapped: r.allowedUnmapped,
         });
       }
     } catch (e) {
@@ -114,6 +118,8 @@ export interface ConfigStats {
   /** Crashes: error code 'internal' or a thrown exception. */
   readonly crashed: readonly RuleOutcome[];
   readonly withWarnings: number;
+  /** Rule field -> number of converted rules that kept it only because it was allowed unmapped. */
+  readonly allowedUnmapped: ReadonlyMap<string, number>;
   readonly kql?: KqlCheckCounts;
   /** EQL: converted queries whose event category is a specific one (not `any`). */
   readonly specificCategory?: number;
@@ -143,12 +149,14 @@ export function summarise(
   let converted = 0;
   let withWarnings = 0;
   let specific = 0;
+  const allowedUnmapped = new Map<string, number>();
   const counts = { syntax: 0, 'unknown-name': 0, semantic: 0 };
   const examples: string[] = [];
   for (const o of outcomes) {
     if (o.warnings.length) withWarnings++;
     if (o.ok) {
       converted++;
+      for (const f of o.allowedUnmapped ?? []) allowedUnmapped.set(f, (allowedUnmapped.get(f) ?? 0) + 1);
       if (config.target === 'eql' && o.queries.every((q) => !/^any\b/.test(q))) specific++;
       if (kql) {
         for (const q of o.queries) {
@@ -183,6 +191,7 @@ export function summarise(
     reasons,
     crashed,
     withWarnings,
+    allowedUnmapped,
     kql: kql ? { syntax: counts.syntax, unknownNames: counts['unknown-name'], semantic: counts.semantic, examples } : undefined,
     specificCategory: config.target === 'eql' ? specific : undefined,
   };

@@ -2,7 +2,8 @@
  * `npm run corpus`: converts the SigmaHQ corpus with every target and pipeline and prints what
  * converted, what was refused and why, what crashed, and (KQL) what Microsoft's analyser rejects.
  * Options: --reasons N (top refusal messages per code, default 5), --examples (print failing KQL),
- * --no-kql (skip Microsoft's analyser: conversion counts only, in seconds).
+ * --no-kql (skip Microsoft's analyser: conversion counts only, in seconds), --allow-unmapped-all (count
+ * what the field schemas refuse as allowed fields instead).
  */
 import * as path from 'path';
 import { Converter } from '../src/convert';
@@ -22,6 +23,8 @@ function printStats(s: ConfigStats, topReasons: number, examples: boolean): void
   console.log(`\n## ${label}`);
   console.log(`  converted ${s.converted} / ${s.rules} (${pct(s.converted, s.rules)}), refused ${refusedTotal}, crashed ${s.crashed.length}`);
   console.log(`  rules with unmapped-field warnings: ${s.withWarnings}`);
+  const allowed = [...s.allowedUnmapped].sort((a, b) => b[1] - a[1]);
+  console.log(`  fields allowed outside the field schema: ${allowed.length ? allowed.map(([f, n]) => `${f} (${n})`).join(', ') : 'none'}`);
   if (s.kql) {
     console.log(`  KQL analyser: ${s.kql.syntax} queries with syntax errors, ${s.kql.unknownNames} with unknown columns/tables, ${s.kql.semantic} with other errors`);
     if (examples) for (const e of s.kql.examples) console.log(`    ${e}`);
@@ -42,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const topReasons = reasonsAt >= 0 ? Number(argv[reasonsAt + 1] ?? 5) : 5;
   const examples = argv.includes('--examples');
   const analyse = !argv.includes('--no-kql');
+  const allowUnmapped = argv.includes('--allow-unmapped-all') ? { all: true } : undefined;
   const corpus = findCorpus(ROOT);
   if (!corpus) {
     console.error(`corpus: no SigmaHQ corpus at ${path.resolve(ROOT, '..', 'shared', 'sigmahq')} (set SIGMA_CORPUS to its folder)`);
@@ -55,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let failures = 0;
   // Convert everything first, then run Microsoft's (slow) analyser in one child process per KQL schema, in parallel.
   const runs = CORPUS_CONFIGS.map((config) => {
-    const outcomes = convertCorpus(converter, files, config);
+    const outcomes = convertCorpus(converter, files, config, allowUnmapped);
     const schema = converter.pipeline(config.pipeline).schema;
     const problems: Promise<KqlProblems> | null = analyse && config.target === 'kql' && schema ? checkKqlInChild(ROOT, schema, allQueries(outcomes)) : null;
     return { config, outcomes, problems };

@@ -66,7 +66,15 @@ export function convertCollection(
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
           const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
-          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] });
+          const allowed = converted.mapped.allowedUnmapped;
+          results.push({
+            ...base,
+            ok: true,
+            queries: [converted.text],
+            errors: [],
+            warnings: [...converted.mapped.warnings],
+            ...(allowed.length ? { allowedUnmapped: allowed } : {}),
+          });
           continue;
         }
         case 'correlation': {
