@@ -15,8 +15,24 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
-  /** Rule fields outside the pipeline's field schema that the user allowed (--allow-unmapped), sorted. */
-  readonly allowedUnmapped: readonly string[];
+  /**
+   * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
+   * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
+   * converted through at least one, and reads 0 when absent.
+   */
+  readonly valueTransforms?: readonly string[];
+  /**
+   * Fields outside the pipeline's field schema that were kept because the user allowed them
+   * (`--allow-unmapped`). Optional: absent means none; `npm run corpus` counts rules with any.
+   */
+  readonly allowedUnmapped?: readonly string[];
+}
+
+/** The facts of a PipelineResult that reports (npm run corpus) count; absent lists mean none. */
+export type MappingFacts = Pick<PipelineResult, 'valueTransforms' | 'allowedUnmapped'>;
+
+export function mappingFacts(mapped: PipelineResult): MappingFacts {
+  return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
 /** Fields a user allows although the pipeline's field schema does not know them. */
@@ -126,12 +142,13 @@ function applyEntry(
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
   const allowedUnmapped = new Set<string>();
-  const known: KnownFields | null =
-    check.fieldSchema && !columns ? knownFields(check.fieldSchema, (entry ? entry.field_sets : pipeline.default?.field_sets) ?? []) : null;
+  // Only entries that name their data sources are checked (a custom pipeline's own entries may not).
+  const sets = entry ? entry.field_sets : pipeline.default?.field_sets;
+  const known: KnownFields | null = check.fieldSchema && !columns && sets?.length ? knownFields(check.fieldSchema, sets) : null;
 
   // With a field schema, a target name the logsource's data sources do not keep can never match.
   const requireKnown = (field: string, target: string, loc?: SourceLocation): void => {
-    if (!known || known.typeOf(target) !== undefined) return;
+    if (!known || known.typeOf(target) !== undefined || pipeline.declaredFields?.includes(target)) return;
     const allow = check.allowUnmapped;
     if (allow?.all || allow?.fields?.includes(field) || allow?.fields?.includes(target)) {
       allowedUnmapped.add(field);
@@ -235,7 +252,8 @@ function applyEntry(
 
   let expr = mapPredicates(input.expr, mapOne);
   // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+  // The pipeline's own conditions (every rule) come first, then the logsource's.
+  const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };

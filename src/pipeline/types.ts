@@ -41,6 +41,13 @@ export interface PipelineDef {
    * product is matched against the entries as if it named this one.
    */
   readonly assume_product?: string;
+  /**
+   * Tables declared in the pipeline itself (table -> column -> type), merged column by column over the
+   * `schema` file's tables: a custom pipeline can add its SIEM's own tables or columns.
+   */
+  readonly tables?: TableSchemas;
+  /** Conditions added to every rule's query, whatever its logsource (e.g. a Splunk `index`). */
+  readonly conditions?: readonly PipelineCondition[];
   /** The column holding each event's time, for correlation windows (e.g. Timestamp, TimeGenerated). */
   readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */
@@ -61,6 +68,8 @@ export interface PipelineDef {
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly logsources: readonly LogsourceEntry[];
   readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly field_sets?: readonly string[] };
+  /** Not written in YAML: target fields that pipeline files stacked on a built-in one map to (see merge-pipeline.ts). */
+  readonly declaredFields?: readonly string[];
   /** Not written in YAML: the `field_schema` file, attached when the pipeline is loaded (Converter.pipeline). */
   readonly loadedFieldSchema?: FieldSchema;
 }
