@@ -55,19 +55,34 @@ describe('a field outside the field schema', () => {
     const r = convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['Hashes'] } });
     expect(r.ok).toBe(true);
     expect(r.queries[0]).toContain('Hashes : "*MD5=0123*"');
-    expect(r.allowedUnmapped).toEqual(['Hashes']);
+    expect(r.mapping?.allowedUnmapped).toEqual(['Hashes']);
     expect(r.warnings.join('\n')).toMatch(/'Hashes'.*kept because it is allowed/);
   });
 
   test('is kept with allow-all; another field name does not allow it', () => {
-    expect(convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { all: true } }).allowedUnmapped).toEqual(['Hashes']);
+    expect(convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { all: true } }).mapping?.allowedUnmapped).toEqual(['Hashes']);
     expect(convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['Other'] } }).ok).toBe(false);
   });
 
   test('fields the data carries convert without a report', () => {
     const r = convert(rule('{category: process_creation, product: windows}', "    sel:\n        Image|endswith: '\\\\x.exe'"), { target: 'eql', pipeline: 'ecs' });
     expect(r.ok).toBe(true);
-    expect(r.allowedUnmapped).toBeUndefined();
+    expect(r.mapping?.allowedUnmapped).toEqual([]);
+  });
+});
+
+describe('a pipeline file stacked on a built-in one', () => {
+  const layer = { file: 'soc.yml', text: 'extends: splunk-windows\nfields:\n  Image: process_path\n' };
+  const imageLoad = (field: string) => rule('{category: image_load, product: windows}', `    sel:\n        ${field}|endswith: '\\\\x.exe'`);
+
+  test('declares the fields it maps to: they are not refused by the base field schema', () => {
+    const r = convert(imageLoad('Image'), { target: 'splunk', pipeline: [layer] });
+    expect(r.errors).toEqual([]);
+    expect(r.queries[0]).toContain('process_path="*\\\\x.exe"');
+  });
+
+  test('other fields are still checked against the data source', () => {
+    expect(convert(imageLoad('CommandLine'), { target: 'splunk', pipeline: [layer] }).errors[0]?.code).toBe('unmapped-field');
   });
 });
 
@@ -161,7 +176,6 @@ describe('CLI --allow-unmapped', () => {
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain('Hashes : "*MD5=0123*"');
     expect(run('--allow-unmapped-all').status).toBe(0);
-    const json = run('--allow-unmapped', 'Hashes', '--json');
-    expect(JSON.parse(json.stdout.trim()).allowedUnmapped).toEqual(['Hashes']);
+    expect(run('--allow-unmapped', 'Other').status).toBe(1);
   });
 });
