@@ -1,369 +1,188 @@
 /**
- * Writes test/telemetry/<pipeline>/<rule>.jsonl: every event of ../shared/sigmahq-regression/ (Windows
- * events as EVTX dumped to JSON) in the form the SIEM stores it, for the pipeline test
- * (test/telemetry/telemetry.test.ts). Each transformation below is a model of a documented vendor
- * behaviour, cited in test/telemetry/README.md; it is not derived from this project's pipelines.
- *
- *   node dist/scripts/telemetry-fixtures.js [regression-dir]
+ * Writes test/telemetry/<pipeline>/*.jsonl: each Sysmon event of ../shared/sigmahq-regression as Microsoft
+ * Defender XDR stores the same activity (one row of a Device* table), for the defender-xdr pipeline (`Table`,
+ * as advanced hunting exports name it) and the sentinel pipeline (`Type`, as Log Analytics names it). The
+ * column forms follow Microsoft's table references (see test/telemetry/README.md); they are written here
+ * independently of the pipelines' value transformations, which the fixtures test.
+ * Run: npm run build && node dist/scripts/telemetry-fixtures.js
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
-type Json = Record<string, unknown>;
+import { readConcatenatedJson } from './concatenated-json';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const REGRESSION = path.resolve(ROOT, '..', 'shared', 'sigmahq-regression');
 
-/** The objects of a file holding JSON values one after another (pretty-printed, not an array). */
-export function readConcatenatedJson(text: string): unknown[] {
-  const out: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0 && start >= 0) {
-        out.push(JSON.parse(text.slice(start, i + 1)));
-        start = -1;
-      }
-    }
-  }
-  return out;
+type Row = Record<string, string | number>;
+type Data = Readonly<Record<string, unknown>>;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const fileName = (p: string): string => p.slice(p.lastIndexOf('\\') + 1);
+
+/** 'DOMAIN\name' -> the two account columns (Defender keeps them apart). */
+function account(prefix: string, user: unknown): Row {
+  const u = text(user);
+  const at = u.indexOf('\\');
+  return at < 0 ? { [`${prefix}AccountName`]: u } : { [`${prefix}AccountDomain`]: u.slice(0, at), [`${prefix}AccountName`]: u.slice(at + 1) };
 }
 
-function isObject(v: unknown): v is Json {
+/** Sysmon 'SHA1=..,MD5=..' -> MD5 / SHA1 / SHA256 columns, lower-case hex (IMPHASH has no column). */
+function hashes(prefix: string, list: unknown): Row {
+  const row: Row = {};
+  for (const item of text(list).split(',')) {
+    const [algo, hex] = item.split('=');
+    if (algo && hex && ['MD5', 'SHA1', 'SHA256'].includes(algo.toUpperCase())) row[`${prefix}${algo.toUpperCase()}`] = hex.toLowerCase();
+  }
+  return row;
+}
+
+function process(d: Data): Row {
+  return {
+    InitiatingProcessFolderPath: text(d.Image),
+    InitiatingProcessFileName: fileName(text(d.Image)),
+    InitiatingProcessId: Number(d.ProcessId ?? 0),
+    ...account('InitiatingProcess', d.User),
+  };
+}
+
+/** Registry hives as Defender writes them (full names). */
+function hive(key: string): string {
+  const rules: [string, string][] = [
+    ['HKLM\\', 'HKEY_LOCAL_MACHINE\\'],
+    ['HKU\\', 'HKEY_USERS\\'],
+  ];
+  for (const [short, full] of rules) if (key.toUpperCase().startsWith(short)) return full + key.slice(short.length);
+  return key;
+}
+
+const REGISTRY_ACTION: Readonly<Record<string, string>> = {
+  CreateKey: 'RegistryKeyCreated',
+  DeleteKey: 'RegistryKeyDeleted',
+  RenameKey: 'RegistryKeyRenamed',
+  SetValue: 'RegistryValueSet',
+  DeleteValue: 'RegistryValueDeleted',
+};
+
+/** Sysmon's registry data text -> Defender's RegistryValueData / RegistryValueType. */
+function registryData(details: string): Row {
+  const dword = /^DWORD \(0x([0-9a-f]{8})\)$/i.exec(details);
+  if (dword) return { RegistryValueType: 'Dword', RegistryValueData: String(parseInt(dword[1] as string, 16)) };
+  const qword = /^QWORD \(0x([0-9a-f]{8})-0x([0-9a-f]{8})\)$/i.exec(details);
+  if (qword) return { RegistryValueType: 'Qword', RegistryValueData: ((BigInt(`0x${qword[1]}`) << 32n) | BigInt(`0x${qword[2]}`)).toString() };
+  if (details === '(Empty)') return { RegistryValueType: 'String', RegistryValueData: '' };
+  return { RegistryValueType: 'String', RegistryValueData: details };
+}
+
+/** One Sysmon event as the Defender row recording the same activity, or null for events Defender keeps elsewhere. */
+export function defenderRow(eventId: number, d: Data, computer: string): Row | null {
+  const base = { DeviceName: computer.toLowerCase(), Timestamp: text(d.UtcTime) };
+  switch (eventId) {
+    case 1:
+      return {
+        Table: 'DeviceProcessEvents',
+        ...base,
+        ActionType: 'ProcessCreated',
+        FolderPath: text(d.Image),
+        FileName: fileName(text(d.Image)),
+        ProcessCommandLine: text(d.CommandLine),
+        ProcessVersionInfoOriginalFileName: text(d.OriginalFileName),
+        ProcessVersionInfoProductName: text(d.Product),
+        ProcessVersionInfoCompanyName: text(d.Company),
+        ProcessVersionInfoFileDescription: text(d.Description),
+        ProcessIntegrityLevel: text(d.IntegrityLevel),
+        ProcessId: Number(d.ProcessId ?? 0),
+        LogonId: parseInt(text(d.LogonId) || '0', 16),
+        ...account('', d.User),
+        ...hashes('', d.Hashes),
+        InitiatingProcessFolderPath: text(d.ParentImage),
+        InitiatingProcessFileName: fileName(text(d.ParentImage)),
+        InitiatingProcessCommandLine: text(d.ParentCommandLine),
+        InitiatingProcessId: Number(d.ParentProcessId ?? 0),
+        ...(d.ParentUser !== undefined ? account('InitiatingProcess', d.ParentUser) : {}),
+      };
+    case 7:
+      return { Table: 'DeviceImageLoadEvents', ...base, ActionType: 'ImageLoaded', FolderPath: text(d.ImageLoaded), FileName: fileName(text(d.ImageLoaded)), ...hashes('', d.Hashes), ...process(d) };
+    case 11:
+      return { Table: 'DeviceFileEvents', ...base, ActionType: 'FileCreated', FolderPath: text(d.TargetFilename), FileName: fileName(text(d.TargetFilename)), ...process(d) };
+    case 12:
+    case 13:
+    case 14: {
+      const action = REGISTRY_ACTION[text(d.EventType)];
+      if (!action) return null;
+      const target = hive(text(d.TargetObject));
+      const valueEvent = action.startsWith('RegistryValue');
+      const cut = target.lastIndexOf('\\');
+      const name = valueEvent ? target.slice(cut + 1) : '';
+      return {
+        Table: 'DeviceRegistryEvents',
+        ...base,
+        ActionType: action,
+        RegistryKey: valueEvent ? target.slice(0, cut) : target,
+        // Defender leaves the name of a key's default value empty where Sysmon writes '(Default)'.
+        RegistryValueName: name === '(Default)' ? '' : name,
+        ...(eventId === 13 ? registryData(text(d.Details)) : {}),
+        ...process(d),
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+function isObject(v: unknown): v is Data {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function attr(v: unknown, name: string): unknown {
-  return isObject(v) && isObject(v['#attributes']) ? (v['#attributes'] as Json)[name] : undefined;
+/** The Sysmon EventID and EventData of an EVTX-as-JSON event, or null. */
+export function sysmonEvent(e: unknown): { eventId: number; data: Data; computer: string } | null {
+  const ev = isObject(e) && isObject(e.Event) ? e.Event : null;
+  const system = ev && isObject(ev.System) ? ev.System : null;
+  const data = ev && isObject(ev.EventData) ? ev.EventData : null;
+  if (!system || !data || system.Channel !== 'Microsoft-Windows-Sysmon/Operational') return null;
+  const id = isObject(system.EventID) ? system.EventID['#text'] : system.EventID;
+  return { eventId: Number(id), data, computer: text(system.Computer) };
 }
 
-function setPath(doc: Json, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  let cur = doc;
-  for (const k of keys.slice(0, -1)) {
-    if (!isObject(cur[k])) cur[k] = {};
-    cur = cur[k] as Json;
-  }
-  cur[keys[keys.length - 1] as string] = value;
-}
-
-interface WinEvent {
-  readonly system: Json;
-  readonly eventData: Json | null;
-  /** The element inside UserData (e.g. Operation_ClientFailure) and its name. */
-  readonly userData: { name: string; data: Json } | null;
-}
-
-function winEvent(o: unknown): WinEvent | null {
-  if (!isObject(o) || !isObject(o.Event)) return null;
-  const e = o.Event;
-  const system = isObject(e.System) ? e.System : {};
-  const eventData = isObject(e.EventData) ? e.EventData : null;
-  let userData: WinEvent['userData'] = null;
-  if (isObject(e.UserData)) {
-    const [name, data] = Object.entries(e.UserData)[0] ?? [];
-    if (name && isObject(data)) userData = { name, data };
-  }
-  return { system, eventData, userData };
-}
-
-const scalar = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
-/** Event data without XML attribute blocks. */
-function dataFields(d: Json | null): Json {
-  const out: Json = {};
-  for (const [k, v] of Object.entries(d ?? {})) if (k !== '#attributes') out[k] = v;
-  return out;
-}
-
-// ------------------------------------------------------------------ Elastic Agent (ECS documents)
-
-/**
- * Sysmon event ID -> event.category / event.type / event.action, as the Windows integration's
- * sysmon_operational ingest pipeline sets them.
- */
-const SYSMON_CATEGORIES: Readonly<Record<string, readonly [string[], string[], string]>> = {
-  '1': [['process'], ['start'], 'Process creation'],
-  '2': [['file'], ['change'], 'A process changed a file creation time'],
-  '3': [['network'], ['start', 'connection', 'protocol'], 'Network connection'],
-  '5': [['process'], ['end'], 'Process terminated'],
-  '6': [['driver'], ['start'], 'Driver loaded'],
-  '7': [['process'], ['change'], 'Image loaded'],
-  '8': [['process'], ['change'], 'CreateRemoteThread'],
-  '9': [['process'], ['access'], 'RawAccessRead'],
-  '10': [['process'], ['access'], 'ProcessAccess'],
-  '11': [['file'], ['creation'], 'FileCreate'],
-  '12': [['configuration', 'registry'], ['change'], 'RegistryEvent (Object create and delete)'],
-  '13': [['configuration', 'registry'], ['change'], 'RegistryEvent (Value Set)'],
-  '14': [['configuration', 'registry'], ['change'], 'RegistryEvent (Key and Value Rename)'],
-  '15': [['file'], ['access'], 'FileCreateStreamHash'],
-  '17': [['file'], ['creation'], 'PipeEvent (Pipe Created)'],
-  '18': [['file'], ['access'], 'PipeEvent (Pipe Connected)'],
-  '22': [['network'], ['connection', 'protocol', 'info'], 'DNSEvent (DNS query)'],
-  '23': [['file'], ['deletion'], 'FileDelete (File Delete archived)'],
-  '26': [['file'], ['deletion'], 'FileDeleteDetected (File Delete logged)'],
-};
-
-/** Event data renamed by the Sysmon ingest pipeline (removed from winlog.event_data). */
-const SYSMON_RENAMES: Readonly<Record<string, string>> = {
-  ProcessGuid: 'process.entity_id',
-  Image: 'process.executable',
-  SourceProcessGuid: 'process.entity_id',
-  SourceProcessGUID: 'process.entity_id',
-  SourceImage: 'process.executable',
-  Destination: 'process.executable',
-  CommandLine: 'process.command_line',
-  CurrentDirectory: 'process.working_directory',
-  ParentProcessGuid: 'process.parent.entity_id',
-  ParentImage: 'process.parent.executable',
-  ParentCommandLine: 'process.parent.command_line',
-  TargetFilename: 'file.path',
-  Device: 'file.path',
-  PipeName: 'file.name',
-  ImageLoaded: 'file.path',
-  Protocol: 'network.transport',
-  SourceHostname: 'source.domain',
-  DestinationHostname: 'destination.domain',
-  QueryName: 'dns.question.name',
-  QueryStatus: 'sysmon.dns.status',
-};
-const SYSMON_NUMBERS: Readonly<Record<string, string>> = {
-  ProcessId: 'process.pid',
-  SourceProcessId: 'process.pid',
-  SourceThreadId: 'process.thread.id',
-  ParentProcessId: 'process.parent.pid',
-  SourcePort: 'source.port',
-  DestinationPort: 'destination.port',
-};
-/** Removed at the end of the Sysmon ingest pipeline. */
-const SYSMON_REMOVED = new Set([
-  'ProcessId', 'ParentProcessId', 'SourceProcessId', 'SourceThreadId', 'SourceIp', 'SourcePort', 'SourcePortName',
-  'DestinationIp', 'DestinationPort', 'DestinationPortName', 'RuleName', 'User', 'Initiated', 'SourceIsIpv6',
-  'DestinationIsIpv6', 'QueryStatus', 'Archived', 'IsExecutable', 'QueryResults', 'UtcTime', 'Hash', 'Hashes', 'TargetObject',
-]);
-const HIVES: Readonly<Record<string, string>> = {
-  HKEY_CLASSES_ROOT: 'HKCR', HKCR: 'HKCR', HKEY_CURRENT_CONFIG: 'HKCC', HKCC: 'HKCC', HKEY_CURRENT_USER: 'HKCU', HKCU: 'HKCU',
-  HKEY_LOCAL_MACHINE: 'HKLM', HKLM: 'HKLM', HKEY_USERS: 'HKU', HKU: 'HKU',
-};
-
-function baseEcs(ev: WinEvent, dataset: string): Json {
-  const s = ev.system;
-  const doc: Json = {};
-  const code = scalar(s.EventID);
-  setPath(doc, '@timestamp', attr(s.TimeCreated, 'SystemTime'));
-  setPath(doc, 'event.code', code);
-  setPath(doc, 'event.kind', 'event');
-  setPath(doc, 'event.dataset', dataset);
-  setPath(doc, 'event.module', dataset.split('.')[0]);
-  setPath(doc, 'winlog.channel', s.Channel);
-  setPath(doc, 'winlog.provider_name', attr(s.Provider, 'Name'));
-  setPath(doc, 'winlog.provider_guid', attr(s.Provider, 'Guid'));
-  setPath(doc, 'winlog.computer_name', s.Computer);
-  setPath(doc, 'winlog.event_id', code);
-  setPath(doc, 'winlog.record_id', scalar(s.EventRecordID));
-  setPath(doc, 'winlog.keywords', s.Keywords);
-  setPath(doc, 'host.name', s.Computer);
-  const uid = attr(s.Security, 'UserID');
-  if (uid !== undefined) setPath(doc, 'winlog.user.identifier', uid);
-  return doc;
-}
-
-/** Winlogbeat writes event data names with `_` for spaces. */
-const winlogKey = (k: string) => k.replace(/ /g, '_');
-
-export function toEcs(ev: WinEvent): Json {
-  const channel = scalar(ev.system.Channel);
-  if (channel !== 'Microsoft-Windows-Sysmon/Operational') {
-    const dataset =
-      channel === 'Security' ? 'system.security' : channel === 'System' ? 'system.system' : channel === 'Application' ? 'system.application' : 'winlog.winlog';
-    const doc = baseEcs(ev, dataset);
-    const data: Json = {};
-    for (const [k, v] of Object.entries(dataFields(ev.eventData))) data[winlogKey(k)] = typeof v === 'number' ? String(v) : v;
-    if (Object.keys(data).length) setPath(doc, 'winlog.event_data', data);
-    if (ev.userData) {
-      const ud: Json = { xml_name: ev.userData.name };
-      for (const [k, v] of Object.entries(ev.userData.data)) if (k !== '#attributes') ud[k] = typeof v === 'number' ? String(v) : v;
-      setPath(doc, 'winlog.user_data', ud);
-    }
-    return doc;
-  }
-  const doc = baseEcs(ev, 'windows.sysmon_operational');
-  const code = scalar(ev.system.EventID);
-  const cat = SYSMON_CATEGORIES[code];
-  if (cat) {
-    setPath(doc, 'event.category', cat[0]);
-    setPath(doc, 'event.type', cat[1]);
-    setPath(doc, 'event.action', cat[2]);
-  }
-  // Empty values are dropped first.
-  const data: Json = {};
-  for (const [k, v] of Object.entries(dataFields(ev.eventData))) {
-    if (v === null || v === '' || v === '-' || v === '{00000000-0000-0000-0000-000000000000}') continue;
-    data[k] = typeof v === 'number' ? String(v) : v;
-  }
-  if (typeof data.RuleName === 'string') setPath(doc, 'rule.name', data.RuleName);
-  if (code === '25' && data.Type !== undefined) {
-    setPath(doc, 'message', data.Type);
-    delete data.Type;
-  }
-  const hashes = scalar(data.Hashes ?? data.Hash);
-  if (hashes) {
-    const where = ['1', '23', '24', '25'].includes(code) ? 'process' : ['6', '7', '15', '26', '29'].includes(code) ? 'file' : null;
-    for (const pair of hashes.split(',')) {
-      const [k, v] = pair.split('=');
-      if (!k || !v || /^0*$/.test(v) || !where) continue;
-      const key = k.toLowerCase();
-      setPath(doc, key === 'imphash' ? `${where}.pe.imphash` : `${where}.hash.${key}`, v.toLowerCase());
-    }
-  }
-  for (const [from, to] of Object.entries(SYSMON_RENAMES)) {
-    if (data[from] === undefined) continue;
-    setPath(doc, to, data[from]);
-    delete data[from];
-  }
-  for (const [from, to] of Object.entries(SYSMON_NUMBERS)) if (data[from] !== undefined) setPath(doc, to, Number(data[from]));
-  if (data.SourceIp !== undefined) setPath(doc, 'source.ip', data.SourceIp);
-  if (data.DestinationIp !== undefined) setPath(doc, 'destination.ip', data.DestinationIp);
-  if (data.Initiated !== undefined) setPath(doc, 'network.direction', data.Initiated === 'true' ? 'egress' : 'ingress');
-  if (code === '22') setPath(doc, 'network.protocol', 'dns');
-  // PE metadata: process.pe.* except for image loads, whose DLL metadata goes to file.pe.* (copies: the
-  // event data keeps Company, Description, FileVersion, Product).
-  const pe = code === '7' ? 'file.pe' : 'process.pe';
-  if (data.OriginalFileName !== undefined) {
-    setPath(doc, `${pe}.original_file_name`, data.OriginalFileName);
-    delete data.OriginalFileName;
-  }
-  for (const [k, f] of [['Company', 'company'], ['Description', 'description'], ['FileVersion', 'file_version'], ['Product', 'product']] as const) {
-    if (data[k] !== undefined) setPath(doc, `${pe}.${f}`, data[k]);
-  }
-  if (data.Signature !== undefined) setPath(doc, 'file.code_signature.subject_name', data.Signature);
-  if (data.SignatureStatus !== undefined) setPath(doc, 'file.code_signature.status', data.SignatureStatus);
-  const exe = (doc.process as Json | undefined)?.executable;
-  if (typeof exe === 'string' && exe.includes('\\')) setPath(doc, 'process.name', exe.slice(exe.lastIndexOf('\\') + 1));
-  const parentExe = ((doc.process as Json | undefined)?.parent as Json | undefined)?.executable;
-  if (typeof parentExe === 'string' && parentExe.includes('\\')) setPath(doc, 'process.parent.name', parentExe.slice(parentExe.lastIndexOf('\\') + 1));
-  const filePath = (doc.file as Json | undefined)?.path;
-  if (typeof filePath === 'string' && filePath.includes('\\')) {
-    const i = filePath.lastIndexOf('\\');
-    setPath(doc, 'file.name', filePath.slice(i + 1));
-    setPath(doc, 'file.directory', filePath.slice(0, i));
-    const dot = filePath.lastIndexOf('.');
-    if (dot > i) setPath(doc, 'file.extension', filePath.slice(dot + 1));
-  }
-  // User "DOMAIN\name" is split.
-  if (typeof data.User === 'string') {
-    const parts = data.User.split('\\');
-    if (parts.length === 2) {
-      setPath(doc, 'user.domain', parts[0]);
-      setPath(doc, 'user.name', parts[1]);
-    }
-  }
-  const uid = ((doc.winlog as Json).user as Json | undefined)?.identifier;
-  if (uid !== undefined) setPath(doc, 'user.id', uid);
-  // Registry events: TargetObject -> registry.*; Details -> registry.data (DWORD / QWORD as decimal).
-  if (['12', '13', '14'].includes(code) && typeof data.TargetObject === 'string') {
-    const p = data.TargetObject;
-    setPath(doc, 'registry.path', p);
-    const tokens = p.split('\\');
-    const hive = HIVES[tokens[0] ?? ''];
-    if (hive) {
-      setPath(doc, 'registry.hive', hive);
-      if (tokens.length > 1) setPath(doc, 'registry.key', tokens.slice(1).join('\\'));
-    }
-    setPath(doc, 'registry.value', tokens[tokens.length - 1]);
-    const details = data.Details;
-    if (typeof details === 'string' && details !== '') {
-      const dword = /^DWORD \((0x[0-9A-F]{8})\)$/i.exec(details);
-      const qword = /^QWORD \((0x[0-9A-F]{8})-(0x[0-9A-F]{8})\)$/i.exec(details);
-      if (qword) setPath(doc, 'registry.data', { strings: [String((parseInt(qword[1] as string, 16) << 8) + parseInt(qword[2] as string, 16))], type: 'SZ_QWORD' });
-      else if (dword) setPath(doc, 'registry.data', { strings: [String(parseInt(dword[1] as string, 16))], type: 'SZ_DWORD' });
-      else setPath(doc, 'registry.data', { strings: [details], type: details === 'Binary Data' ? 'REG_BINARY' : 'REG_SZ' });
-    }
-  }
-  if (data.TargetProcessGuid !== undefined) {
-    data.TargetProcessGUID = data.TargetProcessGuid;
-    delete data.TargetProcessGuid;
-  }
-  for (const k of SYSMON_REMOVED) delete data[k];
-  if (Object.keys(data).length) setPath(doc, 'winlog.event_data', data);
-  return doc;
-}
-
-// ------------------------------------------------------------------ Splunk (search-time fields)
-
-/** Splunk cleans field names at search time: anything but letters, digits and `_` becomes `_`. */
-const splunkKey = (k: string) => k.replace(/[^A-Za-z0-9_]/g, '_');
-
-export function toSplunk(ev: WinEvent): Json {
-  const s = ev.system;
-  const channel = scalar(s.Channel);
-  const code = scalar(s.EventID);
-  const out: Json = {
-    _time: attr(s.TimeCreated, 'SystemTime'),
-    host: s.Computer,
-    source: `XmlWinEventLog:${channel}`,
-    sourcetype: 'XmlWinEventLog',
-    EventCode: code,
-    EventID: code,
-    Channel: channel,
-    Computer: s.Computer,
-    Keywords: s.Keywords,
-    Level: scalar(s.Level),
-    Opcode: scalar(s.Opcode),
-    Task: scalar(s.Task),
-    EventRecordID: scalar(s.EventRecordID),
-    Guid: attr(s.Provider, 'Guid'),
-    Provider_Name: attr(s.Provider, 'Name'),
+/** A Sysmon event as a row of Sentinel's WindowsEvent table: Channel, EventID, Computer, Provider columns, EventData dynamic. */
+function windowsEventRow(e: { eventId: number; data: Data; computer: string }, source: string): Record<string, unknown> {
+  return {
+    Type: 'WindowsEvent',
+    TimeGenerated: text(e.data.UtcTime),
+    Computer: e.computer,
+    Channel: 'Microsoft-Windows-Sysmon/Operational',
+    Provider: 'Microsoft-Windows-Sysmon',
+    EventID: e.eventId,
+    EventData: e.data,
+    _source: source,
   };
-  for (const [k, v] of Object.entries(dataFields(ev.eventData))) out[splunkKey(k)] = scalar(v);
-  if (ev.userData) for (const [k, v] of Object.entries(ev.userData.data)) if (k !== '#attributes') out[splunkKey(k)] = scalar(v);
-  return out;
-}
-
-// ------------------------------------------------------------------ files
-
-function* ruleFolders(dir: string): Generator<string> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* ruleFolders(full);
-    else if (entry.name === 'info.yml') yield dir;
-  }
 }
 
 function main(): void {
-  const regression = path.resolve(process.argv[2] ?? path.join(ROOT, '..', 'shared', 'sigmahq-regression'));
-  const outRoot = path.join(ROOT, 'test', 'telemetry');
-  const written = { ecs: 0, 'splunk-windows': 0 };
-  for (const folder of [...ruleFolders(regression)].sort()) {
-    const events = fs
-      .readdirSync(folder)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .flatMap((f) => readConcatenatedJson(fs.readFileSync(path.join(folder, f), 'utf8')))
-      .map(winEvent)
-      .filter((e): e is WinEvent => e !== null);
-    if (!events.length) continue;
-    const name = path.relative(regression, folder).split(path.sep).join('__');
-    for (const [pipeline, transform] of [['ecs', toEcs], ['splunk-windows', toSplunk]] as const) {
-      const dir = path.join(outRoot, pipeline);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `${name}.jsonl`), events.map((e) => JSON.stringify(transform(e))).join('\n') + '\n');
-      written[pipeline]++;
+  const out = path.join(ROOT, 'test', 'telemetry');
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  let written = 0;
+  for (const file of walk(REGRESSION).filter((f) => f.endsWith('.json')).sort()) {
+    const rel = path.relative(REGRESSION, file).split(path.sep).join('/');
+    const events = readConcatenatedJson(fs.readFileSync(file, 'utf8')).map((e, i) => ({ e: sysmonEvent(e), source: `${rel}#${i}` }));
+    const rows = events.flatMap(({ e, source }) => {
+      const row = e ? defenderRow(e.eventId, e.data, e.computer) : null;
+      return row ? [{ row, source }] : [];
+    });
+    const folder = path.basename(path.dirname(file));
+    for (const [pipeline, tableKey, timeKey] of [['defender-xdr', 'Table', 'Timestamp'], ['sentinel', 'Type', 'TimeGenerated']] as const) {
+      const lines = rows.map(({ row, source }) => {
+        const { Table, Timestamp, ...rest } = row;
+        return JSON.stringify({ [tableKey]: Table, [timeKey]: Timestamp, ...rest, _source: source });
+      });
+      // Sentinel also receives the Sysmon events themselves in WindowsEvent (Azure Monitor Agent), EventData as a dynamic column.
+      if (pipeline === 'sentinel') for (const { e, source } of events) if (e) lines.push(JSON.stringify(windowsEventRow(e, source)));
+      if (!lines.length) continue;
+      fs.mkdirSync(path.join(out, pipeline), { recursive: true });
+      fs.writeFileSync(path.join(out, pipeline, `${folder}.jsonl`), lines.join('\n') + '\n');
     }
+    written++;
   }
-  console.log(`wrote ${written.ecs} ecs and ${written['splunk-windows']} splunk-windows fixture files under ${outRoot}`);
+  console.log(`telemetry fixtures: ${written} regression folders written for defender-xdr and sentinel`);
 }
 
 if (require.main === module) main();

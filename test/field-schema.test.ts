@@ -24,18 +24,19 @@ function convert(text: string, options: ConvertOptions) {
   return r;
 }
 
-const HASHES = rule('{category: process_creation, product: windows}', "    sel:\n        Image|endswith: '\\\\x.exe'\n        Hashes|contains: 'MD5=0123'");
+// Sysmon 1 has no grandparent: no data source of process_creation carries it.
+const UNKNOWN = rule('{category: process_creation, product: windows}', "    sel:\n        Image|endswith: '\\\\x.exe'\n        GrandParentImage|endswith: '\\\\explorer.exe'");
 
 describe('a field outside the field schema', () => {
   test('is refused with the field, the logsource and the pipeline named, and how to allow it', () => {
-    const r = convert(HASHES, { target: 'eql', pipeline: 'ecs' });
+    const r = convert(UNKNOWN, { target: 'eql', pipeline: 'ecs' });
     expect(r.ok).toBe(false);
     expect(r.errors[0]?.code).toBe('unmapped-field');
     const m = r.errors[0]?.message ?? '';
-    expect(m).toContain("field 'Hashes'");
+    expect(m).toContain("field 'GrandParentImage'");
     expect(m).toContain('logsource category: process_creation, product: windows');
     expect(m).toContain("pipeline 'ecs'");
-    expect(m).toContain('--allow-unmapped Hashes');
+    expect(m).toContain('--allow-unmapped GrandParentImage');
     expect(r.errors[0]?.line).toBe(7);
   });
 
@@ -52,16 +53,16 @@ describe('a field outside the field schema', () => {
   });
 
   test('is kept when allowed by name, and reported as allowed', () => {
-    const r = convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['Hashes'] } });
+    const r = convert(UNKNOWN, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['GrandParentImage'] } });
     expect(r.ok).toBe(true);
-    expect(r.queries[0]).toContain('Hashes : "*MD5=0123*"');
-    expect(r.mapping?.allowedUnmapped).toEqual(['Hashes']);
-    expect(r.warnings.join('\n')).toMatch(/'Hashes'.*kept because it is allowed/);
+    expect(r.queries[0]).toContain('GrandParentImage : "*\\\\explorer.exe"');
+    expect(r.mapping?.allowedUnmapped).toEqual(['GrandParentImage']);
+    expect(r.warnings.join('\n')).toMatch(/'GrandParentImage'.*kept because it is allowed/);
   });
 
   test('is kept with allow-all; another field name does not allow it', () => {
-    expect(convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { all: true } }).mapping?.allowedUnmapped).toEqual(['Hashes']);
-    expect(convert(HASHES, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['Other'] } }).ok).toBe(false);
+    expect(convert(UNKNOWN, { target: 'eql', pipeline: 'ecs', allowUnmapped: { all: true } }).mapping?.allowedUnmapped).toEqual(['GrandParentImage']);
+    expect(convert(UNKNOWN, { target: 'eql', pipeline: 'ecs', allowUnmapped: { fields: ['Other'] } }).ok).toBe(false);
   });
 
   test('fields the data carries convert without a report', () => {
@@ -163,7 +164,7 @@ describe('CLI --allow-unmapped', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-allow-'));
-    fs.writeFileSync(path.join(dir, 'rule.yml'), HASHES);
+    fs.writeFileSync(path.join(dir, 'rule.yml'), UNKNOWN);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const run = (...args: string[]) => spawnSync(process.execPath, [bin, '-t', 'eql', ...args, 'rule.yml'], { cwd: dir, encoding: 'utf8' });
@@ -171,10 +172,10 @@ describe('CLI --allow-unmapped', () => {
   test('refused by default (exit 1), converted with --allow-unmapped FIELD or --allow-unmapped-all (exit 0)', () => {
     const refused = run();
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/rule\.yml:7:9: error\[unmapped-field\]: field 'Hashes'/);
-    const allowed = run('--allow-unmapped', 'Hashes');
+    expect(refused.stderr).toMatch(/rule\.yml:7:9: error\[unmapped-field\]: field 'GrandParentImage'/);
+    const allowed = run('--allow-unmapped', 'GrandParentImage');
     expect(allowed.status).toBe(0);
-    expect(allowed.stdout).toContain('Hashes : "*MD5=0123*"');
+    expect(allowed.stdout).toContain('GrandParentImage : "*\\\\explorer.exe"');
     expect(run('--allow-unmapped-all').status).toBe(0);
     expect(run('--allow-unmapped', 'Other').status).toBe(1);
   });

@@ -27,28 +27,15 @@ const PIPELINES = [
 /** Rules refused by a pipeline, with the reason the refusal must give (fixture name -> message pattern). */
 const REFUSED: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
   ecs: {
-    // EQL compares a field with a value, not with another field.
-    'rules__windows__process_creation__proc_creation_win_susp_cross_user_process_spawn': /cannot express user\.name\|fieldref winlog\.event_data\.ParentUser exactly/,
+    // Elastic splits User into user.domain + user.name; a comparison with another field cannot follow the split.
+    'rules__windows__process_creation__proc_creation_win_susp_cross_user_process_spawn': /a field reference to 'ParentUser' cannot be split across user\.domain and user\.name/,
   },
   'splunk-windows': {},
 };
 
-/**
- * Rules that convert but do not fire on their stored-form events, and why. Elastic stores a registry
- * DWORD as its decimal value in registry.data.strings ("0"), while the rules write Sysmon's
- * 'DWORD (0x00000000)': a value rewrite (pipeline value transformations) is needed.
- */
-const DWORD = 'registry.data.strings holds DWORDs as decimal text; the rule compares with DWORD (0x...)';
+/** Rules that convert but do not fire on their stored-form events, and why (none today). */
 const MISSES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  ecs: {
-    'rules__windows__registry__registry_set__registry_set_amsi_disable': DWORD,
-    'rules__windows__registry__registry_set__registry_set_credential_guard_disabled': DWORD,
-    'rules__windows__registry__registry_set__registry_set_disable_administrative_share': DWORD,
-    'rules__windows__registry__registry_set__registry_set_disable_security_center_notifications': DWORD,
-    'rules__windows__registry__registry_set__registry_set_disable_system_restore': DWORD,
-    'rules__windows__registry__registry_set__registry_set_special_accounts': DWORD,
-    'rules__windows__registry__registry_set__registry_set_vulnerable_driver_blocklist_disable': DWORD,
-  },
+  ecs: {},
   'splunk-windows': {},
 };
 
