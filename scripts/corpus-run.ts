@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Converter } from '../src/convert';
 import type { ErrorCode } from '../src/core/errors';
+import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
 
 export interface CorpusConfig {
   readonly target: 'kql' | 'splunk' | 'eql';
@@ -74,11 +75,11 @@ export interface RuleOutcome {
 }
 
 /** Converts every document of every file with one configuration. */
-export function convertCorpus(converter: Converter, files: readonly CorpusFile[], config: CorpusConfig): RuleOutcome[] {
+export function convertCorpus(converter: Converter, files: readonly CorpusFile[], config: CorpusConfig, allowUnmapped?: AllowUnmapped): RuleOutcome[] {
   const out: RuleOutcome[] = [];
   for (const f of files) {
     try {
-      for (const r of converter.convertText(f.text, f.name, { target: config.target, pipeline: config.pipeline })) {
+      for (const r of converter.convertText(f.text, f.name, { target: config.target, pipeline: config.pipeline, allowUnmapped })) {
         const err = r.errors[0];
         out.push({
           key: `${f.name}#${r.document}`,

@@ -4,7 +4,8 @@
  * transformation, which fields were allowed unmapped, what crashed, and (KQL) what Microsoft's analyser
  * rejects. Options: --reasons N (top reason classes per code, default 5), --messages (full refusal messages
  * instead of classes), --examples (print failing KQL), --no-kql (skip Microsoft's analyser: conversion
- * counts only, in seconds), --json (one JSON summary per pipeline per line, for before/after tables).
+ * counts only, in seconds), --json (one JSON summary per pipeline per line, for before/after tables),
+ * --allow-unmapped-all (keep fields outside the field schemas, to count what they refuse).
  */
 import * as path from 'path';
 import { Converter } from '../src/convert';
@@ -88,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const print: PrintOptions = { topReasons, examples: argv.includes('--examples'), messages: argv.includes('--messages') };
   const json = argv.includes('--json');
   const analyse = !argv.includes('--no-kql');
+  const allowUnmapped = argv.includes('--allow-unmapped-all') ? { all: true } : undefined;
   const corpus = findCorpus(ROOT);
   if (!corpus) {
     console.error(`corpus: no SigmaHQ corpus at ${path.resolve(ROOT, '..', 'shared', 'sigmahq')} (set SIGMA_CORPUS to its folder)`);
@@ -102,7 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let failures = 0;
   // Convert everything first, then run Microsoft's (slow) analyser in one child process per KQL schema, in parallel.
   const runs = CORPUS_CONFIGS.map((config) => {
-    const outcomes = convertCorpus(converter, files, config);
+    const outcomes = convertCorpus(converter, files, config, allowUnmapped);
     const schema = converter.pipeline(config.pipeline).schema;
     const problems: Promise<KqlProblems> | null = analyse && config.target === 'kql' && schema ? checkKqlInChild(ROOT, schema, allQueries(outcomes)) : null;
     return { config, outcomes, problems };

@@ -6,10 +6,10 @@ import { documentKind, parseRule, type SourceLines, requireRuleDocument } from '
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
-import { loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
+import { loadFieldSchema, loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
 import { mergeTables, type PipelineSource } from './pipeline/merge-pipeline';
-import type { PipelineDef, TableSchemas } from './pipeline/types';
-import { applyPipeline, identityPipeline, mappingFacts, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
+import type { FieldSchema, PipelineDef, TableSchemas } from './pipeline/types';
+import { applyPipeline, identityPipeline, mappingFacts, type AllowUnmapped, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
 import { convertCollection } from './correlation/convert-collection';
@@ -33,6 +33,11 @@ export interface ConvertOptions {
   readonly placeholders?: Placeholders;
   /** --settings: schedule, severity, index patterns... for the deployable formats (backends/metadata/settings-defaults.yml). */
   readonly settings?: SettingsOverrides;
+  /**
+   * Fields outside the pipeline's field schema to keep anyway (--allow-unmapped FIELD / --allow-unmapped-all):
+   * by default such a field is refused, since the SIEM's data does not carry it.
+   */
+  readonly allowUnmapped?: AllowUnmapped;
   /** Bounds on what one rule or data file may cost (core/limits.ts); unset fields keep their defaults. */
   readonly limits?: Partial<Limits>;
 }
@@ -75,6 +80,7 @@ export class Converter {
   private readonly schemas = new Map<string, TableSchemas>();
   private readonly chains = new Map<string, PipelineDef>();
   private readonly mergedSchemas = new WeakMap<PipelineDef, TableSchemas>();
+  private readonly fieldSchemas = new Map<string, FieldSchema>();
   private readonly templates = new Map<string, TemplateFn>();
   private readonly hb = createTemplateEnvironment();
   /** Output formats: metadata, settings and the template context of deployable rules. */
@@ -94,7 +100,7 @@ export class Converter {
   pipeline(name: string): PipelineDef {
     let def = this.pipelines.get(name);
     if (!def) {
-      def = loadPipeline(this.loader, name);
+      def = this.withFieldSchema(loadPipeline(this.loader, name));
       this.pipelines.set(name, def);
     }
     return def;
@@ -107,10 +113,21 @@ export class Converter {
     const key = sources.map((s) => (typeof s === 'string' ? `name:${s}` : `file:${s.file}\u0000${s.text}`)).join('\u0001');
     let def = this.chains.get(key);
     if (!def) {
-      def = loadPipelineChain(sources, (name) => this.pipeline(name));
+      def = this.withFieldSchema(loadPipelineChain(sources, (name) => this.pipeline(name)));
       this.chains.set(key, def);
     }
     return def;
+  }
+
+  /** The pipeline with the field schema its `field_schema` names attached (backends/field-schemas/). */
+  private withFieldSchema(def: PipelineDef): PipelineDef {
+    if (!def.field_schema) return def.loadedFieldSchema ? { ...def, loadedFieldSchema: undefined } : def;
+    let schema = this.fieldSchemas.get(def.field_schema);
+    if (!schema) {
+      schema = loadFieldSchema(this.loader, def.field_schema);
+      this.fieldSchemas.set(def.field_schema, schema);
+    }
+    return { ...def, loadedFieldSchema: schema };
   }
 
   /** The tables a pipeline's fields are checked against: its schema file, with the tables it declares itself merged in. */
@@ -240,7 +257,7 @@ export class Converter {
   convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
     const { backend, pipeline } = resolved;
     const mapped = pipeline
-      ? applyPipeline(rule, pipeline, this.schemasFor(pipeline))
+      ? applyPipeline(rule, pipeline, this.schemasFor(pipeline), { allowUnmapped: options.allowUnmapped })
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);

@@ -8,6 +8,12 @@ import { Converter } from '../src/convert';
 import { createFsLoader } from '../src/cli/fs-loader';
 import { CORPUS_CONFIGS, allQueries, convertCorpus, findCorpus, readCorpus, type KqlProblems, type RuleOutcome } from '../scripts/corpus-run';
 import { checkKqlInChild, classifyKqlProblem } from '../scripts/kusto-check';
+import { parseYamlDocuments } from '../src/rule/yaml-source';
+import { parseRule, requireRuleDocument } from '../src/rule/parse-rule';
+import { applyPipeline, findLogsourceEntry } from '../src/pipeline/apply-pipeline';
+import { knownFields } from '../src/pipeline/field-schema';
+import { mapPredicates } from '../src/ir/normalize';
+import type { SigmaRule } from '../src/rule/model';
 
 const ROOT = path.resolve(__dirname, '..');
 const corpus = findCorpus(ROOT);
@@ -63,6 +69,50 @@ if (!corpus) {
           expect(problems).toEqual([]);
         }, 600_000);
       }
+    });
+  });
+
+  describe('field schemas (ecs, splunk-windows)', () => {
+    it.each(['ecs', 'splunk-windows'])("%s: every field a converted rule's query tests is one its logsource's data carries", (name) => {
+      const def = converter.pipeline(name);
+      const schema = def.loadedFieldSchema;
+      expect(schema).toBeDefined();
+      if (!schema) return;
+      const outside: string[] = [];
+      let checked = 0;
+      for (const f of files) {
+        const lines = f.text.split('\n');
+        for (const doc of parseYamlDocuments(f.text)) {
+          let rule: SigmaRule;
+          let expr;
+          try {
+            requireRuleDocument(doc, 'corpus');
+            rule = parseRule(doc, lines, {});
+            expr = applyPipeline(rule, def, null).expr;
+          } catch {
+            continue; // refused: nothing is emitted
+          }
+          checked++;
+          const entry = findLogsourceEntry(def, rule.logsource);
+          const known = knownFields(schema, entry?.field_sets ?? def.default?.field_sets ?? []);
+          mapPredicates(expr, (p) => {
+            const fields = [(p as { field?: string | null }).field, (p as { other?: string }).other];
+            for (const field of fields) if (field && known.typeOf(field) === undefined) outside.push(`${f.name}: ${field}`);
+            return p;
+          });
+        }
+      }
+      expect(checked).toBeGreaterThan(2000);
+      expect(outside.slice(0, 20)).toEqual([]);
+    });
+
+    it('no EQL query is an unrestricted `any where`: a dataset or channel condition comes first', () => {
+      const outcomes = runs.get('ecs')?.outcomes ?? [];
+      const queries = outcomes.flatMap((o) => (o.ok ? o.queries.map((q) => ({ key: o.key, q })) : []));
+      expect(queries.length).toBeGreaterThan(2000);
+      // Also inside sequences: `[any where ...]`.
+      const bare = queries.filter(({ q }) => /(?:^|\[)any where (?!\(?(?:event\.dataset|winlog\.channel) : )/m.test(q));
+      expect(bare.map(({ key, q }) => `${key}: ${q.slice(0, 120)}`).slice(0, 20)).toEqual([]);
     });
   });
 }

@@ -110,7 +110,8 @@ const splunkEscapes = (c: string) => (c === '"' || c === '\\' ? { value: c, leng
 const eqlEscapes = (c: string, rest: string) => {
   const simple: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t' };
   if (simple[c] !== undefined) return { value: simple[c] as string, length: 1 };
-  const u = /^u\{([0-9a-fA-F]{1,8})\}/.exec(rest);
+  // Elasticsearch's EQL lexer takes 2 to 8 hex digits in \u{...}: '\u{c}' is a syntax error there.
+  const u = /^u\{([0-9a-fA-F]{2,8})\}/.exec(rest);
   return u ? { value: String.fromCodePoint(parseInt(u[1] as string, 16)), length: u[0].length } : null;
 };
 
@@ -174,6 +175,8 @@ describe('EQL', () => {
     );
     expect(escapeEqlString('"')).toBe('"\\""');
     expect(escapeEqlString('""')).toBe('"\\"\\""');
+    // \s in a regex covers form feed and vertical tab: one hex digit would be rejected by Elasticsearch.
+    expect(escapeEqlString('a\fb\vc\u0001\u007f')).toBe('"a\\u{0c}b\\u{0b}c\\u{01}\\u{7f}"');
   });
 
   test('wildcard literal: * and ? only from wildcards; literal ones are refused', () => {

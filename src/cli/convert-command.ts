@@ -36,6 +36,8 @@ export interface ConvertArgs {
   filter?: string[];
   failOnWarning?: boolean;
   quiet?: boolean;
+  'allow-unmapped'?: string[];
+  'allow-unmapped-all'?: boolean;
   paths: string[];
 }
 
@@ -52,6 +54,13 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
     .option('fail-on-warning', { alias: 'warnings-as-errors', type: 'boolean', describe: 'exit 1 when any rule converts with a warning (e.g. an unmapped field), for CI', default: false })
+    .option('allow-unmapped', {
+      type: 'string',
+      array: true,
+      nargs: 1,
+      describe: "keep this field although the pipeline's field schema says the SIEM's data does not carry it (refused by default); repeat for several",
+    })
+    .option('allow-unmapped-all', { type: 'boolean', describe: "keep every field outside the pipeline's field schema (refused by default)", default: false })
     .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
     .option('max-file-size', { type: 'number', describe: `bytes one rule file (or standard input) may hold; default ${DEFAULT_LIMITS.fileBytes}` })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
@@ -104,6 +113,10 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
+      allowUnmapped:
+        args['allow-unmapped-all'] || args['allow-unmapped']?.length
+          ? { all: args['allow-unmapped-all'] === true, fields: args['allow-unmapped'] ?? [] }
+          : undefined,
       limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
     const resolved = converter.resolveOptions(options);

@@ -1,5 +1,5 @@
 import { BACKEND_DEFINITION_SCHEMA } from '../render/backend-def';
-import { PIPELINE_SCHEMA } from '../pipeline/load-pipeline';
+import { FIELD_SCHEMA_SCHEMA, PIPELINE_SCHEMA } from '../pipeline/load-pipeline';
 import { LOGSOURCE_MAP_SCHEMA } from '../evaluate/logsource-map';
 import { attackSchema, levelsSchema, microsoftSchema, statusesSchema } from '../output/metadata';
 import { settingsSchema } from '../output/settings';
@@ -8,6 +8,7 @@ import { settingsSchema } from '../output/settings';
 export const DEFINITION_SCHEMAS: Readonly<Record<string, object>> = {
   backend: BACKEND_DEFINITION_SCHEMA,
   pipeline: PIPELINE_SCHEMA,
+  fieldSchema: FIELD_SCHEMA_SCHEMA,
   logsourceMap: LOGSOURCE_MAP_SCHEMA,
   attack: attackSchema,
   levels: levelsSchema,

@@ -7,7 +7,8 @@ import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-s
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
-import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+import type { FieldSchema, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+import { knownFields, type KnownFields } from './field-schema';
 import { own } from '../core/own';
 
 export interface PipelineResult {
@@ -37,6 +38,21 @@ export function mappingFacts(mapped: PipelineResult): MappingFacts {
   return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
+/** Fields a user allows although the pipeline's field schema does not know them. */
+export interface AllowUnmapped {
+  /** Every field (--allow-unmapped-all). */
+  readonly all?: boolean;
+  /** Rule field names, or the target names they map to (--allow-unmapped FIELD). */
+  readonly fields?: readonly string[];
+}
+
+/** What a pipeline with a `field_schema` checks fields against, and what the user allows. */
+export interface FieldCheckOptions {
+  /** The field schema named by the pipeline's `field_schema` (default: the one attached to the loaded pipeline). */
+  readonly fieldSchema?: FieldSchema | null;
+  readonly allowUnmapped?: AllowUnmapped;
+}
+
 export interface PipelineInput {
   readonly expr: Expr;
   readonly logsource: LogSource;
@@ -63,13 +79,20 @@ function entryMatches(entry: LogsourceEntry, ls: LogSource): boolean {
   });
 }
 
+/** The logsource as entries are matched: with `assume_product`, a rule naming no product is of that product. */
+function matchedLogsource(pipeline: PipelineDef, ls: LogSource): LogSource {
+  return pipeline.assume_product && !ls.product ? { ...ls, product: pipeline.assume_product } : ls;
+}
+
 export function findLogsourceEntry(pipeline: PipelineDef, ls: LogSource): LogsourceEntry | undefined {
-  return pipeline.logsources.find((entry) => entryMatches(entry, ls));
+  const wanted = matchedLogsource(pipeline, ls);
+  return pipeline.logsources.find((entry) => entryMatches(entry, wanted));
 }
 
 /** Every entry whose match fits, in pipeline order. */
 export function findLogsourceEntries(pipeline: PipelineDef, ls: LogSource): LogsourceEntry[] {
-  return pipeline.logsources.filter((entry) => entryMatches(entry, ls));
+  const wanted = matchedLogsource(pipeline, ls);
+  return pipeline.logsources.filter((entry) => entryMatches(entry, wanted));
 }
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal', 'double']);
@@ -80,9 +103,14 @@ const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal', 'double']);
  * events in WindowsEvent): the first one that has a column for every field of the rule is used; if
  * none has, the first entry's error is reported.
  */
-export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null): PipelineResult {
-  if (!schemas) return applyEntry(input, pipeline, null, findLogsourceEntry(pipeline, input.logsource));
+export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null, check: FieldCheckOptions = {}): PipelineResult {
+  if (!check.fieldSchema && pipeline.loadedFieldSchema) check = { ...check, fieldSchema: pipeline.loadedFieldSchema };
+  if (pipeline.field_schema && !check.fieldSchema) {
+    throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}' names field schema '${pipeline.field_schema}', which was not loaded`);
+  }
   const entries = findLogsourceEntries(pipeline, input.logsource);
+  // Without a `default`, a logsource the pipeline does not list has no data source to query.
+  if (!schemas && (entries.length || pipeline.default)) return applyEntry(input, pipeline, null, entries[0], check);
   if (entries.length === 0) {
     throw new SigmaError(
       'unknown-logsource',
@@ -93,7 +121,7 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
   let firstError: unknown = null;
   for (const entry of entries) {
     try {
-      return applyEntry(input, pipeline, schemas, entry);
+      return applyEntry(input, pipeline, schemas, entry, check);
     } catch (err) {
       // A table that cannot hold a field (or its value) exactly: the next table of the logsource may.
       if (!(err instanceof SigmaError) || (err.code !== 'unmapped-field' && err.code !== 'value-transform')) throw err;
@@ -103,7 +131,13 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
   throw firstError;
 }
 
-function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null, entry: LogsourceEntry | undefined): PipelineResult {
+function applyEntry(
+  input: PipelineInput,
+  pipeline: PipelineDef,
+  schemas: TableSchemas | null,
+  entry: LogsourceEntry | undefined,
+  check: FieldCheckOptions,
+): PipelineResult {
   const table = entry ? entry.table : pipeline.default?.table;
   const columns = schemas && table ? own(schemas, table) : undefined;
   if (schemas && table && !columns) {
@@ -111,6 +145,22 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   }
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
+  const allowedUnmapped = new Set<string>();
+  // Only entries that name their data sources are checked (a custom pipeline's own entries may not).
+  const sets = entry ? entry.field_sets : pipeline.default?.field_sets;
+  const known: KnownFields | null = check.fieldSchema && !columns && sets?.length ? knownFields(check.fieldSchema, sets) : null;
+
+  // With a field schema, a target name the logsource's data sources do not keep can never match.
+  const requireKnown = (field: string, target: string, loc?: SourceLocation): void => {
+    if (!known || known.typeOf(target) !== undefined || pipeline.declaredFields?.includes(target)) return;
+    const allow = check.allowUnmapped;
+    if (allow?.all || allow?.fields?.includes(field) || allow?.fields?.includes(target)) {
+      allowedUnmapped.add(field);
+      warnings.add(`field '${field}' (as '${target}') is not in pipeline '${pipeline.name}''s field schema for logsource ${describeLogsource(input.logsource)}; kept because it is allowed`);
+      return;
+    }
+    throw new SigmaError('unmapped-field', unknownFieldMessage(pipeline, input.logsource, known, field, target), loc);
+  };
   const valueTransforms = new Set<string>();
 
   // A target written Column.key (or Column.key.sub) reads inside a JSON column: a dynamic one, or a
@@ -129,7 +179,10 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const target: FieldTarget | undefined = own(entry?.fields, field) ?? own(pipeline.fields, field) ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
     const names = listOf(target);
     if (names.length) {
-      if (!columns) return names;
+      if (!columns) {
+        for (const n of names) requireKnown(field, n, loc);
+        return names;
+      }
       return names.map((n) => {
         if (n in columns) return n;
         const path = jsonPath(n);
@@ -148,6 +201,10 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
         `field '${field}' has no equivalent column in ${table} (pipeline '${pipeline.name}', logsource ${describeLogsource(input.logsource)}); the rule cannot be converted faithfully: try another --pipeline, or --pipeline none --table NAME`,
         loc,
       );
+    }
+    if (known) {
+      requireKnown(field, field, loc);
+      return [field];
     }
     if (!pipeline.keep_unmapped) warnings.add(`field '${field}' has no mapping in pipeline '${pipeline.name}' for logsource ${describeLogsource(input.logsource)}; kept as '${field}'`);
     return [field];
@@ -233,7 +290,18 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const type = own(columns, c.field);
     if (type) fieldTypes.set(c.field, type);
   }
-  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, valueTransforms: [...valueTransforms] };
+  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, valueTransforms: [...valueTransforms], allowedUnmapped: [...allowedUnmapped].sort() };
+}
+
+function unknownFieldMessage(pipeline: PipelineDef, ls: LogSource, known: KnownFields, field: string, target: string): string {
+  const as = target === field ? '' : ` (mapped to '${target}')`;
+  const sets = known.sets.length ? known.sets.join(', ') : 'none';
+  const hints = known.suggest(target);
+  const hint = hints.length ? `; did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?` : '.';
+  return (
+    `field '${field}'${as} is not a field that the data of logsource ${describeLogsource(ls)} carries in pipeline '${pipeline.name}' ` +
+    `(field sets: ${sets}), so a query on it could never match${hint} If your data has it, allow it with --allow-unmapped ${field}`
+  );
 }
 
 function conditionExpr(c: PipelineCondition): Expr {
@@ -263,7 +331,7 @@ function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
 
 /** `--pipeline none`: field names stay exactly as written. */
 export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
-  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map(), valueTransforms: [] };
+  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map(), valueTransforms: [], allowedUnmapped: [] };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { parseDataYaml } from '../core/data-yaml';
+import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import type { ResourceLoader } from '../core/resources';
-import type { PipelineDef, TableSchemas } from './types';
+import type { FieldSchema, PipelineDef, TableSchemas } from './types';
 import { readPipelineFile } from './pipeline-file';
 import { completePipeline, overlayPipeline, type PipelineLayer, type PipelineSource } from './merge-pipeline';
 import { VALUE_TRANSFORM_SCHEMA } from './values/value-transform-def';
@@ -34,6 +35,8 @@ const schema = {
     extends: { type: 'string' },
     timestamp: { type: 'string' },
     schema: { type: 'string' },
+    field_schema: { type: 'string' },
+    assume_product: { type: 'string' },
     tables: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
     conditions: { type: 'array', items: condition },
     keep_unmapped: { type: 'boolean' },
@@ -44,7 +47,11 @@ const schema = {
     query_template: { type: 'string' },
     fields: fieldMap,
     value_transforms: { type: 'array', items: VALUE_TRANSFORM_SCHEMA },
-    default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
+    default: {
+      type: 'object',
+      properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition }, field_sets: { type: 'array', items: { type: 'string' } } },
+      additionalProperties: false,
+    },
     logsources: {
       type: 'array',
       items: {
@@ -63,6 +70,7 @@ const schema = {
           implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },
           dynamic_fields: { type: 'string' },
           dynamic_exclude: { type: 'array', items: { type: 'string' } },
+          field_sets: { type: 'array', items: { type: 'string' }, minItems: 1 },
         },
       },
     },
@@ -70,6 +78,22 @@ const schema = {
 } as const;
 
 export const PIPELINE_SCHEMA = schema;
+
+/** A field schema file (see FieldSchema): set name -> {description, include, fields, prefixes, name_pattern}. */
+export const FIELD_SCHEMA_SCHEMA = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      description: { type: 'string' },
+      include: { type: 'array', items: { type: 'string' } },
+      fields: { type: 'object', additionalProperties: { type: 'string' } },
+      prefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
+      name_pattern: { type: 'string' },
+    },
+  },
+} as const;
 
 function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
   const text = loader.read(path);
@@ -131,4 +155,21 @@ export function loadSchemas(loader: ResourceLoader, name: string): TableSchemas 
     throw new SigmaError('pipeline-definition', `missing or empty table schema file ${path}`);
   }
   return data as TableSchemas;
+}
+
+/** backends/field-schemas/<name>.yml as a field schema; every `include` must name a set of the same file. */
+export function loadFieldSchema(loader: ResourceLoader, name: string): FieldSchema {
+  const path = `backends/field-schemas/${name}.yml`;
+  const data = /^[\w.-]+$/.test(name) ? readYaml(loader, path, 'pipeline-definition') : undefined;
+  if (data === undefined || data === null || typeof data !== 'object') {
+    throw new SigmaError('pipeline-definition', `missing or empty field schema file ${path}`);
+  }
+  checkDefinition(FIELD_SCHEMA_SCHEMA, data, `${path}: invalid field schema`, 'pipeline-definition');
+  const sets = data as FieldSchema;
+  for (const [setName, set] of Object.entries(sets)) {
+    for (const inc of set.include ?? []) {
+      if (!Object.hasOwn(sets, inc)) throw new SigmaError('pipeline-definition', `${path}: set '${setName}' includes unknown set '${inc}'`);
+    }
+  }
+  return sets;
 }

@@ -67,9 +67,24 @@ export function overlayPipeline(base: PipelineDef, layer: PipelineLayer, file: s
     value_transforms:
       base.value_transforms || layer.value_transforms ? [...(layer.value_transforms ?? []), ...(base.value_transforms ?? [])] : undefined,
     default: base.default || layer.default ? { ...base.default, ...layer.default } : undefined,
+    declaredFields: declaredFields(base, layer),
   };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
   return merged as unknown as PipelineDef;
+}
+
+/**
+ * The target fields a layer maps to: the user states that their data carries them, so a field schema
+ * of the base pipeline (which describes the built-in data sources) does not refuse them.
+ */
+function declaredFields(base: PipelineDef, layer: PipelineLayer): readonly string[] | undefined {
+  const targets = new Set(base.declaredFields ?? []);
+  const add = (map: Readonly<Record<string, string | readonly string[]>> | undefined) => {
+    for (const t of Object.values(map ?? {})) for (const n of typeof t === 'string' ? [t] : t) targets.add(n);
+  };
+  add(layer.fields);
+  for (const e of layer.logsources ?? []) add(e.fields);
+  return targets.size ? [...targets].sort() : undefined;
 }
 
 function mergeEntry(base: Entry, layer: Entry): Entry {

@@ -24,6 +24,8 @@ export interface LogsourceEntry {
   readonly dynamic_fields?: string;
   /** Sigma fields never read from dynamic_fields (their meaning differs there, e.g. classic 'Data'). */
   readonly dynamic_exclude?: readonly string[];
+  /** With a pipeline `field_schema`: the field sets (data sources) whose fields this logsource's events carry. */
+  readonly field_sets?: readonly string[];
 }
 
 export interface PipelineDef {
@@ -31,6 +33,16 @@ export interface PipelineDef {
   readonly target: string;
   readonly description: string;
   readonly schema?: string;
+  /**
+   * For targets without tables: backends/field-schemas/<name>.yml lists, per data source, the fields the SIEM
+   * keeps. A rule field that maps outside its logsource's `field_sets` is refused unless allowed.
+   */
+  readonly field_schema?: string;
+  /**
+   * The one product whose data this pipeline knows (e.g. splunk-windows: windows): a rule that names no
+   * product is matched against the entries as if it named this one.
+   */
+  readonly assume_product?: string;
   /**
    * Tables declared in the pipeline itself (table -> column -> type), merged column by column over the
    * `schema` file's tables: a custom pipeline can add its SIEM's own tables or columns.
@@ -59,8 +71,27 @@ export interface PipelineDef {
   /** Values the SIEM stores in another form or across columns (src/pipeline/values/, docs/pipelines.md). */
   readonly value_transforms?: readonly ValueTransformDef[];
   readonly logsources: readonly LogsourceEntry[];
-  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };
+  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly field_sets?: readonly string[] };
+  /** Not written in YAML: target fields that pipeline files stacked on a built-in one map to (see merge-pipeline.ts). */
+  readonly declaredFields?: readonly string[];
+  /** Not written in YAML: the `field_schema` file, attached when the pipeline is loaded (Converter.pipeline). */
+  readonly loadedFieldSchema?: FieldSchema;
 }
+
+/** One data source of a field schema: the fields its events carry (name -> type), and what it includes. */
+export interface FieldSet {
+  readonly description?: string;
+  /** Other sets whose fields these events also carry (e.g. the ECS base fields). */
+  readonly include?: readonly string[];
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Names below these prefixes are all kept verbatim (e.g. `winlog.event_data.` for generic channels). */
+  readonly prefixes?: readonly string[];
+  /** Names matching this regular expression are kept (e.g. every Splunk-cleaned EventData name). */
+  readonly name_pattern?: string;
+}
+
+/** backends/field-schemas/<name>.yml of a `field_schema`: set name -> fields. */
+export type FieldSchema = Readonly<Record<string, FieldSet>>;
 
 /** Table → column → type. */
 export type TableSchemas = Readonly<Record<string, Readonly<Record<string, string>>>>;

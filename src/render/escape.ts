@@ -38,7 +38,16 @@ export function escapeKqlString(text: string): string {
 }
 
 const KQL_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const KQL_RESERVED = new Set(['and', 'or', 'not', 'in', 'has', 'contains', 'between', 'true', 'false', 'null', 'by', 'on', 'where', 'let']);
+// Words Microsoft's KQL parser does not take as a bare column name in `T | where NAME == 1` (checked with
+// @kusto/language-service-next), plus the operators and literals; such a column is written ['name'].
+const KQL_RESERVED = new Set(
+  (
+    'and or not in has contains between true false null by on where let to as asc desc first last of project union print ' +
+    'datatable materialize sample search find invoke externaldata external_data toscalar totable set boolean int int8 int32 int64 uint ' +
+    'long real double decimal string datetime date time timespan dynamic float has_any has_all has_cs hasprefix hassuffix hasprefix_cs ' +
+    'hassuffix_cs startswith endswith startswith_cs endswith_cs like notlike contains_cs notcontains isfuzzy'
+  ).split(' '),
+);
 
 /**
  * KQL column: bare when an identifier, else ['name'] with the name as a string literal. A field
@@ -108,7 +117,7 @@ export function escapeSplunkEvalField(name: string): string | null {
   return `'${name}'`;
 }
 
-/** EQL "..." string: only \" \\ \n \r \t and \u{...} escapes are legal. */
+/** EQL "..." string: only \" \\ \n \r \t and \u{XX..} (2 to 8 hex digits) escapes are legal. */
 export function escapeEqlString(text: string): string {
   if (EQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
@@ -119,7 +128,7 @@ export function escapeEqlString(text: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16).padStart(2, '0')}}`; // Elasticsearch wants 2 to 8 hex digits
     else out += ch;
   }
   return out + '"';

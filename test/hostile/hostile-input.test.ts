@@ -106,7 +106,8 @@ describe('size', () => {
 
 describe('encodings and layout', () => {
   const text = RULE('Encoded', '\\whoami.exe');
-  const expected = 'Image="*\\\\whoami.exe"';
+  // splunk-windows: process_creation is Sysmon event 1 in the Sysmon channel.
+  const expected = 'source IN ("WinEventLog:Microsoft-Windows-Sysmon/Operational", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational") EventCode=1 Image="*\\\\whoami.exe"';
 
   test.each([
     ['UTF-8 BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],

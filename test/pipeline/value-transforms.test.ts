@@ -81,7 +81,8 @@ describe('registry data and event type', () => {
 
   it('ECS: registry.data.strings holds the decimal, registry.data.type SZ_DWORD', () => {
     const { query } = convert("    sel:\n        Details: 'DWORD (0x00000001)'\n    condition: sel", REG_SET, 'ecs', 'eql');
-    expect(query).toBe('registry where registry.data.type : "SZ_DWORD" and registry.data.strings : "1"');
+    // registry_set is Sysmon 13 in the Sysmon channel (ecs logsource restriction).
+    expect(query).toBe('registry where winlog.channel : "Microsoft-Windows-Sysmon/Operational" and event.code : "13" and registry.data.type : "SZ_DWORD" and registry.data.strings : "1"');
   });
 
   it('a partial DWORD is refused, naming field, value and reason', () => {

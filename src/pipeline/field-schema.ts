@@ -1,0 +1,73 @@
+/**
+ * Field schemas of targets without tables (ECS, Splunk add-ons): which field names a data source's
+ * events carry once the SIEM has stored them. A query testing any other name can never match, so
+ * the pipeline refuses it (unless the user allows it).
+ */
+import type { FieldSchema } from './types';
+
+export interface KnownFields {
+  /** The sets this view was built from, for messages. */
+  readonly sets: readonly string[];
+  /** The field's type when these sets carry it; undefined when they do not. */
+  typeOf(field: string): string | undefined;
+  /** The closest known names, best first (for "did you mean"). */
+  suggest(field: string, max?: number): string[];
+}
+
+/** The union of the named sets and everything they include. */
+export function knownFields(schema: FieldSchema, setNames: readonly string[]): KnownFields {
+  const fields = new Map<string, string>();
+  const prefixes: string[] = [];
+  const patterns: RegExp[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name) || !Object.hasOwn(schema, name)) return;
+    seen.add(name);
+    const set = schema[name];
+    if (!set) return;
+    for (const [f, t] of Object.entries(set.fields ?? {})) if (!fields.has(f)) fields.set(f, t);
+    prefixes.push(...(set.prefixes ?? []));
+    if (set.name_pattern) patterns.push(new RegExp(set.name_pattern, 'u'));
+    for (const inc of set.include ?? []) visit(inc);
+  };
+  for (const s of setNames) visit(s);
+  return {
+    sets: setNames,
+    typeOf(field) {
+      const t = fields.get(field);
+      if (t !== undefined) return t;
+      if (prefixes.some((p) => field.startsWith(p) && field.length > p.length)) return 'keyword';
+      if (patterns.some((re) => re.test(field))) return 'string';
+      return undefined;
+    },
+    suggest(field, max = 3) {
+      const wanted = field.toLowerCase();
+      const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1).toLowerCase();
+      const scored: { name: string; d: number }[] = [];
+      for (const name of fields.keys()) {
+        const d = Math.min(editDistance(wanted, name.toLowerCase()), editDistance(leaf(field), leaf(name)) + 1);
+        if (d <= Math.max(2, Math.floor(field.length / 4))) scored.push({ name, d });
+      }
+      return scored
+        .sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : 1))
+        .slice(0, max)
+        .map((s) => s.name);
+    },
+  };
+}
+
+/** Levenshtein distance, bounded work: names are short. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length > 200 || b.length > 200) return Math.max(a.length, b.length);
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
