@@ -65,7 +65,7 @@ export function convertCollection(
           continue;
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
-          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
+          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved, base.file);
           results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] });
           continue;
         }

@@ -153,3 +153,13 @@ export const QUOTING: QuotingStrategies = {
     'eql-field': escapeEqlField,
   },
 };
+
+/**
+ * HTML text or a double-quoted attribute value (the HTML detection page): the five characters that can
+ * end text or an attribute, or start markup or an entity, become character references.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] as string);
+}
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
