@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
-import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder, type RunningBrowser, type RunningServer } from './browser-support';
+import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder, type RunningBrowser, type RunningServer } from '../../scripts/web-browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WEB = path.join(ROOT, 'dist', 'web');
@@ -140,6 +140,20 @@ describeBrowser('the converter page in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  test('a dropped .yml file replaces the rules and is converted', async () => {
+    const dropped = fs.readFileSync(path.join(ROOT, PACK[0] as string), 'utf8');
+    const n = await conversions(page);
+    await page.locator('#editor').evaluate((el, text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.yml', { type: 'application/x-yaml' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, dropped);
+    await conversionsAbove(page, n);
+    expect(await page.evaluate(() => (window as unknown as { sigmaConvertPage: { rules(): string } }).sigmaConvertPage.rules())).toBe(dropped);
+    const kql = await cli(['--target', 'kql', path.join(ROOT, PACK[0] as string)], work);
+    expect((await outputs(page)).find((p) => p.target === 'kql')?.stdout).toBe(kql.stdout);
+  });
+
   test('an invalid rule is marked at its line and column in the editor, and named like the CLI names it', async () => {
     const rule = ['title: Broken', 'logsource:', '    category: process_creation', '    product: windows', 'detection:', '    selection:', '        CommandLine|contains|startswith: whoami', '    condition: selection', ''].join('\n');
     await setRules(page, rule);
@@ -205,6 +219,14 @@ describeBrowser('the converter page in Chromium', () => {
     }
     expect(verdicts.some((v) => v.matched.length > 0)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'converter-events.png') });
+
+    // The same events pasted as pretty-printed objects one after another: the same verdicts.
+    const lines = fs.readFileSync(eventsFile, 'utf8').split('\n').filter((l) => l.trim());
+    expect(lines.length).toBe(fs.readFileSync(eventsFile, 'utf8').trimEnd().split('\n').length);
+    const m = await conversions(page);
+    await page.locator('#events').fill(lines.map((l) => JSON.stringify(JSON.parse(l), null, 2)).join('\n'));
+    await conversionsAbove(page, m);
+    expect(await page.locator('#events-result').textContent()).toBe(report);
   });
 
   test('no request leaves the page, and the CSP refuses any attempt', async () => {

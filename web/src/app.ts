@@ -300,6 +300,7 @@ function mountEditor(): void {
 
 async function start(): Promise<void> {
   targets.slice(0, 3).forEach((t, i) => panes.push(createPane(defaultPane(t), i)));
+  performance.mark('sigma-panes');
   let initial: PageState | null = null;
   try {
     initial = await decodeState(location.hash);
@@ -378,6 +379,7 @@ const ready = start().then(() => true);
     editor.setText(text);
     changed();
   },
+  rules: () => editor.text(),
   editorReady: () => byId('editor').querySelector('.cm-content, textarea') !== null,
 };
 ready.catch((err: Error) => {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
 import { chromium, type Browser } from 'playwright-core';
-import { createStaticServer } from '../../src/cli/serve-command';
+import { createStaticServer } from '../src/cli/serve-command';
 
 export const CHROMIUM = process.env.SIGMA_CHROMIUM ?? '/usr/bin/chromium';
 

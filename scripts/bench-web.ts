@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`, the browser part: the converter page (dist/web, built by `npm run web`) in headless
+ * Chromium. Prints the bundle sizes (gzip -9), the time to the first conversion after a load (median of
+ * fresh loads: from navigation start, and from the moment app.js starts running), and the conversion time
+ * per keystroke while typing into a typical rule (median and 95th percentile; three targets each time).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder } from './web-browser';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const WEB = path.join(ROOT, 'dist', 'web');
+const LOADS = 7;
+const KEYSTROKES = 40;
+/** What page.evaluate callbacks see (this file is compiled without the DOM library). */
+declare const window: unknown;
+declare const document: { querySelector(selector: string): unknown };
+
+const GOALS = { appGzipKb: 400, firstConversionMs: 150, keystrokeMs: 30 };
+
+interface PageTimings {
+  firstConversionMs: number;
+  firstConversionOwnMs: number;
+  lastConversionMs: number;
+  conversions: number;
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+}
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const mark = (ok: boolean) => (ok ? 'ok' : 'OVER');
+
+function gzipKb(file: string): number {
+  return zlib.gzipSync(fs.readFileSync(path.join(WEB, file)), { level: 9 }).length / 1024;
+}
+
+async function timings(page: Page): Promise<PageTimings & { appStart: number }> {
+  return page.evaluate(() => {
+    const t = (window as unknown as { sigmaConvertPage: { timings: PageTimings } }).sigmaConvertPage.timings;
+    const start = performance.getEntriesByName('sigma-app-start')[0]?.startTime ?? 0;
+    return { ...t, appStart: start };
+  });
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(path.join(WEB, 'app.js'))) {
+    console.error('bench-web: dist/web is not built (npm run web)');
+    return 1;
+  }
+  const app = gzipKb('app.js');
+  const editor = gzipKb('editor.js');
+  console.log('converter page (dist/web), headless Chromium');
+  console.log(`  bundle, gzip -9: app.js (core + definitions) ${app.toFixed(0)} KB [goal < ${GOALS.appGzipKb} KB: ${mark(app < GOALS.appGzipKb)}], editor.js (CodeMirror) ${editor.toFixed(0)} KB, total ${(app + editor).toFixed(0)} KB`);
+  if (!chromiumAvailable()) {
+    console.log(`  browser figures skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+    return 0;
+  }
+  const chromium = await launchChromium();
+  const server = await serveFolder(WEB);
+  try {
+    const fromNavigation: number[] = [];
+    const fromScript: number[] = [];
+    const own: number[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      // A new context each time: an empty cache, as a first visit.
+      const context = await chromium.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.waitForFunction(() => ((window as unknown as { sigmaConvertPage?: { timings: PageTimings } }).sigmaConvertPage?.timings.conversions ?? 0) > 0);
+      const t = await timings(page);
+      fromNavigation.push(t.firstConversionMs);
+      fromScript.push(t.firstConversionMs - t.appStart);
+      own.push(t.firstConversionOwnMs);
+      await context.close();
+    }
+    const first = median(fromScript);
+    console.log(
+      `  first conversion (example rule, 3 targets), median of ${LOADS} fresh loads: ${first.toFixed(0)} ms after app.js starts [goal < ${GOALS.firstConversionMs} ms: ${mark(first < GOALS.firstConversionMs)}]` +
+        ` (of which converting ${median(own).toFixed(0)} ms; ${median(fromNavigation).toFixed(0)} ms from navigation start, loading and parsing the scripts included)`,
+    );
+
+    const page = await chromium.browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#editor .cm-content') !== null);
+    const line = page.locator('#editor .cm-line', { hasText: 'description:' });
+    await line.click();
+    await page.keyboard.press('End');
+    const perKey: number[] = [];
+    const text = ' typed to measure each keystroke, one key at a time'.slice(0, KEYSTROKES);
+    for (const ch of text) {
+      const before = (await timings(page)).conversions;
+      await page.keyboard.type(ch);
+      await page.waitForFunction((n) => (window as unknown as { sigmaConvertPage: { timings: PageTimings } }).sigmaConvertPage.timings.conversions > n, before);
+      perKey.push((await timings(page)).lastConversionMs);
+    }
+    const keyMedian = median(perKey);
+    console.log(
+      `  per keystroke (example rule, 3 targets), ${perKey.length} keys: median ${keyMedian.toFixed(1)} ms, p95 ${quantile(perKey, 0.95).toFixed(1)} ms [goal < ${GOALS.keystrokeMs} ms: ${mark(keyMedian < GOALS.keystrokeMs)}]`,
+    );
+    await page.close();
+  } finally {
+    await server.close();
+    await chromium.close();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(`bench-web: ${err.message}`);
+    process.exitCode = 1;
+  },
+);
