@@ -5,6 +5,7 @@
  * per keystroke while typing into a typical rule (median and 95th percentile; three targets each time).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import type { Page } from 'playwright-core';
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   }
   const app = gzipKb('app.js');
   const editor = gzipKb('editor.js');
-  console.log('converter page (dist/web), headless Chromium');
+  console.log(`converter page (dist/web), headless Chromium (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs)`);
   console.log(`  bundle, gzip -9: app.js (core + definitions) ${app.toFixed(0)} KB [goal < ${GOALS.appGzipKb} KB: ${mark(app < GOALS.appGzipKb)}], editor.js (CodeMirror) ${editor.toFixed(0)} KB, total ${(app + editor).toFixed(0)} KB`);
   if (!chromiumAvailable()) {
     console.log(`  browser figures skipped: ${CHROMIUM} not found (apt-get install chromium)`);
