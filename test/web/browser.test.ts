@@ -8,10 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { main } from '../../src/cli/main';
 import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder, type RunningBrowser, type RunningServer } from '../../scripts/web-browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+// The built CLI (npm test builds it first): what a person runs, and no on-the-fly compilation here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { main } = require(path.join(ROOT, 'dist', 'src', 'cli', 'main.js')) as typeof import('../../src/cli/main');
 const WEB = path.join(ROOT, 'dist', 'web');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web');
 const PACK = ['sigma/t1040/net_sniffing_t1040.yml', 'sigma/t1040/net_sniffing_t1040_correlation.yml'];
@@ -78,6 +80,14 @@ async function choose(page: Page, pane: number, select: 'target' | 'pipeline' | 
   const n = await conversions(page);
   await page.locator(`[data-pane="${pane}"] select.${select}`).selectOption(value);
   await conversionsAbove(page, n);
+}
+
+/** Events as a paste puts them in the text area: the whole text at once, then one input event. */
+async function pasteEvents(page: Page, text: string): Promise<void> {
+  await page.locator('#events').evaluate((el, value) => {
+    (el as HTMLTextAreaElement).value = value;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
 }
 
 describeBrowser('the converter page in Chromium', () => {
@@ -204,7 +214,7 @@ describeBrowser('the converter page in Chromium', () => {
     const eventsFile = path.join(ROOT, 'test/t1040/events/atomic-test-2-tshark-windows.jsonl');
     await page.locator('#events-panel summary').click();
     const n = await conversions(page);
-    await page.locator('#events').fill(fs.readFileSync(eventsFile, 'utf8'));
+    await pasteEvents(page, fs.readFileSync(eventsFile, 'utf8'));
     await conversionsAbove(page, n);
     const report = (await page.locator('#events-result').textContent()) ?? '';
     const expected = await cli(['test', '--json', '--events', eventsFile, 'rules.yml'], work);
@@ -224,7 +234,7 @@ describeBrowser('the converter page in Chromium', () => {
     const lines = fs.readFileSync(eventsFile, 'utf8').split('\n').filter((l) => l.trim());
     expect(lines.length).toBe(fs.readFileSync(eventsFile, 'utf8').trimEnd().split('\n').length);
     const m = await conversions(page);
-    await page.locator('#events').fill(lines.map((l) => JSON.stringify(JSON.parse(l), null, 2)).join('\n'));
+    await pasteEvents(page, lines.map((l) => JSON.stringify(JSON.parse(l), null, 2)).join('\n'));
     await conversionsAbove(page, m);
     expect(await page.locator('#events-result').textContent()).toBe(report);
   });

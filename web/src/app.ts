@@ -69,11 +69,8 @@ function defaultPane(target: string): PaneState {
 /** A pane state from a link, corrected to what the definitions offer. */
 function validPane(p: PaneState, fallback: string): PaneState {
   const target = targets.includes(p.target) ? p.target : fallback;
-  return {
-    target,
-    pipeline: pipelinesOf(target).includes(p.pipeline) ? p.pipeline : converter.backend(target).default_pipeline,
-    format: formatsOf(target).includes(p.format) ? p.format : 'query',
-  };
+  // An unknown pipeline is reported by the conversion itself, as the CLI reports it.
+  return { target, pipeline: p.pipeline, format: formatsOf(target).includes(p.format) ? p.format : 'query' };
 }
 
 interface Pane {
@@ -99,8 +96,10 @@ let fragmentTimer: number | undefined;
 /** firstConversionMs: from navigation start to the first output; the others: the conversions' own time. */
 const timings = { firstConversionMs: -1, firstConversionOwnMs: -1, lastConversionMs: -1, conversions: 0 };
 
+/** The options, and the current value even when the definitions lack it (a link's unknown pipeline: the pane says why). */
 function fillSelect(select: HTMLSelectElement, values: readonly string[], selected: string): void {
-  select.replaceChildren(...values.map((v) => new Option(v, v, false, v === selected)));
+  const list = values.includes(selected) ? values : [...values, selected];
+  select.replaceChildren(...list.map((v) => new Option(v, v, false, v === selected)));
 }
 
 function createPane(state: PaneState, index: number): Pane {
@@ -157,29 +156,51 @@ function options(state: PaneState): ConvertOptions {
 function convertAll(): void {
   const started = performance.now();
   const text = editor.text();
+  for (const pane of panes) convertPane(pane, text);
+  finishConversion(text, performance.now() - started);
+}
+
+function convertPane(pane: Pane, text: string): void {
+  const out: PaneOutput =
+    text.length > MAX_INPUT
+      ? { stdout: '', messages: [{ severity: 'error', text: `the rules are ${text.length} characters; the page converts at most ${MAX_INPUT}`, message: 'input too large' }], extension: 'txt', converted: 0, failed: 0 }
+      : convertLikeCli(converter, text, RULE_FILE, options(pane.state));
+  pane.last = out;
+  pane.output.textContent = out.stdout;
+  pane.messages.textContent = out.messages.map((m) => m.text).join('\n');
+  pane.root.dataset.failed = String(out.failed);
+}
+
+/** After every pane has converted: the editor's marks, the status line, the events. */
+function finishConversion(text: string, elapsed: number): void {
   const marks = new Map<string, EditorMark>();
-  for (const pane of panes) {
-    const out: PaneOutput =
-      text.length > MAX_INPUT
-        ? { stdout: '', messages: [{ severity: 'error', text: `the rules are ${text.length} characters; the page converts at most ${MAX_INPUT}`, message: 'input too large' }], extension: 'txt', converted: 0, failed: 0 }
-        : convertLikeCli(converter, text, RULE_FILE, options(pane.state));
-    pane.last = out;
-    pane.output.textContent = out.stdout;
-    pane.messages.textContent = out.messages.map((m) => m.text).join('\n');
-    pane.root.dataset.failed = String(out.failed);
-    for (const m of out.messages) addMark(marks, m, pane.state.target);
-  }
+  for (const pane of panes) for (const m of pane.last?.messages ?? []) addMark(marks, m, pane.state.target);
   editor.setMarks([...marks.values()]);
-  const elapsed = performance.now() - started;
   timings.lastConversionMs = elapsed;
   timings.conversions++;
-  if (timings.firstConversionMs < 0) {
-    timings.firstConversionMs = performance.now();
-    timings.firstConversionOwnMs = elapsed;
-  }
   const first = panes[0]?.last;
   status.textContent = first ? `${first.converted} converted, ${first.failed} failed (${panes.map((p) => p.state.target).join(', ')}) in ${elapsed.toFixed(1)} ms` : '';
   evaluateEventsPanel(text);
+}
+
+/**
+ * The first conversion after a load: one pane at a time, each in its own task, so the first output is
+ * on screen after loading one target's definitions rather than all three.
+ */
+async function convertProgressively(states: readonly (() => PaneState)[]): Promise<void> {
+  const started = performance.now();
+  const text = editor.text();
+  for (const [i, state] of states.entries()) {
+    const pane = createPane(state(), i);
+    panes.push(pane);
+    convertPane(pane, text);
+    if (i === 0) {
+      timings.firstConversionMs = performance.now();
+      timings.firstConversionOwnMs = performance.now() - started;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  finishConversion(text, performance.now() - started);
 }
 
 /** One mark per place and message; the same error from several targets names them all. */
@@ -299,8 +320,6 @@ function mountEditor(): void {
 }
 
 async function start(): Promise<void> {
-  targets.slice(0, 3).forEach((t, i) => panes.push(createPane(defaultPane(t), i)));
-  performance.mark('sigma-panes');
   let initial: PageState | null = null;
   try {
     initial = await decodeState(location.hash);
@@ -308,8 +327,13 @@ async function start(): Promise<void> {
     status.textContent = (err as Error).message;
   }
   editor = textHolder(initial?.rules ?? EXAMPLE);
-  if (initial) applyState(initial);
-  else convertAll();
+  if (initial) {
+    eventsInput.value = initial.events;
+    if (initial.events) (byId('events-panel') as HTMLDetailsElement).open = true;
+  }
+  const defaults = targets.slice(0, 3);
+  // Each pane's definitions are loaded in its own turn (defaultPane reads the target's definition).
+  await convertProgressively(defaults.map((t, i) => () => (initial?.panes[i] ? validPane(initial.panes[i] as PaneState, t) : defaultPane(t))));
 
   // After the first output: the full lists, then the editor.
   panes.forEach(syncSelects);
