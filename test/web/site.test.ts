@@ -76,6 +76,39 @@ describe('the page-html format', () => {
   });
 });
 
+describe('the T1040 pack renders like the seed detection page, for every platform', () => {
+  const converter = new Converter(createFsLoader(ROOT));
+  const text = fs.readFileSync(path.join(ROOT, 'sigma/t1040/net_sniffing_t1040.yml'), 'utf8');
+
+  test.each(['kql', 'splunk', 'eql'])('%s: the seed page sections, in the seed order, for every rule', (target) => {
+    const results = converter.convertText(text, 'sigma/t1040/net_sniffing_t1040.yml', { target, format: 'page-html' });
+    expect(results.length).toBe(3);
+    for (const r of results) {
+      expect(r.errors).toEqual([]);
+      const page = r.queries[0] as string;
+      const order = [
+        '<h1>',
+        '<h2>MITRE ATT&amp;CK</h2>',
+        '<dt>Tactic</dt>',
+        '<dt>Technique</dt>',
+        `<h2>${target.toUpperCase()} detection query</h2>`,
+        'severity</span>',
+        '<h2>Data sources</h2>',
+        '<h2>Required tables</h2>',
+        '<h2>False positives &amp; tuning</h2>',
+        'Download portable Sigma rule (.yml)',
+        '<h2>Other platforms for T1040</h2>',
+        '<h2>Test telemetry</h2>',
+      ];
+      const at = order.map((needle) => page.indexOf(needle));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(page).toContain('href="https://attack.mitre.org/techniques/T1040/">T1040 Network Sniffing</a>');
+      expect(page.match(/<section class="other"/g)?.length).toBe(2);
+    }
+  });
+});
+
 describe('sigma-convert site', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-site-'));
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
