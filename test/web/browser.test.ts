@@ -279,7 +279,7 @@ describeBrowser('the detection site in Chromium, opened from its folder', () => 
 
   beforeAll(async () => {
     fs.rmSync(site, { recursive: true, force: true });
-    const made = await cli(['site', 'sigma/', '-o', site], ROOT);
+    const made = await cli(['site', 'sigma/t1040/', '-o', site], ROOT);
     expect(made.exit).toBe(0);
     chromium = await launchChromium();
   });
