@@ -6,7 +6,6 @@ import { escapeHtml } from '../render/escape';
 import { documentKind } from '../rule/parse-rule';
 import { countYamlDocuments, parseYamlDocuments } from '../rule/yaml-source';
 import { writeFileAtomic } from './atomic-write';
-import { outputName } from './convert-command';
 import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
 import { expandInputs, readInput } from './inputs';
@@ -85,12 +84,19 @@ export function runSite(args: SiteArgs, io: CliIO): number {
     if (hasCorrelation) queriesByTarget.set(target, new Map(converter.convertCollection(texts, { target, format: 'query' }).map((r) => [key(r), r])));
   }
 
+  const base = commonFolder(texts.map((t) => path.resolve(t.file)));
+  const sitePath = (file: string, document: number | null, extension: string) =>
+    path
+      .relative(base, path.resolve(file))
+      .split(path.sep)
+      .join('/')
+      .replace(/\.ya?ml$/i, '') + (document === null ? '' : `.${document}`) + `.${extension}`;
   const attackData = converter.formats.metadata().attack;
   const entries: IndexEntry[] = [];
   let pagesWritten = 0;
   let failed = 0;
   for (const { file, text } of texts) {
-    const yml = outputName(file, null, 'yml');
+    const yml = sitePath(file, null, 'yml');
     writeFileAtomic(path.join(out, 'rules', yml), text);
     const docs = parseYamlDocuments(text).filter((d) => !d.error && documentKind(d.value) !== 'filter');
     const documents = countYamlDocuments(text);
@@ -127,7 +133,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
           entry.pages.push({ target, href: null, error: r.errors.map((e) => e.message).join('; ') });
           continue;
         }
-        const name = outputName(file, docs.length > 1 || documents > 1 ? doc.index : null, `${target}.html`);
+        const name = sitePath(file, docs.length > 1 || documents > 1 ? doc.index : null, `${target}.html`);
         const page = correlation ? renderCorrelationPage(raw, target, queries, path.basename(yml)) : r.queries.join('\n\n') + '\n';
         writeFileAtomic(path.join(out, 'rules', name), page);
         pagesWritten++;
@@ -172,6 +178,19 @@ ${others.map(section).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The deepest folder holding every rule file: pages are named by the rule's path below it. */
+function commonFolder(files: readonly string[]): string {
+  if (files.length === 0) return process.cwd();
+  let parts = path.dirname(files[0] as string).split(path.sep);
+  for (const f of files.slice(1)) {
+    const other = path.dirname(f).split(path.sep);
+    let i = 0;
+    while (i < parts.length && i < other.length && parts[i] === other[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return parts.join(path.sep) || path.sep;
 }
 
 function renderIndex(entries: readonly IndexEntry[], targets: readonly string[]): string {

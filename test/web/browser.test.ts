@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import { findCorpus, readCorpus } from '../../scripts/corpus-run';
 import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder, type RunningBrowser, type RunningServer } from '../../scripts/web-browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -148,6 +149,24 @@ describeBrowser('the converter page in Chromium', () => {
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'converter-t1040.png') });
     expect(errors).toEqual([]);
+  });
+
+  const corpus = findCorpus(ROOT);
+  (corpus ? test : test.skip)('a sample of the SigmaHQ corpus pasted in the page gives the CLI output and messages in every target', async () => {
+    const files = readCorpus(corpus as string).filter((_f, i) => i % 40 === 0);
+    expect(files.length).toBeGreaterThan(50);
+    const stream = files.map((f) => (f.text.endsWith('\n') ? f.text : f.text + '\n')).join('---\n');
+    const dir = path.join(work, 'corpus');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'rules.yml'), stream);
+    await setRules(page, stream);
+    const panes = await outputs(page);
+    for (const pane of panes) {
+      const expected = await cli(['--target', pane.target, 'rules.yml'], dir);
+      expect(pane.stdout).toBe(expected.stdout);
+      const messages = expected.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('sigma-convert: ')).join('\n');
+      expect(pane.messages.map((m) => m.text).join('\n')).toBe(messages);
+    }
   });
 
   test('a dropped .yml file replaces the rules and is converted', async () => {
