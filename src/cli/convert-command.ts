@@ -14,10 +14,11 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { readPipelineArgs } from './pipeline-args';
 
 export interface ConvertArgs {
   target: string;
-  pipeline?: string;
+  pipeline?: string[];
   format?: string;
   output?: string;
   json?: boolean;
@@ -33,7 +34,7 @@ export interface ConvertArgs {
 export function addConvertOptions<T>(y: Argv<T>) {
   return y
     .option('target', { alias: 't', type: 'string', describe: 'query language: kql, splunk or eql', demandOption: true })
-    .option('pipeline', { alias: 'p', type: 'string', describe: "field mapping pipeline ('none' keeps field names as written); default per target" })
+    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "field mapping pipeline: a built-in name (see: list pipelines), 'none' (field names as written), or a pipeline file; repeat to stack files, applied in order; default per target" })
     .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
     .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })
     .option('json', { type: 'boolean', describe: 'one JSON object per rule per line', default: false })
@@ -84,7 +85,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   try {
     options = {
       target: args.target,
-      pipeline: args.pipeline,
+      pipeline: readPipelineArgs(args.pipeline),
       format: args.format,
       table: args.table,
       index: args.index,
@@ -238,6 +239,8 @@ export function outputName(fileName: string, document: number | null, extension:
 }
 
 /** One --json line: every documented key present, an unknown location as null rather than absent. */
-function jsonLine(r: RuleResult): string {
+function jsonLine(full: RuleResult): string {
+  const { mapping: _internal, ...r } = full;
+  void _internal;
   return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
 }

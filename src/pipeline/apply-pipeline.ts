@@ -14,6 +14,24 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
+  /**
+   * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
+   * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
+   * converted through at least one, and reads 0 when absent.
+   */
+  readonly valueTransforms?: readonly string[];
+  /**
+   * Fields outside the pipeline's field schema that were kept because the user allowed them
+   * (`--allow-unmapped`). Optional: absent means none; `npm run corpus` counts rules with any.
+   */
+  readonly allowedUnmapped?: readonly string[];
+}
+
+/** The facts of a PipelineResult that reports (npm run corpus) count; absent lists mean none. */
+export type MappingFacts = Pick<PipelineResult, 'valueTransforms' | 'allowedUnmapped'>;
+
+export function mappingFacts(mapped: PipelineResult): MappingFacts {
+  return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
 export interface PipelineInput {
@@ -177,7 +195,8 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
 
   let expr = mapPredicates(input.expr, mapOne);
   // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+  // The pipeline's own conditions (every rule) come first, then the logsource's.
+  const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };

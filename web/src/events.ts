@@ -27,12 +27,9 @@ export interface EventsReport {
 export function evaluateEvents(loader: ResourceLoader, converter: Converter, rulesText: string, file: string, eventsText: string, pipeline: string): EventsReport {
   const tester = new RuleTester(loader);
   tester.checkPipeline(pipeline);
-  let parsed = parseEvents(eventsText);
-  if (parsed.problems.length) {
-    const lines = concatenatedAsLines(eventsText);
-    if (lines !== eventsText) parsed = parseEvents(lines);
-  }
+  const parsed = parseEvents(eventsText);
   const problems = parsed.problems.map((p) => `events${p.line ? `:${p.line}` : ''}: ${p.message}`);
+  if (parsed.moreProblems) problems.push(`events: ${parsed.moreProblems} more problem${parsed.moreProblems === 1 ? '' : 's'}`);
   const events = parsed.events.map((e) => ({ index: e.index, event: tester.prepareEvent(createEventAccessor(e.value)) }));
   const filterErrors: string[] = [];
   const filters = collectFilters([{ name: file, text: rulesText }], undefined, (_f, _t, doc, d) => filterErrors.push(`document ${doc}: ${d.message}`));
@@ -54,39 +51,6 @@ export function evaluateEvents(loader: ResourceLoader, converter: Converter, rul
     });
   }
   return { total: events.length, problems: [...problems, ...filterErrors], verdicts };
-}
-
-/**
- * Pasted events may be JSON objects one after another (pretty-printed, or `{...}{...}`), which
- * parseEvents does not read: those become JSON Lines, one object per line, numbered in order. Anything
- * else (JSON Lines, an array, one object) is returned unchanged.
- */
-export function concatenatedAsLines(text: string): string {
-  const body = text.trim();
-  if (!body.startsWith('{') || !/}\s*{/.test(body)) return text;
-  const objects: string[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = -1;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}') {
-      if (--depth === 0) objects.push(body.slice(start, i + 1));
-      if (depth < 0) return text;
-    } else if (depth === 0 && !/\s/.test(c as string)) return text; // not a sequence of objects
-  }
-  if (depth !== 0 || objects.length < 2) return text;
-  try {
-    return objects.map((o) => JSON.stringify(JSON.parse(o))).join('\n');
-  } catch {
-    return text; // parseEvents reports the bad line
-  }
 }
 
 /** The report as text, in the shape of `sigma-convert test`'s output. */
