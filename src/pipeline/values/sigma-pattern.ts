@@ -1,23 +1,10 @@
 /** Small structural operations on Sigma strings (literals and wildcards) for value transformations. */
 import type { SigmaString, StrPart } from '../../ir/types';
-import { isWildcard, matchShape } from '../../rule/sigma-string';
+import { isWildcard, matchShape, mergeParts } from '../../rule/sigma-string';
 
 export function sigmaString(parts: readonly StrPart[]): SigmaString {
-  // Adjacent literals joined and '**' collapsed, so that matchShape classifies the result.
-  const out: StrPart[] = [];
-  for (const p of parts) {
-    const last = out[out.length - 1];
-    if (typeof p === 'string') {
-      if (p === '') continue;
-      if (typeof last === 'string') out[out.length - 1] = last + p;
-      else out.push(p);
-    } else if (p.wildcard === 'multi' && last !== undefined && isWildcard(last) && last.wildcard === 'multi') {
-      continue;
-    } else {
-      out.push(p);
-    }
-  }
-  return { type: 'string', parts: out };
+  // Canonical parts (adjacent literals joined, '**' collapsed), so that matchShape classifies the result.
+  return { type: 'string', parts: mergeParts(parts) };
 }
 
 /** How many times `ch` stands literally in the value. */
