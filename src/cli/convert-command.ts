@@ -3,10 +3,10 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
 import { SigmaError } from '../core/errors';
-import { Converter, type ConvertOptions, type RuleResult } from '../convert';
+import { mayReferToOtherDocuments, Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput, type InputFile } from './inputs';
+import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
@@ -14,6 +14,9 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { own } from '../core/own';
+import { parseUserDataYaml } from '../core/data-yaml';
+import { DEFAULT_LIMITS } from '../core/limits';
 import { readPipelineArgs } from './pipeline-args';
 
 export interface ConvertArgs {
@@ -25,6 +28,8 @@ export interface ConvertArgs {
   table?: string;
   index?: string;
   placeholders?: string;
+  maxAlternatives?: number;
+  maxFileSize?: number;
   settings?: string;
   debug?: boolean;
   filter?: string[];
@@ -43,31 +48,35 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
+    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
+    .option('max-file-size', { type: 'number', describe: `bytes one rule file (or standard input) may hold; default ${DEFAULT_LIMITS.fileBytes}` })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
 export function loadPlaceholders(file: string): Placeholders {
   let data: unknown;
   try {
-    data = yaml.load(fs.readFileSync(file, 'utf8'));
+    data = parseUserDataYaml(readBoundedText(file, DEFAULT_LIMITS.dataBytes), file, 'placeholder');
   } catch (err) {
     throw new SigmaError('placeholder', `cannot read placeholders file ${file}: ${(err as Error).message}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new SigmaError('placeholder', `placeholders file ${file} must be a YAML map of name to a list of values`);
   }
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    const list = Array.isArray(v) ? v : [v];
-    out[k.replace(/^%|%$/g, '')] = list.map((x) => String(x));
-  }
-  return out;
+  // Object.fromEntries defines own properties: a placeholder named __proto__ is an ordinary name.
+  return Object.fromEntries(
+    Object.entries(data as Record<string, unknown>).map(([k, v]) => {
+      const list = Array.isArray(v) ? v : [v];
+      if (list.some((x) => x !== null && typeof x === 'object')) throw new SigmaError('placeholder', `placeholders file ${file}: '${k}' must be a list of strings`);
+      return [k.replace(/^%|%$/g, ''), list.map((x) => String(x))];
+    }),
+  );
 }
 
 function loadSettingsFile(file: string): SettingsOverrides {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBoundedText(file, DEFAULT_LIMITS.dataBytes);
   } catch (err) {
     throw new SigmaError('invalid-value', `cannot read settings file ${file}: ${(err as Error).message}`);
   }
@@ -91,9 +100,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
+      limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    const formatDef = resolved.backend.formats[resolved.format];
+    const formatDef = own(resolved.backend.formats, resolved.format);
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
     separator = formatDef?.separator ?? separator;
@@ -109,6 +119,21 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
   const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
   const blocks: string[] = [];
+  // Queries go to standard output as each rule is converted; to one output file, all at once (atomically).
+  const toStdout = !args.output && !args.json;
+  let printed = 0;
+  let pending = '';
+  const emit = (block: string): void => {
+    if (!toStdout) {
+      blocks.push(block);
+      return;
+    }
+    pending += (printed++ ? separator : '') + block;
+    if (pending.length > 1 << 20) {
+      io.stdout(pending);
+      pending = '';
+    }
+  };
   let converted = 0;
   let failed = 0;
   let skipped = 0;
@@ -118,7 +143,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   const texts = new Map<InputFile, string>();
   for (const file of files) {
     try {
-      const decoded = decodeRuleBytes(readInput(file));
+      const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(decoded.error);
       texts.set(file, decoded.text);
     } catch (err) {
@@ -129,7 +154,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let filterTexts: { file: string; text: string }[];
   try {
     filterTexts = (args.filter ?? []).map((f) => {
-      const decoded = decodeRuleBytes(fs.readFileSync(f));
+      const decoded = decodeRuleBytes(readBounded(f, DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(`${f}: ${decoded.error}`);
       return { file: f, text: decoded.text };
     });
@@ -137,10 +162,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     io.stderr(`sigma-convert: cannot read --filter file ${(err as Error).message}`);
     return ExitCode.Usage;
   }
+  // Files of plain detection rules are converted document by document and printed as they go, so a large
+  // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayReferToOtherDocuments);
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = collectionFormat ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    all = collectionFormat || streaming ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
   } catch (err) {
     setError = err;
   }
@@ -155,13 +183,15 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const file of files) {
     const text = texts.get(file);
     if (text === undefined) continue;
-    let results: RuleResult[];
+    let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
     try {
       if (collectionFormat) {
         const out = convertCollectionFormat(converter, text, file.name, options);
         results = out.results;
         collectionText = out.text;
+      } else if (streaming) {
+        results = converter.convertTextLazily(text, file.name, options);
       } else {
         if (!all) throw setError;
         results = byFile.get(file.name) ?? [];
@@ -177,10 +207,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       skipped++;
       io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     }
-    const lines = text.split('\n');
+    let lines: string[] | null = null; // split only when a diagnostic shows a source line
     for (const r of results) {
       const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
-      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
+      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
       for (const w of r.warnings) io.stderr(formatDiagnostic({ code: w.startsWith('correlation ') ? 'correlation' : 'unmapped-field', message: w }, label, null, 'warning'));
       if (r.ok) converted++;
       else failed++;
@@ -188,16 +218,16 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
         blocks.push(jsonLine(r));
       } else if (r.ok && !collectionFormat) {
         if (toDir && args.output) {
-          const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
+          const name = outputName(file.name, documents > 1 ? r.document : null, extension);
           writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
         } else {
-          blocks.push(r.queries.join('\n\n'));
+          emit(r.queries.join('\n\n'));
         }
       }
     }
     if (collectionText !== null && !args.json) {
       if (toDir && args.output) writeFileAtomic(path.join(args.output, outputName(file.name, null, extension)), collectionText + '\n');
-      else blocks.push(collectionText);
+      else emit(collectionText);
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -211,6 +241,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   }
   const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
+  else if (toStdout && printed) io.stdout(pending + '\n');
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
   if (failed > 0) return ExitCode.RuleFailed;
@@ -243,4 +274,17 @@ function jsonLine(full: RuleResult): string {
   const { mapping: _internal, ...r } = full;
   void _internal;
   return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
+}
+
+/** Reads a small text file the user names, refusing it before reading when it is larger than `max` bytes (or not a regular file). */
+function readBoundedText(file: string, max: number): string {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > max) throw new Error(`the file is larger than ${max} bytes`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+function positiveLimit(n: number, flag: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new SigmaError('invalid-value', `${flag} must be a whole number of at least 1`);
+  return n;
 }

@@ -28,7 +28,7 @@ export function convertCollection(
   extraFilters: readonly SourceText[] = [],
 ): RuleResult[] {
   const resolved = converter.resolveOptions(options);
-  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders });
+  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
   const results: RuleResult[] = [];
   const queryOptions: ConvertOptions = { ...options, format: 'query' };
   const queryResolved = { ...resolved, format: 'query' };

@@ -1,4 +1,5 @@
 import type { AttackData } from './metadata';
+import { own } from '../core/own';
 
 export interface TacticRef {
   readonly tag: string;
@@ -62,7 +63,7 @@ export function mapAttackTags(tags: readonly string[], data: AttackData): Attack
     const tech = TECHNIQUE_TAG.exec(rest);
     if (tech) {
       const id = `T${tech[1]}${tech[2] ? '.' + tech[2] : ''}`;
-      const info = data.techniques[id];
+      const info = own(data.techniques, id);
       if (!info) {
         unknownTags.push(raw);
         continue;
@@ -71,7 +72,7 @@ export function mapAttackTags(tags: readonly string[], data: AttackData): Attack
       continue;
     }
     if (OTHER_ATTACK_TAG.test(rest)) continue; // groups, software, mitigations: not part of a detection's mapping
-    const tactic = data.tactics[rest];
+    const tactic = own(data.tactics, rest);
     if (!tactic) {
       unknownTags.push(raw);
       continue;
@@ -87,8 +88,8 @@ export function mapAttackTags(tags: readonly string[], data: AttackData): Attack
 function buildThreat(tactics: readonly TacticRef[], techniques: readonly TechniqueRef[], data: AttackData): ThreatEntry[] {
   return tactics.map((tactic) => {
     const fits = (t: TechniqueRef) => {
-      const own = data.techniques[t.id]?.tactics ?? (t.parent ? data.techniques[t.parent]?.tactics : undefined);
-      return !own || own.includes(tactic.tag);
+      const listed = own(data.techniques, t.id)?.tactics ?? (t.parent ? own(data.techniques, t.parent)?.tactics : undefined);
+      return !listed || listed.includes(tactic.tag);
     };
     const chosen = techniques.filter(fits);
     const parents = [...new Set(chosen.map((t) => t.parent ?? t.id))];
@@ -97,7 +98,7 @@ function buildThreat(tactics: readonly TacticRef[], techniques: readonly Techniq
       tactic: { id: tactic.id, name: tactic.name, reference: tactic.reference },
       technique: parents.map((pid) => ({
         id: pid,
-        name: data.techniques[pid]?.name ?? pid,
+        name: own(data.techniques, pid)?.name ?? pid,
         reference: techniqueUrl(pid),
         subtechnique: chosen.filter((t) => t.parent === pid).map((t) => ({ id: t.id, name: t.name, reference: t.reference })),
       })),
