@@ -3,6 +3,8 @@ import { addConvertOptions, runConvert, type ConvertArgs } from './convert-comma
 import { LIST_SUBJECTS, runList } from './list-command';
 import type { TestArgs } from './test-command';
 import type { ValidateArgs } from './validate-command';
+import type { ServeArgs } from './serve-command';
+import type { SiteArgs } from './site-command';
 import { ExitCode, guardClosedOutput, processIO, type CliIO } from './io';
 import { STDIN_TOKEN } from './inputs';
 import { suggestCommand, unknownOptionMessage, type KnownOptions } from './strict';
@@ -14,6 +16,8 @@ const VERSION = '0.1.0';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const testCommand = () => require('./test-command') as typeof import('./test-command');
 const validateCommand = () => require('./validate-command') as typeof import('./validate-command');
+const serveCommand = () => require('./serve-command') as typeof import('./serve-command');
+const siteCommand = () => require('./site-command') as typeof import('./site-command');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A command-line mistake: reported once, with a hint, exit status 2. */
@@ -54,6 +58,22 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       (y) => testCommand().addTestOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files or folders' }),
       (a) => {
         exit = testCommand().runTest({ ...(a as unknown as TestArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+      },
+    )
+    .command(
+      'site [paths..]',
+      'render rules as a static detection site: one HTML page per rule and target, and an index searchable by technique, tactic and logsource',
+      (y) => siteCommand().addSiteOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files or folders' }),
+      (a) => {
+        exit = siteCommand().runSite({ ...(a as unknown as SiteArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+      },
+    )
+    .command(
+      'serve',
+      'serve the converter page (built by npm run web) on localhost',
+      (y) => serveCommand().addServeOptions(y),
+      async (a) => {
+        exit = await serveCommand().runServe(a as unknown as ServeArgs, io);
       },
     )
     .command(

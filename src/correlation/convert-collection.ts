@@ -70,7 +70,7 @@ export function convertCollection(
           continue;
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
-          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
+          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved, base.file);
           results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: locateWarnings(converted.mapped.warnings, converted.rule), mapping: mappingFacts(converted.mapped) });
           continue;
         }

@@ -12,7 +12,11 @@ import { own } from '../core/own';
 /** The same rule converted for another target (the page format lists them); a refusal keeps its reason. */
 export interface OtherTarget {
   readonly target: string;
+  /** The backend's description (the detection page names the platform with it). */
+  readonly description: string;
   readonly pipeline: string;
+  /** The table (KQL), data model or event category the query reads, when the pipeline names one. */
+  readonly table: string | null;
   readonly ok: boolean;
   readonly query: string | null;
   readonly error: string | null;
@@ -29,6 +33,7 @@ export interface ContextInput {
   readonly rule: SigmaRule;
   readonly ruleContext: Record<string, unknown>;
   readonly target: string;
+  readonly targetDescription: string;
   readonly pipeline: string;
   readonly query: RenderedQuery;
   /** The target's query format rendered (enrichment columns included where the target computes them). */
@@ -80,6 +85,7 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     query: input.queryText,
     rule: input.ruleContext,
     target: input.target,
+    target_description: input.targetDescription,
     pipeline: input.pipeline,
     file: input.file,
     table: input.table,

@@ -82,6 +82,7 @@ export class FormatRenderer {
       rule,
       ruleContext: base.rule,
       target: backend.name,
+      targetDescription: backend.description,
       pipeline: resolved.pipelineName,
       query,
       queryText,
@@ -148,13 +149,15 @@ export class FormatRenderer {
       .map((target) => {
         const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query', limits: options.limits };
         let pipeline = '';
+        let description = target;
         try {
           const resolved = this.converter.resolveOptions(opts);
           pipeline = resolved.pipelineName;
+          description = resolved.backend.description;
           const converted = this.converter.convertRule(rule, opts, resolved);
-          return { target, pipeline, ok: true, query: converted.text, error: null };
+          return { target, description, pipeline, table: converted.mapped.table ?? null, ok: true, query: converted.text, error: null };
         } catch (err) {
-          return { target, pipeline, ok: false, query: null, error: (err as Error).message };
+          return { target, description, pipeline, table: null, ok: false, query: null, error: (err as Error).message };
         }
       });
   }

@@ -177,6 +177,22 @@ export const QUOTING: QuotingStrategies = {
   },
 };
 
+/**
+ * HTML text or a double-quoted attribute value (the HTML detection page): the five characters that can
+ * end text or an attribute, or start markup or an entity, become character references.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES.get(c) as string);
+}
+
+const HTML_ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['"', '&quot;'],
+  ["'", '&#39;'],
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Free text (titles, ids, descriptions, file names, messages) in output contexts that are not
 // query literals: one sanitiser per context.

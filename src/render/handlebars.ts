@@ -1,7 +1,7 @@
 import type HandlebarsNamespace from 'handlebars';
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
-import { commentText, confStanzaName, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
+import { commentText, confStanzaName, escapeHtml, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
 import { own } from '../core/own';
 
 export type TemplateFn = (context: unknown) => string;
@@ -212,6 +212,14 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
     const fence = '`'.repeat(longest + 1);
     return `${fence}${typeof rest[0] === 'string' ? rest[0] : ''}\n${s}\n${fence}`;
   });
+  /** `{{html value}}` or `{{#html}}...{{/html}}`: HTML text or attribute value (the HTML detection page). */
+  hb.registerHelper('html', function (this: unknown, ...args: unknown[]) {
+    return escapeHtml(checkText(String(helperArgs(this, args).value ?? ''), 'HTML'));
+  });
+  /** A link target only for http(s) URLs: a rule's reference must not become a javascript: or data: link. */
+  hb.registerHelper('httpUrl', (v: unknown) => (typeof v === 'string' && /^https?:\/\/[^\s]+$/i.test(v) ? v : null));
+  /** The last segment of a '/'-separated path: the rule file a page links to for download. */
+  hb.registerHelper('basename', (v: unknown) => String(v ?? '').split(/[\\/]/).pop() ?? '');
   return {
     compile(source: string, name: string): TemplateFn {
       const pre = own(precompiledTemplates(), name);
