@@ -9,6 +9,8 @@ import { Converter } from '../src/convert';
 import { createFsLoader } from '../src/cli/fs-loader';
 import { convertCollectionFormat } from '../src/output/collection-format';
 import type { GoldenEntry } from './golden-cases';
+import { combineStream } from '../src/output/stream';
+import { slugify } from '../src/cli/output-names';
 
 export const FORMAT_GOLDEN_RULES = ['sigma/t1040/net_sniffing_t1040.yml'] as const;
 const TARGETS = ['kql', 'splunk', 'eql'] as const;
@@ -32,7 +34,22 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
           const results = converter.convertText(text, rulePath, options);
           const failed = results.filter((r) => !r.ok);
           if (failed.length) throw new Error(`${rulePath} (${target} ${format}): ${failed.map((r) => r.errors.map((e) => e.message).join('; ')).join('; ')}`);
-          content = results.map((r) => r.queries.join('\n\n')).join(def.separator ?? '\n\n') + '\n';
+          if (def.stream === 'one-per-file') {
+            // One file per rule, as -o DIR/ writes them.
+            for (const r of results) {
+              out.push({
+                goldenPath: `test/golden/${target}/${format}/${rulePath.replace(/\.ya?ml$/i, '')}/${slugify(r.title ?? '')}.${def.extension}`,
+                content: r.queries.join('\n\n') + '\n',
+                target,
+                pipeline: resolved.pipelineName,
+                rulePath,
+                queries: [],
+              });
+            }
+            continue;
+          }
+          // The whole file to one stream: one valid document of the format.
+          content = combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n') }))) + '\n';
         }
         out.push({
           goldenPath: `test/golden/${target}/${format}/${rulePath.replace(/\.ya?ml$/i, '')}.${def.extension}`,

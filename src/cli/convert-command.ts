@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
-import { SigmaError } from '../core/errors';
+import { SigmaError, type ErrorCode } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
@@ -14,6 +14,9 @@ import { createFsLoader } from './fs-loader';
 import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
+import { combineStream } from '../output/stream';
+import type { FormatDef } from '../render/backend-def';
+import { commonRoot, planOutputNames, type NamedOutput } from './output-names';
 
 export interface ConvertArgs {
   target: string;
@@ -80,7 +83,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let extension = 'txt';
   // A collection format (e.g. hunting) renders one output per file from all of its rules.
   let collectionFormat = false;
-  let separator = '\n\n';
+  let formatDef: FormatDef | undefined;
   try {
     options = {
       target: args.target,
@@ -92,10 +95,9 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    const formatDef = resolved.backend.formats[resolved.format];
+    formatDef = resolved.backend.formats[resolved.format];
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
-    separator = formatDef?.separator ?? separator;
   } catch (err) {
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
@@ -107,11 +109,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   const { files, problems } = expandInputs(args.paths);
   for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
   const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
-  const blocks: string[] = [];
   let converted = 0;
   let failed = 0;
   let skipped = 0;
   let unreadable = problems.length > 0;
+  // What each rule (or, for a collection format, each file) outputs, in input order; --json lines likewise.
+  const outputs: { name: NamedOutput; text: string; result: RuleResult | null }[] = [];
+  const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
   const texts = new Map<InputFile, string>();
@@ -180,24 +184,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     for (const r of results) {
       const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
       for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
-      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: w.startsWith('correlation ') ? 'correlation' : 'unmapped-field', message: w }, label, null, 'warning'));
+      for (const w of r.warnings) io.stderr(formatDiagnostic({ code: warningCode(w), message: w }, label, null, 'warning'));
       if (r.ok) converted++;
       else failed++;
-      if (args.json) {
-        blocks.push(jsonLine(r));
-      } else if (r.ok && !collectionFormat) {
-        if (toDir && args.output) {
-          const name = outputName(file.name, results.length > 1 ? r.document : null, extension);
-          writeFileAtomic(path.join(args.output, name), r.queries.join('\n\n') + '\n');
-        } else {
-          blocks.push(r.queries.join('\n\n'));
-        }
-      }
+      jsonResults.push(r);
+      if (r.ok && !collectionFormat) outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), result: r });
     }
-    if (collectionText !== null && !args.json) {
-      if (toDir && args.output) writeFileAtomic(path.join(args.output, outputName(file.name, null, extension)), collectionText + '\n');
-      else blocks.push(collectionText);
-    }
+    if (collectionText !== null) outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, result: null });
   }
   // Broken --filter documents: reported like rules (they produce no query).
   for (const r of all ?? []) {
@@ -206,15 +199,47 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
     for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
     failed++;
-    if (args.json) blocks.push(jsonLine(r));
+    jsonResults.push(r);
   }
-  const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
+
+  // -o DIR/: one file per rule, named from the rule, under the inputs' folders relative to their common root.
+  const written = new Map<RuleResult, string>();
+  if (toDir && args.output) {
+    const names = planOutputNames(outputs.map((o) => o.name), commonRoot(args.paths, isDirectory), extension);
+    outputs.forEach((o, i) => {
+      const name = names[i] as string;
+      writeFileAtomic(path.join(args.output as string, name), o.text + '\n');
+      if (o.result) written.set(o.result, path.join(args.output as string, name));
+    });
+  }
+  let body: string;
+  if (args.json) {
+    body = jsonResults.map((r) => jsonLine(r, written.get(r) ?? null)).join('\n');
+  } else if (toDir) {
+    body = '';
+  } else {
+    try {
+      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text }))) : '';
+    } catch (err) {
+      io.stderr(`sigma-convert: ${(err as Error).message}`);
+      io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
+      return ExitCode.Usage;
+    }
+  }
+  if (body) body += '\n';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
   if (failed > 0) return ExitCode.RuleFailed;
   if (unreadable) return ExitCode.Usage;
   return ExitCode.Ok;
+}
+
+/** The code a warning is printed with: what it is about. */
+function warningCode(message: string): ErrorCode {
+  if (message.startsWith('correlation ')) return 'correlation';
+  if (message.startsWith('ATT&CK')) return 'invalid-tag';
+  return 'unmapped-field';
 }
 
 function isDirectory(p: string): boolean {
@@ -225,19 +250,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/**
- * The output file of one rule: the rule file's path (relative to the working folder, so two
- * `rule.yml` in different folders never collide), its document number in a multi-document file,
- * and the format's extension.
- */
-export function outputName(fileName: string, document: number | null, extension: string): string {
-  let rel = fileName === '-' ? 'stdin' : path.relative(process.cwd(), path.resolve(fileName));
-  if (rel.startsWith('..') || path.isAbsolute(rel)) rel = path.resolve(fileName).slice(path.parse(path.resolve(fileName)).root.length);
-  const base = rel.replace(/\.ya?ml$/i, '');
-  return document === null ? `${base}.${extension}` : `${base}.${document}.${extension}`;
-}
-
-/** One --json line: every documented key present, an unknown location as null rather than absent. */
-function jsonLine(r: RuleResult): string {
-  return JSON.stringify({ ...r, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
+/** One --json line: every documented key present (`output`: the file the rule went to with -o DIR/), an unknown location as null rather than absent. */
+function jsonLine(r: RuleResult, output: string | null): string {
+  return JSON.stringify({ ...r, output, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
 }

@@ -66,7 +66,7 @@ export function convertCollection(
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
           const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
-          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings] });
+          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] });
           continue;
         }
         case 'correlation': {

@@ -87,8 +87,8 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     severity: grades,
     attack,
     tactic_keys: attack.tactics.map((t) => t.key),
-    // Splunk ES reads ATT&CK ids from the correlation search's annotations (JSON).
-    annotations: { mitre_attack: attack.techniqueIds },
+    // Splunk ES reads ATT&CK tactic and technique ids from the correlation search's annotations (JSON).
+    annotations: { mitre_attack: [...attack.tacticIds, ...attack.techniqueIds] },
     // In ARM, a string starting with '[' is an expression; inside it a literal is single-quoted ('' escapes ').
     arm_resource_name: rule.id ? `[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', '${rule.id.replace(/'/g, "''")}')]` : null,
     schedule: {

@@ -9,6 +9,7 @@ import type { PipelineDef } from '../pipeline/types';
 import type { Converter, ConvertOptions } from '../convert';
 import { ruleContext } from '../convert';
 import { parseEnrichment, renderEnrichment, type RenderedFlag } from './enrichment';
+import type { AttackMapping } from './attack-mapping';
 import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } from './format-context';
 import { loadMetadata, type Metadata } from './metadata';
 import { loadDefaultSettings, mergeSettings, settingsForRule, type Settings } from './settings';
@@ -97,8 +98,7 @@ export class FormatRenderer {
     const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
     const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
     context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
-    const unknown = (context.attack as { unknownTags: readonly string[] }).unknownTags;
-    if (unknown.length) warnings.push(`ATT&CK tags not in backends/metadata/attack.yml, left out of the threat mapping: ${unknown.join(', ')}`);
+    warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack.version));
     if (format.collection) return { text: '', context, warnings };
     return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
   }
@@ -175,4 +175,13 @@ function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly Rend
   const out = new Set(query.fields);
   for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
   return [...out];
+}
+
+/** ATT&CK tags a format cannot carry, or carries only in part, as warnings (text and --json). */
+function attackWarnings(attack: AttackMapping, format: FormatDef, version: string): string[] {
+  const out: string[] = [];
+  if (attack.unknownTags.length) out.push(`ATT&CK tags unknown to ATT&CK v${version} (and its v19 tactics), not carried by this format: ${attack.unknownTags.join(', ')}`);
+  if (attack.otherTags.length && !format.carries_tags) out.push(`ATT&CK group/software/mitigation tags have no place in this format and are not carried: ${attack.otherTags.join(', ')}`);
+  out.push(...attack.notes.map((n) => `ATT&CK: ${n}`));
+  return out;
 }

@@ -38,6 +38,16 @@ export interface FormatDef {
   readonly others?: boolean;
   /** What separates the outputs of several rules in one file or stream (default: a blank line). */
   readonly separator?: string;
+  /**
+   * How several rules make one valid document on one stream (src/output/stream.ts): `separator` (the
+   * default: outputs joined by `separator`), `json-array`, `arm-resources` (one ARM template with every
+   * rule's resources), or `one-per-file` (several rules need -o DIR/).
+   */
+  readonly stream?: 'separator' | 'json-array' | 'arm-resources' | 'one-per-file';
+  /** The output keeps the rule's tags (ATT&CK group and software tags travel there). */
+  readonly carries_tags?: boolean;
+  /** Template for correlation rules (their query and metadata); without it the format refuses correlations. */
+  readonly correlation_template?: string;
 }
 
 export interface BackendDef {
@@ -132,7 +142,17 @@ const schema = {
         type: 'object',
         required: ['template', 'extension'],
         additionalProperties: false,
-        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' }, others: { type: 'boolean' }, separator: { type: 'string' } },
+        properties: {
+          template: { type: 'string' },
+          extension: { type: 'string' },
+          description: { type: 'string' },
+          collection: { type: 'boolean' },
+          others: { type: 'boolean' },
+          separator: { type: 'string' },
+          stream: { enum: ['separator', 'json-array', 'arm-resources', 'one-per-file'] },
+          carries_tags: { type: 'boolean' },
+          correlation_template: { type: 'string' },
+        },
       },
     },
   },

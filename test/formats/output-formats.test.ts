@@ -154,7 +154,7 @@ describe('savedsearch (savedsearches.conf)', () => {
       expect(stanza?.get('search')).toBe(query);
       expect(stanza?.get('cron_schedule')).toBe('0 * * * *');
       expect(stanza?.get('dispatch.earliest_time')).toBe('-1h');
-      expect(JSON.parse(stanza?.get('action.correlationsearch.annotations') as string)).toEqual({ mitre_attack: ['T1040'] });
+      expect(JSON.parse(stanza?.get('action.correlationsearch.annotations') as string)).toEqual({ mitre_attack: ['TA0006', 'TA0007', 'T1040'] });
     }
     const first = parseConf(results[0]?.queries[0] as string).get(results[0]?.title as string);
     expect(first?.get('search')?.split('\n').length).toBeGreaterThan(1);
