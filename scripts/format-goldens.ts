@@ -13,6 +13,7 @@ import { combineStream } from '../src/output/stream';
 import { slugify } from '../src/cli/output-names';
 
 export const FORMAT_GOLDEN_RULES = ['sigma/t1040/net_sniffing_t1040.yml'] as const;
+const CORRELATION_GOLDEN = 'sigma/t1040/net_sniffing_t1040_correlation.yml';
 const TARGETS = ['kql', 'splunk', 'eql'] as const;
 
 /** Every (target, non-query format) output of each rule file; `queries` stays empty (these are not bare queries). */
@@ -60,6 +61,26 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
           queries: [],
         });
       }
+    }
+  }
+  // The T1040 correlation in every format that deploys correlations, converted with the rules it names.
+  const pack = FORMAT_GOLDEN_RULES.map((f) => ({ file: f, text: fs.readFileSync(path.join(root, f), 'utf8') }));
+  const correlation = { file: CORRELATION_GOLDEN, text: fs.readFileSync(path.join(root, CORRELATION_GOLDEN), 'utf8') };
+  for (const target of TARGETS) {
+    for (const [format, def] of Object.entries(converter.backend(target).formats)) {
+      if (!def.correlations) continue;
+      const options = { target, format };
+      const results = converter.convertCollection([...pack, correlation], options).filter((r) => r.file === CORRELATION_GOLDEN);
+      const failed = results.filter((r) => !r.ok);
+      if (failed.length) throw new Error(`${CORRELATION_GOLDEN} (${target} ${format}): ${failed.map((r) => r.errors.map((e) => e.message).join('; ')).join('; ')}`);
+      out.push({
+        goldenPath: `test/golden/${target}/${format}/${CORRELATION_GOLDEN.replace(/\.ya?ml$/i, '')}.${def.extension}`,
+        content: combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n') }))) + '\n',
+        target,
+        pipeline: converter.resolveOptions(options).pipelineName,
+        rulePath: CORRELATION_GOLDEN,
+        queries: [],
+      });
     }
   }
   return out;

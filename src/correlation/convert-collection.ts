@@ -4,6 +4,7 @@ import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import { requireCorrelationDef } from './correlation-def';
 import type { SigmaCorrelation, SigmaFilter } from './model';
+import type { DataSource } from '../pipeline/types';
 import { renderCorrelation } from './render-correlation';
 import { RuleSet, type SetEntry, type SourceText } from './rule-set';
 
@@ -73,7 +74,7 @@ export function convertCollection(
           // Checked first: correlations in a cycle use each other, and would otherwise all stay hidden.
           set.checkCorrelation(entry.correlation);
           if (set.isHiddenByCorrelation(entry)) continue;
-          const out = convertCorrelation(entry.correlation);
+          const out = convertCorrelation(entry.correlation, entry.origin.file);
           results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: out.warnings });
           continue;
         }
@@ -84,12 +85,15 @@ export function convertCollection(
   }
   return results;
 
-  function convertCorrelation(c: SigmaCorrelation): { text: string; warnings: string[] } {
-    if (resolved.format !== 'query') {
-      throw new SigmaError('unsupported-feature', `format '${resolved.format}' is not available for correlation rules; use --format query`, c.loc);
+  function convertCorrelation(c: SigmaCorrelation, file: string): { text: string; warnings: string[] } {
+    if (resolved.format !== 'query' && !resolved.backend.formats[resolved.format]?.correlations) {
+      // Checked before rendering, so the refusal names the format rather than a query detail.
+      converter.formats.renderCorrelation(c, options, resolved, { queryText: '', tables: [], dataSources: [], columns: [], file });
     }
     set.checkCorrelation(c);
     const { backend, pipeline } = resolved;
+    const tables: string[] = [];
+    const dataSources: DataSource[] = [];
     const rendered = renderCorrelation(c, {
       target: backend.name,
       set,
@@ -100,11 +104,17 @@ export function convertCollection(
       convertRule: (rule) => {
         const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
         const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);
+        if (converted.mapped.table) tables.push(converted.mapped.table);
+        if (converted.mapped.dataSource) dataSources.push(converted.mapped.dataSource);
         return { text: converted.text, warnings: converted.mapped.warnings };
       },
       template: (path) => converter.template(path),
     });
     const text = [...rendered.bindings, rendered.body].join('\n');
-    return { text, warnings: [...new Set(rendered.warnings)] };
+    const warnings = [...new Set(rendered.warnings)];
+    if (resolved.format === 'query') return { text, warnings };
+    const columns = [...new Set([...rendered.columns.values(), pipeline?.timestamp ?? backend.correlation?.default_timestamp ?? ''])].filter((x) => x !== '');
+    const out = converter.formats.renderCorrelation(c, options, resolved, { queryText: text, tables, dataSources, columns, file });
+    return { text: out.text, warnings: [...warnings, ...out.warnings] };
   }
 }

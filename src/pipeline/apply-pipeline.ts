@@ -5,7 +5,7 @@ import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-s
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
-import type { FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+import type { DataSource, DataSourceDef, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
 
 export interface PipelineResult {
   readonly expr: Expr;
@@ -14,6 +14,8 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
+  /** Where the logsource's events are stored (index patterns, sourcetypes...), when the pipeline says. */
+  readonly dataSource?: DataSource;
 }
 
 export interface PipelineInput {
@@ -185,7 +187,18 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const type = columns?.[c.field];
     if (type) fieldTypes.set(c.field, type);
   }
-  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes };
+  const dataSource = resolveDataSource(entry?.data_source, pipeline.default?.data_source, input.logsource);
+  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, ...(dataSource ? { dataSource } : {}) };
+}
+
+/** The entry's data source (else the pipeline default's), with the overrides of the rule's product. */
+function resolveDataSource(own: DataSourceDef | undefined, fallback: DataSourceDef | undefined, ls: LogSource): DataSource | undefined {
+  const def = own ?? fallback;
+  if (!def) return undefined;
+  const { products, ...base } = def;
+  const product = ls.product?.toLowerCase();
+  const over = product !== undefined && products && Object.hasOwn(products, product) ? products[product] : undefined;
+  return { ...base, ...over };
 }
 
 function conditionExpr(c: PipelineCondition): Expr {

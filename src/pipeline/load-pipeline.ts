@@ -15,6 +15,23 @@ const condition = {
   },
 };
 const fieldMap = { type: 'object', additionalProperties: stringOrList };
+const strings = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } };
+const dataSourceProps = {
+  index: strings,
+  sourcetype: strings,
+  source: strings,
+  risk_object: {
+    type: 'object',
+    required: ['field', 'type'],
+    additionalProperties: false,
+    properties: { field: { type: 'string', minLength: 1 }, type: { enum: ['system', 'user', 'other'] } },
+  },
+};
+const dataSource = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...dataSourceProps, products: { type: 'object', additionalProperties: { type: 'object', additionalProperties: false, properties: dataSourceProps } } },
+};
 const schema = {
   type: 'object',
   required: ['name', 'target', 'logsources'],
@@ -30,7 +47,7 @@ const schema = {
     stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
     query_template: { type: 'string' },
     fields: fieldMap,
-    default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition } }, additionalProperties: false },
+    default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition }, data_source: dataSource }, additionalProperties: false },
     logsources: {
       type: 'array',
       items: {
@@ -44,6 +61,7 @@ const schema = {
             properties: { category: stringOrList, product: stringOrList, service: stringOrList },
           },
           table: { type: 'string' },
+          data_source: dataSource,
           conditions: { type: 'array', items: condition },
           fields: fieldMap,
           implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },

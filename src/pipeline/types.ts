@@ -12,8 +12,27 @@ export interface LogsourceMatch {
   readonly service?: string | readonly string[];
 }
 
+/**
+ * Where a logsource's events are stored, for the deployable formats: Elastic index patterns, Splunk
+ * index / sourcetype / source, and the field a Splunk risk object is taken from. `products` overrides
+ * any of these for rules of one product (an entry matched by category serves Windows and Linux alike).
+ */
+export interface DataSource {
+  readonly index?: readonly string[];
+  readonly sourcetype?: readonly string[];
+  readonly source?: readonly string[];
+  /** Splunk ES: the result field naming the risk object, and its type (system, user, other). */
+  readonly risk_object?: { readonly field: string; readonly type: 'system' | 'user' | 'other' };
+}
+
+export interface DataSourceDef extends DataSource {
+  readonly products?: Readonly<Record<string, DataSource>>;
+}
+
 export interface LogsourceEntry {
   readonly match: LogsourceMatch;
+  /** Where these events are stored (see DataSource); the pipeline's `default.data_source` otherwise. */
+  readonly data_source?: DataSourceDef;
   readonly table?: string;
   readonly conditions?: readonly PipelineCondition[];
   readonly fields?: Readonly<Record<string, FieldTarget>>;
@@ -48,7 +67,7 @@ export interface PipelineDef {
   readonly query_template?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
   readonly logsources: readonly LogsourceEntry[];
-  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[] };
+  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly data_source?: DataSourceDef };
 }
 
 /** Table → column → type. */

@@ -46,8 +46,12 @@ export interface FormatDef {
   readonly stream?: 'separator' | 'json-array' | 'arm-resources' | 'one-per-file';
   /** The output keeps the rule's tags (ATT&CK group and software tags travel there). */
   readonly carries_tags?: boolean;
-  /** Template for correlation rules (their query and metadata); without it the format refuses correlations. */
-  readonly correlation_template?: string;
+  /** The format deploys correlation rules too (their query with the correlation's metadata). */
+  readonly correlations?: boolean;
+  /** The search is restricted to the data source's index / sourcetype (Splunk saved searches). */
+  readonly search_prefix?: boolean;
+  /** Why the format cannot deploy correlation rules, for the refusal. */
+  readonly correlation_refusal?: string;
 }
 
 export interface BackendDef {
@@ -151,7 +155,9 @@ const schema = {
           separator: { type: 'string' },
           stream: { enum: ['separator', 'json-array', 'arm-resources', 'one-per-file'] },
           carries_tags: { type: 'boolean' },
-          correlation_template: { type: 'string' },
+          correlations: { type: 'boolean' },
+          search_prefix: { type: 'boolean' },
+          correlation_refusal: { type: 'string' },
         },
       },
     },
