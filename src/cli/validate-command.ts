@@ -58,7 +58,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     io.stderr('sigma-convert: give at least one rule file, folder, or - for standard input');
     return ExitCode.Usage;
   }
-  const validator = new RuleValidator(check);
+  const validator = new RuleValidator(check, (check?.converter ?? new Converter(createFsLoader())).formats.metadata().attack);
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];

@@ -16,7 +16,8 @@ import type { Finding, Severity } from './finding';
 import { locatePointer } from './locate';
 import { toJsonValue } from './json-value';
 import { RuleSchema } from './schema-check';
-import { checkTagNamespace } from './tag-check';
+import { checkAttackTechnique, checkTagNamespace } from './tag-check';
+import type { AttackData } from '../output/metadata';
 import { DATE_PATTERN } from './sigma-rule-schema';
 
 /** The pipeline whose field mappings a rule is checked against, and the converter that loaded it. */
@@ -58,7 +59,11 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export class RuleValidator {
   private readonly schema = new RuleSchema();
 
-  constructor(private readonly pipelineCheck: PipelineCheck | null = null) {}
+  constructor(
+    private readonly pipelineCheck: PipelineCheck | null = null,
+    /** ATT&CK data (backends/metadata/attack.yml): technique ids it does not know are reported. */
+    private readonly attack: AttackData | null = null,
+  ) {}
 
   validateText(text: string, file: string): TextValidation {
     const lines = text.split('\n');
@@ -159,7 +164,7 @@ export class RuleValidator {
     if (Array.isArray(value.tags)) {
       value.tags.forEach((tag, i) => {
         if (typeof tag !== 'string') return;
-        const problem = checkTagNamespace(tag);
+        const problem = checkTagNamespace(tag) ?? (this.attack ? checkAttackTechnique(tag, this.attack) : null);
         if (problem) add('warning', 'invalid-tag', problem, at(`/tags/${i}`));
       });
     }
