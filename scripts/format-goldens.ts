@@ -50,7 +50,7 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
             continue;
           }
           // The whole file to one stream: one valid document of the format.
-          content = combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n') }))) + '\n';
+          content = combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n'), id: r.id }))) + '\n';
         }
         out.push({
           goldenPath: `test/golden/${target}/${format}/${rulePath.replace(/\.ya?ml$/i, '')}.${def.extension}`,
@@ -75,7 +75,7 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
       if (failed.length) throw new Error(`${CORRELATION_GOLDEN} (${target} ${format}): ${failed.map((r) => r.errors.map((e) => e.message).join('; ')).join('; ')}`);
       out.push({
         goldenPath: `test/golden/${target}/${format}/${CORRELATION_GOLDEN.replace(/\.ya?ml$/i, '')}.${def.extension}`,
-        content: combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n') }))) + '\n',
+        content: combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n'), id: r.id }))) + '\n',
         target,
         pipeline: converter.resolveOptions(options).pipelineName,
         rulePath: CORRELATION_GOLDEN,

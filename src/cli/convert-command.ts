@@ -219,7 +219,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     body = '';
   } else {
     try {
-      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text }))) : '';
+      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text, id: o.result?.id ?? null }))) : '';
     } catch (err) {
       io.stderr(`sigma-convert: ${(err as Error).message}`);
       io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);

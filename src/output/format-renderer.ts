@@ -128,8 +128,21 @@ export class FormatRenderer {
       );
     }
     const rule = correlationAsRule(c);
-    const settings = settingsForRule(this.settings(options), rule.id);
+    let settings = settingsForRule(this.settings(options), rule.id);
     const warnings: string[] = [];
+    // A run sees events of the last `lookback`: a window of `timespan` that began before the previous run's
+    // end is only complete if lookback covers the schedule plus the timespan. The default lookback grows to
+    // that; one the user set is kept, with a warning.
+    const needed = settings.frequency.seconds + c.timespan.seconds;
+    if (settings.lookback.seconds < needed) {
+      if (userSetLookback(options, rule.id)) {
+        warnings.push(
+          `correlation '${c.title}': schedule.lookback ${settings.lookback.text} is shorter than schedule.frequency ${settings.frequency.text} plus the timespan ${c.timespan.text}, so windows that straddle two runs are missed`,
+        );
+      } else {
+        settings = { ...settings, lookback: { text: `${needed}s`, seconds: needed } };
+      }
+    }
     const indices = unique(parts.dataSources.flatMap((d) => d.index ?? []));
     const dataSource: DataSource | null = parts.dataSources.length ? { ...parts.dataSources[0], ...(indices.length ? { index: indices } : {}) } : null;
     return this.renderDeployable(
@@ -366,4 +379,12 @@ function correlationAsRule(c: SigmaCorrelation): SigmaRule {
     raw,
     ...(c.loc ? { loc: c.loc } : {}),
   } as SigmaRule;
+}
+
+/** Whether --settings sets schedule.lookback for this rule (globally or in its `rules:` entry). */
+function userSetLookback(options: ConvertOptions, id: string | undefined): boolean {
+  const user = options.settings;
+  if (!user) return false;
+  const own = id !== undefined && user.rules && Object.hasOwn(user.rules, id) ? user.rules[id] : undefined;
+  return user.schedule?.lookback !== undefined || own?.schedule?.lookback !== undefined;
 }

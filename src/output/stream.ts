@@ -4,6 +4,8 @@ import type { FormatDef } from '../render/backend-def';
 /** One rule's output, as the stream combines it. */
 export interface StreamItem {
   readonly text: string;
+  /** The rule id, to tell apart .conf stanzas of rules with the same title. */
+  readonly id?: string | null;
 }
 
 /**
@@ -17,6 +19,8 @@ export function combineStream(formatName: string, format: FormatDef, items: read
   switch (format.stream ?? 'separator') {
     case 'separator':
       return texts.join(format.separator ?? '\n\n');
+    case 'conf-stanzas':
+      return uniqueStanzas(items).join(format.separator ?? '\n\n');
     case 'json-array':
       return texts.length === 1 ? (texts[0] as string) : `[\n${texts.join(',\n')}\n]`;
     case 'arm-resources':
@@ -30,6 +34,24 @@ export function combineStream(formatName: string, format: FormatDef, items: read
       }
       return texts[0] ?? '';
   }
+}
+
+/**
+ * Splunk reads stanzas of the same name in one .conf as one (the last settings win): a stanza whose name
+ * (the rule title) is taken already gets the rule id, or a number, after it.
+ */
+function uniqueStanzas(items: readonly StreamItem[]): string[] {
+  const seen = new Set<string>();
+  return items.map((item) => {
+    const newline = item.text.indexOf('\n');
+    const header = newline < 0 ? item.text : item.text.slice(0, newline);
+    const name = /^\[(.*)\]$/.exec(header)?.[1];
+    if (name === undefined) return item.text;
+    let unique = name;
+    for (let n = 2; seen.has(unique.toLowerCase()); n++) unique = `${name} (${item.id && n === 2 ? item.id : n})`;
+    seen.add(unique.toLowerCase());
+    return unique === name ? item.text : `[${unique}]${item.text.slice(header.length)}`;
+  });
 }
 
 interface ArmTemplate {

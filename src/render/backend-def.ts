@@ -40,10 +40,11 @@ export interface FormatDef {
   readonly separator?: string;
   /**
    * How several rules make one valid document on one stream (src/output/stream.ts): `separator` (the
-   * default: outputs joined by `separator`), `json-array`, `arm-resources` (one ARM template with every
-   * rule's resources), or `one-per-file` (several rules need -o DIR/).
+   * default: outputs joined by `separator`), `conf-stanzas` (likewise, stanza names made unique),
+   * `json-array`, `arm-resources` (one ARM template with every rule's resources), or `one-per-file`
+   * (several rules need -o DIR/).
    */
-  readonly stream?: 'separator' | 'json-array' | 'arm-resources' | 'one-per-file';
+  readonly stream?: 'separator' | 'conf-stanzas' | 'json-array' | 'arm-resources' | 'one-per-file';
   /** The output keeps the rule's tags (ATT&CK group and software tags travel there). */
   readonly carries_tags?: boolean;
   /** The format deploys correlation rules too (their query with the correlation's metadata). */
@@ -153,7 +154,7 @@ const schema = {
           collection: { type: 'boolean' },
           others: { type: 'boolean' },
           separator: { type: 'string' },
-          stream: { enum: ['separator', 'json-array', 'arm-resources', 'one-per-file'] },
+          stream: { enum: ['separator', 'conf-stanzas', 'json-array', 'arm-resources', 'one-per-file'] },
           carries_tags: { type: 'boolean' },
           correlations: { type: 'boolean' },
           search_prefix: { type: 'boolean' },

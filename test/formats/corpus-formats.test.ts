@@ -205,7 +205,7 @@ if (!corpus) {
     it('the whole corpus to one stream is one valid document of the format', () => {
       const formatDef = converter.backend(c.target).formats[c.format];
       if (!formatDef) throw new Error(`no format ${c.format}`);
-      const items = results.filter((r) => r.ok).map((r) => ({ text: r.queries.join('\n\n') }));
+      const items = results.filter((r) => r.ok).map((r) => ({ text: r.queries.join('\n\n'), id: r.id }));
       if (formatDef.stream === 'one-per-file') {
         expect(() => combineStream(c.format, formatDef, items)).toThrow(/one rule per file .* -o DIR\//);
         return;
