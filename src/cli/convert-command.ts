@@ -114,7 +114,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let skipped = 0;
   let unreadable = problems.length > 0;
   // What each rule (or, for a collection format, each file) outputs, in input order; --json lines likewise.
-  const outputs: { name: NamedOutput; text: string; result: RuleResult | null }[] = [];
+  const outputs: { name: NamedOutput; text: string; results: readonly RuleResult[] }[] = [];
   const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
@@ -188,9 +188,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       if (r.ok) converted++;
       else failed++;
       jsonResults.push(r);
-      if (r.ok && !collectionFormat) outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), result: r });
+      if (r.ok && !collectionFormat) outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), results: [r] });
     }
-    if (collectionText !== null) outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, result: null });
+    // A collection format writes one output for the file, which holds all of its rules.
+    if (collectionText !== null) outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, results: results.filter((r) => r.ok) });
   }
   // Broken --filter documents: reported like rules (they produce no query).
   for (const r of all ?? []) {
@@ -209,7 +210,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     outputs.forEach((o, i) => {
       const name = names[i] as string;
       writeFileAtomic(path.join(args.output as string, name), o.text + '\n');
-      if (o.result) written.set(o.result, path.join(args.output as string, name));
+      for (const r of o.results) written.set(r, path.join(args.output as string, name));
     });
   }
   let body: string;
@@ -219,7 +220,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     body = '';
   } else {
     try {
-      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text, id: o.result?.id ?? null }))) : '';
+      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text, id: o.results.length === 1 ? (o.results[0]?.id ?? null) : null }))) : '';
     } catch (err) {
       io.stderr(`sigma-convert: ${(err as Error).message}`);
       io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);

@@ -46,7 +46,8 @@ export function planOutputNames(entries: readonly NamedOutput[], root: string, e
     const abs = e.file === '-' ? null : path.resolve(e.file);
     const relDir = abs ? path.relative(root, path.dirname(abs)) : '';
     const dir = relDir.startsWith('..') || path.isAbsolute(relDir) ? '' : relDir;
-    const fileBase = e.file === '-' ? 'stdin' : slugify(path.basename(e.file).replace(/\.ya?ml$/i, '')) || 'rule';
+    // A rule file's own name, made safe (never '.' or '..'): one output per file keeps it.
+    const fileBase = e.file === '-' ? 'stdin' : path.basename(e.file).replace(/\.ya?ml$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'rule';
     const base = e.document === null ? fileBase : slugify(e.title ?? '') || slugify(e.id ?? '') || `${fileBase}-${e.document}`;
     const candidates = [base, e.id ? `${base}-${slugify(e.id).split('-')[0]}` : null].filter((c): c is string => !!c);
     let name = candidates.map((c) => path.join(dir, `${c}.${extension}`)).find((c) => !used.has(c.toLowerCase()));

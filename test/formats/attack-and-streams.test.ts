@@ -208,6 +208,17 @@ describe('data sources', () => {
 });
 
 describe('-o DIR/ names', () => {
+  it('a collection format writes one file per rule file, named after it; --json gives it for each of its rules', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-hunt-'));
+    const r = await run(['-t', 'kql', '-f', 'hunting', '--json', '-o', dir + path.sep, path.join(ROOT, 'sigma', 't1040', 'net_sniffing_t1040.yml')]);
+    expect(r.code).toBe(0);
+    const outputs = r.out.trim().split('\n').map((l) => (JSON.parse(l) as { output: string }).output);
+    expect(outputs).toEqual([1, 2, 3].map(() => path.join(dir, 'net_sniffing_t1040.kql')));
+    expect(fs.readFileSync(path.join(dir, 'net_sniffing_t1040.kql'), 'utf8')).toMatch(/^union$/m);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+
   it('slugs titles into safe file names', () => {
     expect(slugify('Näive  Title: ../../etc/passwd')).toBe('naive-title-etc-passwd');
     expect(slugify('***')).toBe('');
