@@ -14,7 +14,7 @@ import { ruleContext } from '../convert';
 import { parseEnrichment, renderEnrichment, type RenderedFlag } from './enrichment';
 import type { AttackMapping } from './attack-mapping';
 import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } from './format-context';
-import { loadMetadata, type Metadata } from './metadata';
+import { loadMetadata, type AttackData, type Metadata } from './metadata';
 import { loadDefaultSettings, mergeSettings, settingsForRule, type ResolvedSettings, type Settings } from './settings';
 import { parseTelemetry } from './telemetry';
 
@@ -197,7 +197,7 @@ export class FormatRenderer {
     const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
     const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
     context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
-    warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack.version));
+    warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack));
     if (format.collection) return { text: '', context, warnings };
     return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
   }
@@ -278,8 +278,15 @@ function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly Rend
 }
 
 /** ATT&CK tags a format cannot carry, or carries only in part, as warnings (text and --json). */
-function attackWarnings(attack: AttackMapping, format: FormatDef, version: string): string[] {
+function attackWarnings(attack: AttackMapping, format: FormatDef, data: AttackData): string[] {
+  const version = data.version;
   const out: string[] = [];
+  if (format.single_tactic) {
+    // One tactic field: the others travel only as the tactics of the techniques carried.
+    const implied = new Set(attack.techniques.flatMap((t) => data.techniques.get(t.id)?.tactics ?? []));
+    const lost = attack.tactics.slice(1).filter((t) => !implied.has(t.tag));
+    if (lost.length) out.push(`ATT&CK tactics beyond the first have no place in this format and no technique of the rule implies them: ${lost.map((t) => t.name).join(', ')}`);
+  }
   if (attack.unknownTags.length) out.push(`ATT&CK tags unknown to ATT&CK v${version} (and its v19 tactics), not carried by this format: ${attack.unknownTags.join(', ')}`);
   if (attack.otherTags.length && !format.carries_tags) out.push(`ATT&CK group/software/mitigation tags have no place in this format and are not carried: ${attack.otherTags.join(', ')}`);
   out.push(...attack.notes.map((n) => `ATT&CK: ${n}`));

@@ -45,6 +45,8 @@ export interface FormatDef {
    * (several rules need -o DIR/).
    */
   readonly stream?: 'separator' | 'conf-stanzas' | 'json-array' | 'arm-resources' | 'one-per-file';
+  /** The output has one tactic field (Defender's alert category): further tactics are reported unless a technique implies them. */
+  readonly single_tactic?: boolean;
   /** The output keeps the rule's tags (ATT&CK group and software tags travel there). */
   readonly carries_tags?: boolean;
   /** The format deploys correlation rules too (their query with the correlation's metadata). */
@@ -156,6 +158,7 @@ const schema = {
           separator: { type: 'string' },
           stream: { enum: ['separator', 'conf-stanzas', 'json-array', 'arm-resources', 'one-per-file'] },
           carries_tags: { type: 'boolean' },
+          single_tactic: { type: 'boolean' },
           correlations: { type: 'boolean' },
           search_prefix: { type: 'boolean' },
           correlation_refusal: { type: 'string' },
