@@ -108,6 +108,15 @@ describe('warnings for tags that cannot be carried', () => {
   });
 });
 
+describe('Defender detections carry one tactic', () => {
+  it('warn about a further tactic no technique implies, not about one a technique implies', () => {
+    const [r] = converter.convertText(rule(['attack.execution', 'attack.discovery', 'attack.persistence', 'attack.t1053.005']), 'r.yml', { target: 'kql', format: 'defender-detection' });
+    expect(r?.ok).toBe(true);
+    // T1053.005 (Scheduled Task) is execution, persistence and privilege escalation: Discovery is lost.
+    expect(r?.warnings).toEqual(['ATT&CK tactics beyond the first have no place in this format and no technique of the rule implies them: Discovery']);
+  });
+});
+
 describe('validate', () => {
   it('reports technique ids ATT&CK does not know, and retired ones', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-attack-'));
