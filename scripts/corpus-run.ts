@@ -67,6 +67,10 @@ export interface RuleOutcome {
   readonly threw: boolean;
   readonly warnings: readonly string[];
   readonly queries: readonly string[];
+  /** Value transformations the pipeline applied (PipelineResult.valueTransforms; empty when it reports none). */
+  readonly valueTransforms: readonly string[];
+  /** Fields kept outside the pipeline's schema because they were allowed (PipelineResult.allowedUnmapped). */
+  readonly allowedUnmapped: readonly string[];
 }
 
 /** Converts every document of every file with one configuration. */
@@ -84,10 +88,12 @@ export function convertCorpus(converter: Converter, files: readonly CorpusFile[]
           threw: false,
           warnings: r.warnings,
           queries: r.queries,
+          valueTransforms: r.mapping?.valueTransforms ?? [],
+          allowedUnmapped: r.mapping?.allowedUnmapped ?? [],
         });
       }
     } catch (e) {
-      out.push({ key: `${f.name}#0`, ok: false, code: 'internal', message: String((e as Error)?.stack ?? e), threw: true, warnings: [], queries: [] });
+      out.push({ key: `${f.name}#0`, ok: false, code: 'internal', message: String((e as Error)?.stack ?? e), threw: true, warnings: [], queries: [], valueTransforms: [], allowedUnmapped: [] });
     }
   }
   return out;
@@ -111,6 +117,16 @@ export interface ConfigStats {
   readonly refused: ReadonlyMap<string, number>;
   /** message → count, per error code. */
   readonly reasons: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** reason class (see reasonClass) → count and one example message, per error code. */
+  readonly classes: ReadonlyMap<string, ReadonlyMap<string, ReasonClassStats>>;
+  /** Converted rules whose mapping applied at least one value transformation. */
+  readonly viaValueTransform: number;
+  /** Value transformation → rules converted through it. */
+  readonly transforms: ReadonlyMap<string, number>;
+  /** Converted rules with at least one field allowed outside the pipeline's schema. */
+  readonly withAllowedUnmapped: number;
+  /** Field allowed unmapped → rules. */
+  readonly allowedFields: ReadonlyMap<string, number>;
   /** Crashes: error code 'internal' or a thrown exception. */
   readonly crashed: readonly RuleOutcome[];
   readonly withWarnings: number;
@@ -139,6 +155,11 @@ export function summarise(
   let queryIndex = 0;
   const refused = new Map<string, number>();
   const reasons = new Map<string, Map<string, number>>();
+  const classes = new Map<string, Map<string, ReasonClassStats>>();
+  const transforms = new Map<string, number>();
+  const allowedFields = new Map<string, number>();
+  let viaValueTransform = 0;
+  let withAllowedUnmapped = 0;
   const crashed: RuleOutcome[] = [];
   let converted = 0;
   let withWarnings = 0;
@@ -149,6 +170,10 @@ export function summarise(
     if (o.warnings.length) withWarnings++;
     if (o.ok) {
       converted++;
+      if (o.valueTransforms.length) viaValueTransform++;
+      if (o.allowedUnmapped.length) withAllowedUnmapped++;
+      for (const t of new Set(o.valueTransforms)) transforms.set(t, (transforms.get(t) ?? 0) + 1);
+      for (const f of new Set(o.allowedUnmapped)) allowedFields.set(f, (allowedFields.get(f) ?? 0) + 1);
       if (config.target === 'eql' && o.queries.every((q) => !/^any\b/.test(q))) specific++;
       if (kql) {
         for (const q of o.queries) {
@@ -174,6 +199,14 @@ export function summarise(
     const message = o.message ?? '';
     byMessage.set(message, (byMessage.get(message) ?? 0) + 1);
     reasons.set(code, byMessage);
+    const byClass = classes.get(code) ?? new Map<string, ReasonClassStats>();
+    const cls = reasonClass(message);
+    const stats = byClass.get(cls) ?? { count: 0, example: message, subjects: new Map<string, number>() };
+    stats.count++;
+    const subject = reasonSubject(message);
+    if (subject) stats.subjects.set(subject, (stats.subjects.get(subject) ?? 0) + 1);
+    byClass.set(cls, stats);
+    classes.set(code, byClass);
   }
   return {
     config,
@@ -181,9 +214,46 @@ export function summarise(
     converted,
     refused,
     reasons,
+    classes,
+    viaValueTransform,
+    transforms,
+    withAllowedUnmapped,
+    allowedFields,
     crashed,
     withWarnings,
     kql: kql ? { syntax: counts.syntax, unknownNames: counts['unknown-name'], semantic: counts.semantic, examples } : undefined,
     specificCategory: config.target === 'eql' ? specific : undefined,
   };
+}
+
+/** One reason class of refusals: how many, one full message, and what they name (field or logsource) → count. */
+export interface ReasonClassStats {
+  count: number;
+  readonly example: string;
+  readonly subjects: Map<string, number>;
+}
+
+/** What a refusal is about: the logsource it names, else its first quoted name (usually the Sigma field). */
+export function reasonSubject(message: string): string | null {
+  const logsource = /\bfor logsource ([^;]+)/.exec(message);
+  if (logsource) return (logsource[1] as string).trim();
+  return /'((?:[^'\\]|\\.)*)'/.exec(message)?.[1] ?? null;
+}
+
+/**
+ * A refusal message reduced to its kind, so that refusals group by why rather than by which field or
+ * table: quoted names, parenthesised details, identifiers after in/of/to, numbers and placeholders are
+ * elided, and only the first clause is kept ("field … has no equivalent column in …").
+ */
+export function reasonClass(message: string): string {
+  return (message.split(/;\s/)[0] ?? message)
+    .replace(/'(?:[^'\\]|\\.)*'/g, '…')
+    .replace(/"[^"]*"/g, '…')
+    .replace(/%[^%\s]+%/g, '%…%')
+    .replace(/\([^()]*\)/g, '')
+    .replace(/\blogsource\b.*$/, 'logsource …')
+    .replace(/\b(in|of|to|on|from) (?!…)[A-Za-z_][\w.]*[\w]/g, '$1 …')
+    .replace(/(?<!\S)[\d:]\S*/g, '#')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -5,9 +5,10 @@ import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule'
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
-import { loadPipeline, loadSchemas } from './pipeline/load-pipeline';
+import { loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
+import { mergeTables, type PipelineSource } from './pipeline/merge-pipeline';
 import type { PipelineDef, TableSchemas } from './pipeline/types';
-import { applyPipeline, identityPipeline, type PipelineResult } from './pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, mappingFacts, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
 import { convertCollection } from './correlation/convert-collection';
@@ -17,8 +18,11 @@ import type { SettingsOverrides } from './output/settings';
 
 export interface ConvertOptions {
   readonly target: string;
-  /** A pipeline name, 'none', or undefined for the target's default. */
-  readonly pipeline?: string;
+  /**
+   * A built-in pipeline name, 'none', or undefined for the target's default; or pipelines applied in
+   * order: a built-in name or a pipeline file's text first, then files stacked on it (docs/pipelines.md).
+   */
+  readonly pipeline?: string | readonly PipelineSource[];
   readonly format?: string;
   readonly table?: string;
   readonly index?: string;
@@ -39,7 +43,10 @@ export interface RuleResult {
   readonly queries: string[];
   readonly errors: Diagnostic[];
   readonly warnings: string[];
+  /** What the pipeline did beyond renaming (see PipelineResult); not part of the --json output. */
+  readonly mapping?: MappingFacts;
 }
+
 
 /** The parts of one rule's conversion that output formats are rendered from. */
 export interface ConvertedRule {
@@ -59,6 +66,8 @@ export class Converter {
   private readonly backends = new Map<string, BackendDef>();
   private readonly pipelines = new Map<string, PipelineDef>();
   private readonly schemas = new Map<string, TableSchemas>();
+  private readonly chains = new Map<string, PipelineDef>();
+  private readonly mergedSchemas = new WeakMap<PipelineDef, TableSchemas>();
   private readonly templates = new Map<string, TemplateFn>();
   private readonly hb = createTemplateEnvironment();
   /** Output formats: metadata, settings and the template context of deployable rules. */
@@ -84,6 +93,30 @@ export class Converter {
     return def;
   }
 
+  /** The pipeline of a list of sources (a built-in name or files, applied in order); remembered per list. */
+  resolvePipeline(sources: string | readonly PipelineSource[]): PipelineDef {
+    if (typeof sources === 'string') return this.pipeline(sources);
+    if (sources.length === 1 && typeof sources[0] === 'string') return this.pipeline(sources[0]);
+    const key = sources.map((s) => (typeof s === 'string' ? `name:${s}` : `file:${s.file}\u0000${s.text}`)).join('\u0001');
+    let def = this.chains.get(key);
+    if (!def) {
+      def = loadPipelineChain(sources, (name) => this.pipeline(name));
+      this.chains.set(key, def);
+    }
+    return def;
+  }
+
+  /** The tables a pipeline's fields are checked against: its schema file, with the tables it declares itself merged in. */
+  schemasFor(pipeline: PipelineDef): TableSchemas | null {
+    if (!pipeline.tables) return pipeline.schema ? this.schema(pipeline.schema) : null;
+    let merged = this.mergedSchemas.get(pipeline);
+    if (!merged) {
+      merged = mergeTables(pipeline.schema ? this.schema(pipeline.schema) : undefined, pipeline.tables) ?? {};
+      this.mergedSchemas.set(pipeline, merged);
+    }
+    return merged;
+  }
+
   schema(name: string): TableSchemas {
     let s = this.schemas.get(name);
     if (!s) {
@@ -107,12 +140,13 @@ export class Converter {
   /** Checks options before any rule is read: unknown target, pipeline or format are usage errors. */
   resolveOptions(options: ConvertOptions): { backend: BackendDef; pipeline: PipelineDef | null; pipelineName: string; format: string } {
     const backend = this.backend(options.target);
-    const pipelineName = options.pipeline ?? backend.default_pipeline;
-    const pipeline = pipelineName === 'none' ? null : this.pipeline(pipelineName);
+    const requested = options.pipeline ?? backend.default_pipeline;
+    const pipeline = requested === 'none' ? null : this.resolvePipeline(requested);
+    const pipelineName = pipeline ? pipeline.name : 'none';
     if (pipeline && pipeline.target !== backend.name) {
       throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' is for target '${pipeline.target}', not '${backend.name}'`);
     }
-    if (pipeline?.schema) this.schema(pipeline.schema);
+    if (pipeline) this.schemasFor(pipeline);
     const format = options.format ?? 'query';
     if (!backend.formats[format]) {
       throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}`);
@@ -166,7 +200,14 @@ export class Converter {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, lines, { placeholders: options.placeholders });
       const converted = this.convertRule(rule, options, resolved, file);
-      return { ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] };
+      return {
+        ...base,
+        ok: true,
+        queries: [converted.text],
+        errors: [],
+        warnings: [...converted.mapped.warnings, ...converted.output.warnings],
+        mapping: mappingFacts(converted.mapped),
+      };
     } catch (err) {
       return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
     }
@@ -176,7 +217,7 @@ export class Converter {
   convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
     const { backend, pipeline } = resolved;
     const mapped = pipeline
-      ? applyPipeline(rule, pipeline, pipeline.schema ? this.schema(pipeline.schema) : null)
+      ? applyPipeline(rule, pipeline, this.schemasFor(pipeline))
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);

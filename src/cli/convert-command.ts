@@ -17,10 +17,11 @@ import { ExitCode, type CliIO } from './io';
 import { combineStream } from '../output/stream';
 import type { FormatDef } from '../render/backend-def';
 import { commonRoot, planOutputNames, type NamedOutput } from './output-names';
+import { readPipelineArgs } from './pipeline-args';
 
 export interface ConvertArgs {
   target: string;
-  pipeline?: string;
+  pipeline?: string[];
   format?: string;
   output?: string;
   json?: boolean;
@@ -36,7 +37,7 @@ export interface ConvertArgs {
 export function addConvertOptions<T>(y: Argv<T>) {
   return y
     .option('target', { alias: 't', type: 'string', describe: 'query language: kql, splunk or eql', demandOption: true })
-    .option('pipeline', { alias: 'p', type: 'string', describe: "field mapping pipeline ('none' keeps field names as written); default per target" })
+    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "field mapping pipeline: a built-in name (see: list pipelines), 'none' (field names as written), or a pipeline file; repeat to stack files, applied in order; default per target" })
     .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
     .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })
     .option('json', { type: 'boolean', describe: 'one JSON object per rule per line', default: false })
@@ -87,7 +88,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   try {
     options = {
       target: args.target,
-      pipeline: args.pipeline,
+      pipeline: readPipelineArgs(args.pipeline),
       format: args.format,
       table: args.table,
       index: args.index,
@@ -252,6 +253,8 @@ function isDirectory(p: string): boolean {
 }
 
 /** One --json line: every documented key present (`output`: the file the rule went to with -o DIR/), an unknown location as null rather than absent. */
-function jsonLine(r: RuleResult, output: string | null): string {
+function jsonLine(full: RuleResult, output: string | null): string {
+  const { mapping: _internal, ...r } = full;
+  void _internal;
   return JSON.stringify({ ...r, output, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
 }

@@ -27,6 +27,7 @@ export function runList(what: string, io: CliIO): number {
         lines.push(`${p.padEnd(16)} ${def.target.padEnd(8)} ${def.description}`);
       }
       lines.push(`${'none'.padEnd(16)} ${'any'.padEnd(8)} no mapping: field names as written (KQL needs --table)`);
+      lines.push('', "Your own: --pipeline FILE (a pipeline file; 'extends: <name>' builds on a built-in one; repeat to stack files). See docs/pipelines.md.");
       break;
     case 'formats':
       for (const t of targets) {

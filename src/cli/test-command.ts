@@ -5,20 +5,22 @@ import type { Diagnostic } from '../core/errors';
 import type { Placeholders } from '../rule/modifiers';
 import { createEventAccessor, type EventAccessor } from '../evaluate/event-accessor';
 import { checkExpectations, parseExpectations, type Expectation, type Observation } from '../evaluate/expectations';
-import { parseEvents, type EventProblem } from '../evaluate/read-events';
+import { DEFAULT_EVENT_LIMITS, isRawLogFile, parseEvents, parseRawLines, type EventProblem } from '../evaluate/read-events';
 import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/rule-tester';
 import { loadPlaceholders } from './convert-command';
 import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
 import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
+import { isPipelineFile, readPipelineArgs } from './pipeline-args';
+import type { PipelineSource } from '../pipeline/merge-pipeline';
 import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { collectFilters, setDocuments, testCorrelations } from '../evaluate/correlation-tester';
 
 export interface TestArgs {
-  pipeline?: string;
+  pipeline?: string[];
   events?: string[];
   expect?: string;
   json?: boolean;
@@ -29,8 +31,8 @@ export interface TestArgs {
 
 export function addTestOptions<T>(y: Argv<T>) {
   return y
-    .option('pipeline', { alias: 'p', type: 'string', describe: "map the rules' fields and logsources with this pipeline before evaluating ('none': the rules' own field names)" })
-    .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines or a JSON array of objects' })
+    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "map the rules' fields and logsources with this pipeline before evaluating: a built-in name or a pipeline file, repeat to stack files ('none': the rules' own field names)" })
+    .option('events', { alias: 'e', type: 'string', array: true, describe: 'events files: JSON Lines, a JSON array of objects, or JSON objects one after another (pretty-printed); *.raw, *.log, *.txt: one raw log line per event' })
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
@@ -56,6 +58,8 @@ interface EventsFile {
   readonly name: string;
   readonly events: readonly { index: number; event: PreparedEvent; summary: () => string }[];
   readonly problems: readonly EventProblem[];
+  /** Problems beyond those listed: only counted. */
+  readonly moreProblems: number;
   readonly unreadable?: string;
 }
 
@@ -71,12 +75,23 @@ const unitKey = (eventsPath: string, pipeline: string) => `${eventsPath}\u0000${
 export function runTest(rawArgs: TestArgs, io: CliIO): number {
   const args = separateRulePaths(rawArgs);
   const tester = new RuleTester(createFsLoader());
-  const cliPipeline = args.pipeline ?? 'none';
+  // Pipelines by the name they report under; an expectations entry may name another built-in one.
+  const pipelineSources = new Map<string, string | readonly PipelineSource[]>();
+  const usePipeline = (sources: string | readonly PipelineSource[]): string => {
+    const name = tester.checkPipeline(sources);
+    // Two different files may give the same name: each keeps its own label.
+    const same = (a: string | readonly PipelineSource[]) => JSON.stringify(a) === JSON.stringify(sources);
+    let label = name;
+    for (let n = 2; pipelineSources.has(label) && !same(pipelineSources.get(label) as string | readonly PipelineSource[]); n++) label = `${name} (${n})`;
+    pipelineSources.set(label, sources);
+    return label;
+  };
+  let cliPipeline = 'none';
   let expectations: Expectation[] = [];
   let placeholders: Placeholders | undefined;
   const units = new Map<string, Unit>();
   try {
-    tester.checkPipeline(cliPipeline);
+    cliPipeline = usePipeline(readPipelineArgs(args.pipeline) ?? 'none');
     if (args.placeholders) placeholders = loadPlaceholders(args.placeholders);
     for (const e of args.events ?? []) {
       const abs = path.resolve(e);
@@ -92,8 +107,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       expectations = parseExpectations(text, args.expect);
       const base = path.dirname(path.resolve(args.expect));
       for (const e of expectations) {
-        const pipeline = e.pipeline ?? cliPipeline;
-        tester.checkPipeline(pipeline);
+        const pipeline = e.pipeline === undefined ? cliPipeline : usePipeline(expectationPipeline(e.pipeline, base));
         const abs = path.resolve(base, e.events);
         const key = unitKey(abs, pipeline);
         if (!units.has(key)) units.set(key, { eventsPath: abs, name: path.relative(process.cwd(), abs) || abs, pipeline });
@@ -137,7 +151,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
     for (const { name, text } of texts) {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
-      const rules = tester.prepareText(text, name, { pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
+      const rules = tester.prepareText(text, name, { pipeline: pipelineSources.get(pipeline) ?? pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
@@ -157,7 +171,8 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       f = readEventsFile(unit, tester);
       eventFiles.set(unit.eventsPath, f);
       if (f.unreadable) io.stderr(`${unit.name}: error[input]: ${f.unreadable}`);
-      for (const p of f.problems) io.stderr(`${unit.name}${p.line ? `:${p.line}` : ''}: error[invalid-event]: ${p.message}`);
+      for (const p of f.problems) io.stderr(`${unit.name}${where(p)}: error[invalid-event]: ${p.message}`);
+      if (f.moreProblems) io.stderr(`${unit.name}: error[invalid-event]: ${moreProblemsText(f.moreProblems)}`);
       if (f.unreadable || f.problems.length) failed = true;
     }
     return f;
@@ -185,7 +200,8 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
         errors: [
           ...rule.errors.map(diagnosticJson),
           ...(file.unreadable ? [{ code: 'input', message: file.unreadable }] : []),
-          ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}) })),
+          ...file.problems.map((p) => ({ code: 'invalid-event', message: p.message, ...(p.line ? { line: p.line } : {}), ...(p.col ? { col: p.col } : {}) })),
+          ...(file.moreProblems ? [{ code: 'invalid-event', message: moreProblemsText(file.moreProblems) }] : []),
         ],
       });
     }
@@ -200,7 +216,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       texts.map((t) => ({ file: t.name, text: t.text })),
       rulesByPipeline.get(unit.pipeline) ?? [],
       file.events,
-      { converter: correlationConverter, pipeline: unit.pipeline, placeholders, timeField: args.timeField },
+      { converter: correlationConverter, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField },
     );
     for (const v of verdicts) {
       const c = v.correlation;
@@ -232,7 +248,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   else io.stdout(formatText(results, eventFiles, units));
 
   const failures = checkExpectations(expectations, (e) => {
-    const pipeline = e.pipeline ?? cliPipeline;
+    const pipeline = e.pipeline === undefined ? cliPipeline : tester.checkPipeline(expectationPipeline(e.pipeline, path.dirname(path.resolve(args.expect as string))));
     const abs = path.resolve(path.dirname(path.resolve(args.expect as string)), e.events);
     const file = eventFiles.get(abs);
     if (file?.unreadable) return `cannot read ${e.events}: ${file.unreadable}`;
@@ -287,18 +303,32 @@ function diagnosticJson(d: Diagnostic): TestResult['errors'][number] {
   return { code: d.code, message: d.message, ...(d.line ? { line: d.line } : {}), ...(d.col ? { col: d.col } : {}) };
 }
 
+/** An expectation's `pipeline`: a built-in name, or a pipeline file relative to the expectations file. */
+function expectationPipeline(value: string, base: string): string | PipelineSource[] {
+  return isPipelineFile(value) ? (readPipelineArgs([path.resolve(base, value)]) as PipelineSource[]) : value;
+}
+
+const where = (p: EventProblem) => (p.line ? `:${p.line}${p.col ? `:${p.col}` : ''}` : '');
+const moreProblemsText = (n: number) => `... and ${n} more problem${n === 1 ? '' : 's'} in this file (not listed)`;
+
 function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
   let text: string;
   try {
+    // Bounded before reading: a file larger than the reader accepts is refused, not loaded.
+    const size = fs.statSync(unit.eventsPath).size;
+    if (size > DEFAULT_EVENT_LIMITS.maxTextLength) {
+      return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: `${size} bytes, more than the limit of ${DEFAULT_EVENT_LIMITS.maxTextLength}` };
+    }
     text = fs.readFileSync(unit.eventsPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { name: unit.name, events: [], problems: [], unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+    return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };
   }
-  const parsed = parseEvents(text);
+  const parsed = isRawLogFile(unit.eventsPath) ? parseRawLines(text) : parseEvents(text);
   return {
     name: unit.name,
     problems: parsed.problems,
+    moreProblems: parsed.moreProblems,
     events: parsed.events.map((e) => {
       const accessor = createEventAccessor(e.value);
       return { index: e.index, event: tester.prepareEvent(accessor), summary: () => summarizeEvent(accessor) };

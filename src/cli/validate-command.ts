@@ -11,10 +11,11 @@ import { expandInputs, readInput } from './inputs';
 import { formatDiagnostic } from './report';
 import { createFsLoader } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
+import { readPipelineArgs } from './pipeline-args';
 
 export interface ValidateArgs {
   target?: string;
-  pipeline?: string;
+  pipeline?: string[];
   json?: boolean;
   sarif?: boolean;
   debug?: boolean;
@@ -24,7 +25,7 @@ export interface ValidateArgs {
 export function addValidateOptions<T>(y: Argv<T>) {
   return y
     .option('target', { alias: 't', type: 'string', describe: "also check that the rules convert for this target (with its default pipeline unless --pipeline)" })
-    .option('pipeline', { alias: 'p', type: 'string', describe: 'also check that this pipeline maps every field of every rule' })
+    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: 'also check that this pipeline (a built-in name or a pipeline file; repeat to stack files) maps every field of every rule' })
     .option('json', { type: 'boolean', describe: 'one JSON object per finding per line' })
     .option('sarif', { type: 'boolean', describe: 'a SARIF 2.1.0 log, for code-scanning tools' })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
@@ -32,13 +33,15 @@ export function addValidateOptions<T>(y: Argv<T>) {
 
 /** The pipeline check the options ask for: none, the target's default pipeline, or the named one. */
 function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
-  if (!args.target && !args.pipeline) return null;
+  const sources = readPipelineArgs(args.pipeline);
+  if (!args.target && !sources) return null;
   const converter = new Converter(createFsLoader());
-  const target = args.target ?? converter.pipeline(args.pipeline as string).target;
-  const options = { target, pipeline: args.pipeline };
-  const { pipeline } = converter.resolveOptions({ ...options, table: args.pipeline === 'none' ? 'Events' : undefined });
+  const target = args.target ?? (sources === 'none' ? undefined : converter.resolvePipeline(sources as NonNullable<typeof sources>).target);
+  if (!target) throw new Error('--pipeline none needs --target');
+  const options = { target, pipeline: sources };
+  const { pipeline } = converter.resolveOptions({ ...options, table: sources === 'none' ? 'Events' : undefined });
   if (!pipeline) return null; // --pipeline none: field names are kept, nothing to map
-  return { converter, options, pipeline, schemas: pipeline.schema ? converter.schema(pipeline.schema) : null };
+  return { converter, options, pipeline, schemas: converter.schemasFor(pipeline) };
 }
 
 /** `sigma-convert validate PATH...`: report every problem of every rule; exit 1 when any is an error. */

@@ -1,5 +1,6 @@
 import { SigmaError, toDiagnostic } from '../core/errors';
 import type { Converter, ConvertOptions, RuleResult } from '../convert';
+import { mappingFacts } from '../pipeline/apply-pipeline';
 import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import { requireCorrelationDef } from './correlation-def';
@@ -67,7 +68,7 @@ export function convertCollection(
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
           const converted = converter.convertRule(ruleWithFilters(entry), options, resolved);
-          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] });
+          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings], mapping: mappingFacts(converted.mapped) });
           continue;
         }
         case 'correlation': {
@@ -100,7 +101,7 @@ export function convertCollection(
       def: requireCorrelationDef(backend.correlation, backend.name),
       pipeline,
       pipelineName: resolved.pipelineName,
-      schemas: pipeline?.schema ? converter.schema(pipeline.schema) : null,
+      schemas: pipeline ? converter.schemasFor(pipeline) : null,
       convertRule: (rule) => {
         const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
         const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);

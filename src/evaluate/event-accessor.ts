@@ -125,7 +125,8 @@ function elementAttributes(v: JsonObject): [string, unknown][] {
  * attributes become `Element_Attribute` (`Provider_Name`, `TimeCreated_SystemTime`, `Execution_ProcessID`),
  * also from `Provider_attributes: {...}` as some tools write them. EventData: `Data` as an array or single
  * element of `{"@Name"|"Name"|"#attributes": {"Name"}, "#text"}`, or a plain map of name to value. UserData:
- * the fields of its one child element. System names win over EventData names that collide.
+ * the fields of its one child element. System names win over EventData names that collide. A data name with
+ * spaces is also reachable without them (`New Value` as `NewValue`), as Sigma rules write it.
  */
 function windowsFields(event: JsonObject): Map<string, unknown> | null {
   const root = isObject(event.Event) ? event.Event : isObject(event.System) ? event : null;
@@ -133,6 +134,12 @@ function windowsFields(event: JsonObject): Map<string, unknown> | null {
   const out = new Map<string, unknown>();
   const set = (k: string, v: unknown) => {
     if (!out.has(k)) out.set(k, v);
+  };
+  // Data names with spaces (Defender's "New Value", "Threat Name", "Process Name") are written without them
+  // in Sigma rules (NewValue, ThreatName, ProcessName): both names reach the value.
+  const setData = (k: string, v: unknown) => {
+    set(k, v);
+    if (/\s/.test(k)) set(k.replace(/\s+/g, ''), v);
   };
   if (isObject(root.System)) {
     for (const [k, v] of Object.entries(root.System)) {
@@ -154,11 +161,11 @@ function windowsFields(event: JsonObject): Map<string, unknown> | null {
       if (k === 'Data') {
         for (const item of Array.isArray(v) ? v : [v]) {
           const name = isObject(item) ? (item['@Name'] ?? (isObject(item['#attributes']) ? item['#attributes'].Name : undefined) ?? item.Name) : undefined;
-          if (typeof name === 'string') set(name, isObject(item) ? (elementText(item) ?? null) : item);
+          if (typeof name === 'string') setData(name, isObject(item) ? (elementText(item) ?? null) : item);
           else unnamed.push(isObject(item) ? elementText(item) : item);
         }
       } else if (!k.startsWith('@') && k !== '#attributes') {
-        set(k, isObject(v) ? (elementText(v) ?? v) : v);
+        setData(k, isObject(v) ? (elementText(v) ?? v) : v);
       }
     }
     if (unnamed.length) set('Data', unnamed.length === 1 ? unnamed[0] : unnamed);
@@ -167,7 +174,7 @@ function windowsFields(event: JsonObject): Map<string, unknown> | null {
     for (const child of Object.values(root.UserData)) {
       if (!isObject(child)) continue;
       for (const [k, v] of Object.entries(child)) {
-        if (!k.startsWith('@') && k !== '#attributes') set(k, isObject(v) ? (elementText(v) ?? v) : v);
+        if (!k.startsWith('@') && k !== '#attributes') setData(k, isObject(v) ? (elementText(v) ?? v) : v);
       }
     }
   }

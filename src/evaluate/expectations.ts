@@ -38,7 +38,7 @@ export function parseExpectations(text: string, file: string): Expectation[] {
     if (e.event !== undefined && !(typeof e.event === 'number' && Number.isInteger(e.event) && e.event >= 0)) {
       throw new SigmaError('invalid-value', `${where}: 'event' must be a 0-based event index`);
     }
-    if (e.pipeline !== undefined && typeof e.pipeline !== 'string') throw new SigmaError('invalid-value', `${where}: 'pipeline' must be a pipeline name`);
+    if (e.pipeline !== undefined && typeof e.pipeline !== 'string') throw new SigmaError('invalid-value', `${where}: 'pipeline' must be a pipeline name or a pipeline file (relative to this file)`);
     return {
       entry,
       rule: e.rule,

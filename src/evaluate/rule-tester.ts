@@ -3,6 +3,7 @@ import type { ResourceLoader } from '../core/resources';
 import { Converter } from '../convert';
 import { applyPipeline, identityPipeline } from '../pipeline/apply-pipeline';
 import type { Placeholders } from '../rule/modifiers';
+import type { PipelineSource } from '../pipeline/merge-pipeline';
 import type { LogSource } from '../rule/model';
 import { parseRule, requireRuleDocument } from '../rule/parse-rule';
 import { parseYamlDocuments } from '../rule/yaml-source';
@@ -13,8 +14,8 @@ import { compileExpr } from './evaluate-expr';
 import { classifyEvent, compileLogsourceFilter, loadLogsourceMap, type LogsourceMap } from './logsource-map';
 
 export interface TestOptions {
-  /** A pipeline name, or 'none' / undefined to evaluate the rule's own field names. */
-  readonly pipeline?: string;
+  /** A pipeline name or sources (built-in first, then files), or 'none' / undefined to evaluate the rule's own field names. */
+  readonly pipeline?: string | readonly PipelineSource[];
   readonly placeholders?: Placeholders;
   /** Filter documents of the run: each applies to the rules it names, as in conversion. */
   readonly filters?: readonly SigmaFilter[];
@@ -54,11 +55,12 @@ export class RuleTester {
     this.converter = new Converter(loader);
   }
 
-  /** Checks a pipeline name before any rule is read (unknown names are usage errors). */
-  checkPipeline(name: string | undefined): void {
-    if (name === undefined || name === 'none') return;
-    const def = this.converter.pipeline(name);
-    if (def.schema) this.converter.schema(def.schema);
+  /** Loads a pipeline before any rule is read (unknown names, invalid files are usage errors); returns its name. */
+  checkPipeline(sources: string | readonly PipelineSource[] | undefined): string {
+    if (sources === undefined || sources === 'none') return 'none';
+    const def = this.converter.resolvePipeline(sources);
+    this.converter.schemasFor(def);
+    return def.name;
   }
 
   logsourceMap(): LogsourceMap {
@@ -73,7 +75,8 @@ export class RuleTester {
   /** Prepares every document of one rule file; a document that cannot be evaluated carries its errors. */
   prepareText(text: string, file: string, options: TestOptions = {}): PreparedRule[] {
     const lines = text.split('\n');
-    const pipelineName = options.pipeline ?? 'none';
+    const sources = options.pipeline ?? 'none';
+    const pipelineName = sources === 'none' ? 'none' : this.converter.resolvePipeline(sources).name;
     return parseYamlDocuments(text).map((doc): PreparedRule => {
       const meta = documentMeta(doc.value);
       const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
@@ -84,9 +87,9 @@ export class RuleTester {
         const rule = applyFilters(parsed, named);
         let table: string | undefined;
         let expr = identityPipeline(rule).expr;
-        if (pipelineName !== 'none') {
-          const def = this.converter.pipeline(pipelineName);
-          const mapped = applyPipeline(rule, def, def.schema ? this.converter.schema(def.schema) : null);
+        if (sources !== 'none') {
+          const def = this.converter.resolvePipeline(sources);
+          const mapped = applyPipeline(rule, def, this.converter.schemasFor(def));
           expr = mapped.expr;
           table = mapped.table;
         }

@@ -84,7 +84,7 @@ export class FormatRenderer {
     const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
     if (!settings) return { text: queryText, context: base, warnings };
 
-    const schemas = resolved.pipeline?.schema ? this.converter.schema(resolved.pipeline.schema) : null;
+    const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
     return this.renderDeployable(
       rule,
       resolved,
@@ -217,8 +217,8 @@ export class FormatRenderer {
   private mapExpr(e: Expr, rule: SigmaRule, resolved: Resolved): Expr {
     const p = resolved.pipeline;
     if (!p) return e;
-    const bare: PipelineDef = { ...p, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
-    return applyPipeline({ expr: e, logsource: rule.logsource }, bare, p.schema ? this.converter.schema(p.schema) : null).expr;
+    const bare: PipelineDef = { ...p, conditions: undefined, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
+    return applyPipeline({ expr: e, logsource: rule.logsource }, bare, this.converter.schemasFor(p)).expr;
   }
 
   /** Where each of the rule's `fields` lives in the target (null: the pipeline has no column for it). */

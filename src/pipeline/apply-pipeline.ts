@@ -16,6 +16,24 @@ export interface PipelineResult {
   readonly fieldTypes: ReadonlyMap<string, string>;
   /** Where the logsource's events are stored (index patterns, sourcetypes...), when the pipeline says. */
   readonly dataSource?: DataSource;
+  /**
+   * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
+   * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
+   * converted through at least one, and reads 0 when absent.
+   */
+  readonly valueTransforms?: readonly string[];
+  /**
+   * Fields outside the pipeline's field schema that were kept because the user allowed them
+   * (`--allow-unmapped`). Optional: absent means none; `npm run corpus` counts rules with any.
+   */
+  readonly allowedUnmapped?: readonly string[];
+}
+
+/** The facts of a PipelineResult that reports (npm run corpus) count; absent lists mean none. */
+export type MappingFacts = Pick<PipelineResult, 'valueTransforms' | 'allowedUnmapped'>;
+
+export function mappingFacts(mapped: PipelineResult): MappingFacts {
+  return { valueTransforms: mapped.valueTransforms ?? [], allowedUnmapped: mapped.allowedUnmapped ?? [] };
 }
 
 export interface PipelineInput {
@@ -179,7 +197,8 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
 
   let expr = mapPredicates(input.expr, mapOne);
   // A condition field that is not a column may name a key inside a JSON column (EventData.EventType).
-  const conditions = [...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
+  // The pipeline's own conditions (every rule) come first, then the logsource's.
+  const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };

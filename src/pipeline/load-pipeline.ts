@@ -1,8 +1,9 @@
 import { parseDataYaml } from '../core/data-yaml';
-import { checkDefinition } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import type { PipelineDef, TableSchemas } from './types';
+import { readPipelineFile } from './pipeline-file';
+import { completePipeline, overlayPipeline, type PipelineLayer, type PipelineSource } from './merge-pipeline';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const condition = {
@@ -32,14 +33,24 @@ const dataSource = {
   additionalProperties: false,
   properties: { ...dataSourceProps, products: { type: 'object', additionalProperties: { type: 'object', additionalProperties: false, properties: dataSourceProps } } },
 };
+/**
+ * One schema for every pipeline file, built-in or a user's (--pipeline FILE). Unknown keys are errors at
+ * every level, so a typo (`keyword_feild`) never loads silently. `name`, `target` and `logsources` are
+ * required of a complete pipeline; a file that `extends` a built-in one, or stacks on the previous
+ * --pipeline, inherits them (checked after merging: src/pipeline/merge-pipeline.ts).
+ */
 const schema = {
   type: 'object',
-  required: ['name', 'target', 'logsources'],
+  additionalProperties: false,
   properties: {
     name: { type: 'string' },
     target: { type: 'string' },
     description: { type: 'string' },
+    extends: { type: 'string' },
+    timestamp: { type: 'string' },
     schema: { type: 'string' },
+    tables: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+    conditions: { type: 'array', items: condition },
     keep_unmapped: { type: 'boolean' },
     keyword_field: { type: 'string' },
     field_types: { type: 'object', additionalProperties: { type: 'string' } },
@@ -90,12 +101,41 @@ export function listPipelines(loader: ResourceLoader): string[] {
 
 export function loadPipeline(loader: ResourceLoader, name: string): PipelineDef {
   const path = `backends/pipelines/${name}.yml`;
-  const data = readYaml(loader, path, 'pipeline-definition');
-  if (data === undefined) {
-    throw new SigmaError('pipeline-definition', `unknown pipeline '${name}'; available: ${listPipelines(loader).join(', ')}, none`);
+  const text = /^[\w.-]+$/.test(name) ? loader.read(path) : undefined;
+  if (text === undefined) {
+    throw new SigmaError(
+      'pipeline-definition',
+      `unknown pipeline '${name}'; available: ${listPipelines(loader).join(', ')}, none, or a pipeline file (--pipeline ./mine.yml)`,
+    );
   }
-  checkDefinition(schema, data, `${path}: invalid pipeline`, 'pipeline-definition');
-  return data as unknown as PipelineDef;
+  const layer = readPipelineFile(text, path, schema) as PipelineLayer;
+  if (layer.extends !== undefined) throw new SigmaError('pipeline-definition', `${path}: a built-in pipeline cannot extend another`);
+  return completePipeline(layer, path);
+}
+
+/**
+ * The pipeline several sources make, applied in order: the first is a built-in name, or a file that is
+ * complete or `extends` a built-in one; each later one is a file stacked on the result so far
+ * (override rules: src/pipeline/merge-pipeline.ts). `builtin` loads built-in pipelines (cached by the caller).
+ */
+export function loadPipelineChain(sources: readonly PipelineSource[], builtin: (name: string) => PipelineDef): PipelineDef {
+  let def: PipelineDef | null = null;
+  for (const source of sources) {
+    if (typeof source === 'string') {
+      if (def) throw new SigmaError('pipeline-definition', `built-in pipeline '${source}' can only be the first --pipeline; later ones are pipeline files stacked on it`);
+      def = builtin(source);
+      continue;
+    }
+    const layer = readPipelineFile(source.text, source.file, schema) as PipelineLayer;
+    if (layer.extends !== undefined) {
+      if (def) throw new SigmaError('pipeline-definition', `${source.file}: 'extends' is only allowed in the first --pipeline; this file stacks on '${def.name}' already`);
+      def = overlayPipeline(builtin(layer.extends), layer, source.file);
+    } else {
+      def = def ? overlayPipeline(def, layer, source.file) : completePipeline(layer, source.file);
+    }
+  }
+  if (!def) throw new SigmaError('pipeline-definition', 'no pipeline given');
+  return def;
 }
 
 export function loadSchemas(loader: ResourceLoader, name: string): TableSchemas {

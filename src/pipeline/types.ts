@@ -48,6 +48,13 @@ export interface PipelineDef {
   readonly target: string;
   readonly description: string;
   readonly schema?: string;
+  /**
+   * Tables declared in the pipeline itself (table -> column -> type), merged column by column over the
+   * `schema` file's tables: a custom pipeline can add its SIEM's own tables or columns.
+   */
+  readonly tables?: TableSchemas;
+  /** Conditions added to every rule's query, whatever its logsource (e.g. a Splunk `index`). */
+  readonly conditions?: readonly PipelineCondition[];
   /** The column holding each event's time, for correlation windows (e.g. Timestamp, TimeGenerated). */
   readonly timestamp?: string;
   /** Field names the rules write are the target's own: keep them without warning. */

@@ -67,6 +67,26 @@ describe('event access', () => {
     expect(ev.get('AccountName')).toBeNull();
   });
 
+  it('reaches data names with spaces also without them, as Sigma rules write them (Defender 5007 "New Value")', () => {
+    const defender = {
+      Event: {
+        System: { EventID: 5007, Channel: 'Microsoft-Windows-Windows Defender/Operational', Provider: { '#attributes': { Name: 'Microsoft-Windows-Windows Defender' } } },
+        EventData: { 'Old Value': '', 'New Value': 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\x = 0x0' },
+      },
+    };
+    const ev = createEventAccessor(defender);
+    expect(ev.get('NewValue')).toBe(ev.get('New Value'));
+    expect(ev.get('OldValue')).toBe('');
+    const r = rule(`    sel:
+        EventID: 5007
+        NewValue|contains: '\\Microsoft\\Windows Defender\\Exclusions'
+    condition: sel`, '{product: windows, service: windefend}');
+    expect(matches(r, defender)).toBe(true);
+    // UserData and Data-array names too
+    const userData = createEventAccessor({ Event: { System: { EventID: 1 }, UserData: { X: { 'Threat Name': 'EICAR' } }, EventData: { Data: [{ '@Name': 'Process Name', '#text': 'a.exe' }] } } });
+    expect([userData.get('ThreatName'), userData.get('ProcessName')]).toEqual(['EICAR', 'a.exe']);
+  });
+
   it('rules match Windows event JSON by Sigma names, logsource included', () => {
     const r = rule(`    sel:\n        EventID: 7045\n        Provider_Name: 'Service Control Manager'\n        ImagePath|endswith: '\\npf.sys'\n    condition: sel`, '{product: windows, service: system}');
     expect(matches(r, xmltodict)).toBe(true);
