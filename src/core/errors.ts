@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'condition-identifier'
   | 'unsupported-feature'
   | 'unmapped-field'
+  // A value transformation of the pipeline cannot rewrite this value exactly (src/pipeline/values/).
+  | 'value-transform'
   | 'unknown-logsource'
   | 'placeholder'
   | 'backend-definition'

@@ -1,4 +1,6 @@
 import { foldCase } from './string-matcher';
+import { decodeJoinedField, joinColumns } from '../ir/joined-field';
+import { decodeFieldPath } from '../ir/field-path';
 
 /**
  * Read access to one event, by Sigma field name. Events are JSON objects: flat keys, nested objects
@@ -37,6 +39,10 @@ class JsonEventAccessor implements EventAccessor {
   }
 
   get(field: string): unknown {
+    const joined = decodeJoinedField(field);
+    if (joined) return joinColumns(joined, (c) => scalarText(this.get(c)));
+    const inside = decodeFieldPath(field);
+    if (inside) return jsonValue(this.get(inside.column), inside.keys, inside.jsonText);
     const e = this.event;
     if (hasOwn(e, field)) return e[field];
     if (this.windows) {
@@ -179,4 +185,32 @@ function windowsFields(event: JsonObject): Map<string, unknown> | null {
     }
   }
   return out;
+}
+
+/** A column's value as KQL's strcat reads it: text as it is, a number or boolean written out, anything missing empty. */
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return '';
+}
+
+/**
+ * A key inside a JSON column (src/ir/field-path.ts), read as the KQL renderer writes it:
+ * tostring(parse_json(Column).key...) - JSON text is parsed, and the value is compared as text.
+ */
+function jsonValue(column: unknown, keys: readonly string[], jsonText: boolean): unknown {
+  let v = column;
+  if (jsonText && typeof v === 'string') {
+    try {
+      v = JSON.parse(v) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  for (const k of keys) {
+    if (!isObject(v) || !hasOwn(v, k)) return undefined;
+    v = v[k];
+  }
+  if (v === null || v === undefined) return v;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }

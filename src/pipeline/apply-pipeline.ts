@@ -1,5 +1,7 @@
 import { SigmaError } from '../core/errors';
-import type { Expr, Predicate, SourceLocation, StrPart } from '../ir/types';
+import { predicateField, type Expr, type Predicate, type SourceLocation, type StrPart } from '../ir/types';
+import { decodeJoinedField } from '../ir/joined-field';
+import { applyValueTransform, describeValueTransform, findValueTransform } from './values/value-transforms';
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
@@ -94,7 +96,8 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
     try {
       return applyEntry(input, pipeline, schemas, entry);
     } catch (err) {
-      if (!(err instanceof SigmaError) || err.code !== 'unmapped-field') throw err;
+      // A table that cannot hold a field (or its value) exactly: the next table of the logsource may.
+      if (!(err instanceof SigmaError) || (err.code !== 'unmapped-field' && err.code !== 'value-transform')) throw err;
       firstError ??= err;
     }
   }
@@ -109,6 +112,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   }
   const warnings = new Set<string>();
   const fieldTypes = new Map<string, string>();
+  const valueTransforms = new Set<string>();
 
   // A target written Column.key (or Column.key.sub) reads inside a JSON column: a dynamic one, or a
   // string one holding JSON text. Its value is compared as text.
@@ -123,7 +127,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
-    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field];
+    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field] ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
     const names = listOf(target);
     if (names.length) {
       if (!columns) return names;
@@ -165,34 +169,58 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
       const text = p.kind !== 'match' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
       if (text !== null) return { kind: 'const', value: implied.some((v) => String(v).toLowerCase() === text.toLowerCase()) };
     }
+    const transform = findValueTransform(pipeline.value_transforms, field, input.logsource, table);
+    if (transform) {
+      const rewritten = applyValueTransform(p, transform, (other) => findValueTransform(pipeline.value_transforms, other, input.logsource, table));
+      valueTransforms.add(describeValueTransform(transform));
+      return mapPredicates(rewritten, (q) => {
+        const name = predicateField(q);
+        return name === null ? q : toColumn(q, field, checkColumn(q, name, field));
+      });
+    }
     const targets = resolve(field, p.loc);
     const others = p.kind === 'fieldref' ? resolve(p.other, p.loc) : null;
-    const copies = targets.map((t) => {
-      const type = columns?.[t] ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
-      if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
-      if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
+    const copies = targets.map((t) => toColumn(p, field, t, others));
+    return copies.length === 1 ? (copies[0] as Expr) : { kind: 'or', args: copies };
+  };
+
+  /** A transformation's output names the table's own columns (or a join of them): they must exist. */
+  const checkColumn = (q: Predicate, name: string, field: string): string => {
+    const joined = decodeJoinedField(name);
+    if (joined) fieldTypes.set(name, 'string');
+    for (const column of joined ? joined.columns : [name]) {
+      if (columns && !(column in columns)) {
+        throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}': the value transformation of '${field}' names '${column}', which is not a column of ${table}`, q.loc);
+      }
+    }
+    return name;
+  };
+
+  /** One predicate renamed to target field t, checked and coerced for the column's type. */
+  const toColumn = (p: Predicate, field: string, t: string, others: readonly string[] | null = null): Expr => {
+    const type = columns?.[t] ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
+    if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
+    if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
+      throw new SigmaError(
+        'unsupported-feature',
+        `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
+        p.loc,
+      );
+    }
+    if (type) fieldTypes.set(t, type);
+    if (p.kind === 'match' && type && NUMERIC_TYPES.has(type)) {
+      const { shape, text } = matchShape(p.value);
+      if (shape !== 'equals' || !/^-?\d+(\.\d+)?$/.test(text)) {
+        // e.g. Sysmon writes LogonId as hex text ('0x3e7') where Defender's LogonId is a long.
         throw new SigmaError(
-          'unsupported-feature',
-          `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
+          'unmapped-field',
+          `field '${field}' maps to ${t}, a ${type} column of ${table}, which cannot be compared with the text '${formatSigmaString(p.value)}' as the rule writes it`,
           p.loc,
         );
       }
-      if (type) fieldTypes.set(t, type);
-      if (p.kind === 'match' && type && NUMERIC_TYPES.has(type)) {
-        const { shape, text } = matchShape(p.value);
-        if (shape !== 'equals' || !/^-?\d+(\.\d+)?$/.test(text)) {
-          // e.g. Sysmon writes LogonId as hex text ('0x3e7') where Defender's LogonId is a long.
-          throw new SigmaError(
-            'unmapped-field',
-            `field '${field}' maps to ${t}, a ${type} column of ${table}, which cannot be compared with the text '${formatSigmaString(p.value)}' as the rule writes it`,
-            p.loc,
-          );
-        }
-      }
-      const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
-      return coerceToColumnType(renamed, type);
-    });
-    return copies.length === 1 ? (copies[0] as Expr) : { kind: 'or', args: copies };
+    }
+    const renamed = { ...p, field: t, ...(others ? { other: others[0] } : {}) } as Predicate;
+    return coerceToColumnType(renamed, type);
   };
 
   let expr = mapPredicates(input.expr, mapOne);
@@ -207,7 +235,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     if (type) fieldTypes.set(c.field, type);
   }
   const dataSource = resolveDataSource(entry?.data_source, pipeline.default?.data_source, input.logsource);
-  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, ...(dataSource ? { dataSource } : {}) };
+  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, valueTransforms: [...valueTransforms], ...(dataSource ? { dataSource } : {}) };
 }
 
 /** The entry's data source (else the pipeline default's), with the overrides of the rule's product. */
@@ -247,7 +275,21 @@ function coerceToColumnType(p: Predicate, type: string | undefined): Predicate {
 
 /** `--pipeline none`: field names stay exactly as written. */
 export function identityPipeline(input: PipelineInput, table?: string): PipelineResult {
-  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map() };
+  return { expr: normalizeExpr(input.expr), table, warnings: [], fieldTypes: new Map(), valueTransforms: [] };
+}
+
+/**
+ * A field map key ending in `.*` maps every field under that prefix (`requestParameters.*: RequestParameters.*`:
+ * requestParameters.userName is read as key userName inside the JSON column RequestParameters).
+ */
+function prefixTarget(fields: Readonly<Record<string, FieldTarget>> | undefined, field: string): string | undefined {
+  if (!fields) return undefined;
+  for (const [key, target] of Object.entries(fields)) {
+    if (!key.endsWith('.*') || typeof target !== 'string' || !target.endsWith('.*')) continue;
+    const prefix = key.slice(0, -1);
+    if (field.startsWith(prefix) && field.length > prefix.length) return target.slice(0, -1) + field.slice(prefix.length);
+  }
+  return undefined;
 }
 
 /** Collapses adjacent `*` wildcards (a keyword may already start or end with one). */

@@ -4,6 +4,7 @@ import type { ResourceLoader } from '../core/resources';
 import type { PipelineDef, TableSchemas } from './types';
 import { readPipelineFile } from './pipeline-file';
 import { completePipeline, overlayPipeline, type PipelineLayer, type PipelineSource } from './merge-pipeline';
+import { VALUE_TRANSFORM_SCHEMA } from './values/value-transform-def';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 const condition = {
@@ -58,6 +59,7 @@ const schema = {
     stages: { type: 'array', items: { type: 'string' }, minItems: 1 },
     query_template: { type: 'string' },
     fields: fieldMap,
+    value_transforms: { type: 'array', items: VALUE_TRANSFORM_SCHEMA },
     default: { type: 'object', properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition }, data_source: dataSource }, additionalProperties: false },
     logsources: {
       type: 'array',

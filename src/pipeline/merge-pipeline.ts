@@ -37,7 +37,8 @@ export function completePipeline(layer: PipelineLayer, file: string): PipelineDe
  *   values, in any order and case) updates that entry: its `fields` and `implied` merge, every other key it
  *   gives (`table`, `conditions`, ...) replaces the base's; an entry with a new `match` comes before all
  *   base entries, so it is tried first;
- * - `default`: merged key by key, the layer wins.
+ * - `default`: merged key by key, the layer wins;
+ * - `value_transforms`: the layer's come before the base's, so for a field both transform the layer's is used.
  */
 export function overlayPipeline(base: PipelineDef, layer: PipelineLayer, file: string): PipelineDef {
   if (layer.target !== undefined && layer.target !== base.target) {
@@ -63,6 +64,8 @@ export function overlayPipeline(base: PipelineDef, layer: PipelineLayer, file: s
     tables: mergeTables(base.tables, layer.tables),
     conditions: base.conditions || layer.conditions ? [...(base.conditions ?? []), ...(layer.conditions ?? [])] : undefined,
     logsources: [...added, ...baseEntries],
+    value_transforms:
+      base.value_transforms || layer.value_transforms ? [...(layer.value_transforms ?? []), ...(base.value_transforms ?? [])] : undefined,
     default: base.default || layer.default ? { ...base.default, ...layer.default } : undefined,
   };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];

@@ -1,3 +1,5 @@
+import type { ValueTransformDef } from './values/value-transform-def';
+
 /** Pipeline data as written in backends/pipelines/<name>.yml (see docs/pipelines.md). */
 export type FieldTarget = string | readonly string[];
 
@@ -73,6 +75,8 @@ export interface PipelineDef {
   /** A query template replacing the target's plain `query` one (e.g. tstats over a data model). */
   readonly query_template?: string;
   readonly fields?: Readonly<Record<string, FieldTarget>>;
+  /** Values the SIEM stores in another form or across columns (src/pipeline/values/, docs/pipelines.md). */
+  readonly value_transforms?: readonly ValueTransformDef[];
   readonly logsources: readonly LogsourceEntry[];
   readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly data_source?: DataSourceDef };
 }

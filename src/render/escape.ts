@@ -4,6 +4,7 @@
  */
 import type { SigmaString } from '../ir/types';
 import { decodeFieldPath } from '../ir/field-path';
+import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
@@ -46,6 +47,16 @@ const KQL_RESERVED = new Set(['and', 'or', 'not', 'in', 'has', 'contains', 'betw
  * makes every string operator applicable.
  */
 export function escapeKqlField(name: string): string {
+  const joined = decodeJoinedField(name);
+  if (joined) {
+    // Columns joined as the source wrote them (src/ir/joined-field.ts); strcat reads a null column as empty.
+    const columns = joined.columns.map((c, i) => {
+      const column = escapeKqlField(c);
+      const last = i === joined.columns.length - 1;
+      return last && joined.emptyLast !== undefined ? `iff(isempty(${column}), ${escapeKqlString(joined.emptyLast)}, ${column})` : column;
+    });
+    return `strcat(${columns.join(`, ${escapeKqlString(joined.separator)}, `)})`;
+  }
   const path = decodeFieldPath(name);
   if (path) {
     const column = escapeKqlField(path.column);
@@ -77,6 +88,7 @@ const SPLUNK_SEARCH_FIELD = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /** Splunk search field name: only names the search parser reads as one field. */
 export function escapeSplunkField(name: string): string | null {
+  if (decodeJoinedField(name)) return null; // a joined field has no form here: the rule is refused
   // The search command has no documented quoting for field names (a quoted string is a phrase to
   // search for): any other name is left to the where stage, where 'name' is documented.
   return SPLUNK_SEARCH_FIELD.test(name) ? name : null;
@@ -90,6 +102,7 @@ export function escapeSplunkEvalString(text: string): string | null {
 
 /** Splunk eval field: bare when simple, else single-quoted (a quote inside cannot be written). */
 export function escapeSplunkEvalField(name: string): string | null {
+  if (decodeJoinedField(name)) return null;
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
   if (/['\\\n\r]/.test(name)) return null;
   return `'${name}'`;
@@ -124,7 +137,8 @@ export function quoteEqlWildcard(value: SigmaString): string | null {
 }
 
 /** EQL field: dotted identifiers are bare; anything else goes in backticks (a backtick is doubled). */
-export function escapeEqlField(name: string): string {
+export function escapeEqlField(name: string): string | null {
+  if (decodeJoinedField(name)) return null;
   if (/^[A-Za-z_@][A-Za-z0-9_@]*(\.[A-Za-z_@][A-Za-z0-9_@]*)*$/.test(name)) return name;
   return '`' + name.replace(/`/g, '``') + '`';
 }

@@ -1,6 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate, SigmaString } from '../ir/types';
 import { assertNever, isPredicate } from '../ir/types';
+import { decodeJoinedField } from '../ir/joined-field';
 import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-string';
 import type { BoolOp, StageDef } from './backend-def';
 import { QUOTING } from './escape';
@@ -259,7 +260,10 @@ function renderRegex(
 }
 
 /** A short human description of a predicate, for error messages. */
-export function describePredicate(p: Predicate): string {
+export function describePredicate(predicate: Predicate): string {
+  // Computed fields (columns joined by a value transformation) are shown as a person reads them.
+  const joined = 'field' in predicate && predicate.field !== null ? decodeJoinedField(predicate.field) : null;
+  const p = joined ? ({ ...predicate, field: `strcat(${joined.columns.join(`, '${joined.separator}', `)})` } as Predicate) : predicate;
   switch (p.kind) {
     case 'match':
       return `${p.field}${p.cased ? '|cased' : ''} = '${formatSigmaString(p.value)}'`;

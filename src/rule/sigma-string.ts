@@ -53,7 +53,7 @@ export function concatSigmaStrings(...items: SigmaString[]): SigmaString {
 }
 
 /** Joins adjacent literals and collapses `**` so that shapes are canonical. */
-function mergeParts(parts: readonly StrPart[]): StrPart[] {
+export function mergeParts(parts: readonly StrPart[]): StrPart[] {
   const out: StrPart[] = [];
   for (const p of parts) {
     const last = out[out.length - 1];

@@ -20,6 +20,7 @@ const CODE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'unused-identifier': 'A search identifier is not used by the condition',
   'unmapped-field': 'The pipeline cannot map a field of the rule',
   'unknown-logsource': 'The pipeline has no table for the logsource',
+  'value-transform': 'The pipeline cannot rewrite a value into the form the SIEM stores',
   'unsupported-feature': 'The target cannot express part of the rule',
   placeholder: 'A placeholder has no values',
   internal: 'An unexpected internal error',

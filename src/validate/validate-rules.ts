@@ -263,7 +263,7 @@ function checkPipeline(rule: SigmaRule, check: PipelineCheck, logsourceLoc: Sour
     check.converter.convertRule(rule, check.options);
   } catch (err) {
     if (!(err instanceof SigmaError)) throw err;
-    if (err.code === 'unmapped-field' || err.code === 'unknown-logsource') return; // reported above
+    if (err.code === 'unmapped-field' || err.code === 'value-transform' || err.code === 'unknown-logsource') return; // reported above
     add('error', err.code, `target '${check.options.target}': ${err.message}`, err.loc ?? rule.loc);
   }
 }
