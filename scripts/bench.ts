@@ -8,6 +8,7 @@
 import { benchEvaluate } from './bench-evaluate';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CORPUS_FOLDERS, findCorpus, readCorpus } from './corpus-run';
 
@@ -16,7 +17,7 @@ const CLI = path.join(ROOT, 'bin', 'sigma-convert.js');
 const TARGETS = ['kql', 'splunk', 'eql'] as const;
 const SMALL_RULE = path.join(ROOT, 'sigma', 't1040', 'net_sniffing_t1040.yml');
 const COLD_RUNS = 7;
-const GOALS = { corpusSeconds: 0.8, coldMs: 150, peakMb: 250 };
+const GOALS = { corpusSeconds: 0.8, coldMs: 150, peakMb: 250, largeSeconds: 10, largePeakMb: 400 };
 
 interface RunResult {
   readonly wallMs: number;
@@ -83,6 +84,20 @@ function main(): number {
     console.log(`  ${target.padEnd(7)} ${m.toFixed(0)} ms [${mark(m < GOALS.coldMs)}]  (min ${Math.min(...times).toFixed(0)} ms)`);
   }
 
+  const big = writeLargeRuleFile(21_000);
+  try {
+    const mb = fs.statSync(big).size / 1024 / 1024;
+    console.log(`\n## one large file: 21,000 rules in ${mb.toFixed(0)} MB, converted document by document (goals: < ${GOALS.largeSeconds} s, < ${GOALS.largePeakMb} MB)`);
+    for (const target of TARGETS) {
+      const r = runCli(['--target', target, big]);
+      const seconds = r.wallMs / 1000;
+      const peak = r.peakMb === null ? 'n/a' : `${r.peakMb.toFixed(0)} MB`;
+      console.log(`  ${target.padEnd(7)} ${seconds.toFixed(2)} s [${mark(seconds < GOALS.largeSeconds)}]  peak ${peak} [${mark((r.peakMb ?? 0) < GOALS.largePeakMb)}]  (exit ${r.status})`);
+    }
+  } finally {
+    fs.rmSync(path.dirname(big), { recursive: true, force: true });
+  }
+
   const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
   console.log(`\n## evaluation (sigma-convert test): the T1040 pack on ${events.toLocaleString('en')} generated events`);
   const e = benchEvaluate(events, ROOT);
@@ -91,6 +106,27 @@ function main(): number {
       `${Math.round(e.eventsPerSecondFromJson).toLocaleString('en')} events/s from JSON Lines; ${e.rules} rules, ${e.matches} matches`,
   );
   return 0;
+}
+
+/** A multi-document file of `count` generated process-creation rules (about 2.3 KB each) in a fresh temp folder. */
+function writeLargeRuleFile(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigma-bench-'));
+  const file = path.join(dir, 'large.yml');
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let i = 0; i < count; i++) {
+      const values = Array.from({ length: 30 }, (_, j) => `            - 'value-${i}-${j}-${'x'.repeat(30)}'`).join('\n');
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      fs.writeSync(
+        fd,
+        `${i ? '---\n' : ''}title: Generated rule ${i}\nid: ${id}\nstatus: test\ndescription: generated rule ${i} ${'d'.repeat(100)}\n` +
+          `logsource:\n    category: process_creation\n    product: windows\ndetection:\n    selection:\n        CommandLine|contains:\n${values}\n    condition: selection\nlevel: medium\n`,
+      );
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
 }
 
 process.exitCode = main();

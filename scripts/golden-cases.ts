@@ -76,9 +76,11 @@ function loadPlaceholders(root: string): Placeholders {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.map(String)]));
 }
 
-/** Every golden file that the rules produce today, keyed by nothing but order (sorted by path). */
-export function computeGoldens(root: string): GoldenEntry[] {
-  const converter = new Converter(createFsLoader(root));
+/**
+ * Every golden file that the rules produce today, keyed by nothing but order (sorted by path).
+ * A test may pass its own Converter to look at each rule's conversion on the way.
+ */
+export function computeGoldens(root: string, converter = new Converter(createFsLoader(root))): GoldenEntry[] {
   const placeholders = loadPlaceholders(root);
   const entries: GoldenEntry[] = [];
   for (const set of RULE_SETS) {

@@ -1,7 +1,7 @@
 import { SigmaError, toDiagnostic, type Diagnostic } from './core/errors';
 import type { ResourceLoader } from './core/resources';
-import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
-import { documentKind, parseRule, requireRuleDocument } from './rule/parse-rule';
+import { iterateYamlDocuments, parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from './rule/yaml-source';
+import { documentKind, parseRule, type SourceLines, requireRuleDocument } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
 import { loadBackendDef, type BackendDef } from './render/backend-def';
@@ -15,6 +15,8 @@ import { convertCollection } from './correlation/convert-collection';
 import type { SourceText } from './correlation/rule-set';
 import { FormatRenderer, type FormatOutput } from './output/format-renderer';
 import type { SettingsOverrides } from './output/settings';
+import { own } from './core/own';
+import type { Limits } from './core/limits';
 
 export interface ConvertOptions {
   readonly target: string;
@@ -29,6 +31,8 @@ export interface ConvertOptions {
   readonly placeholders?: Placeholders;
   /** --settings: schedule, severity, index patterns... for the deployable formats (backends/metadata/settings-defaults.yml). */
   readonly settings?: SettingsOverrides;
+  /** Bounds on what one rule or data file may cost (core/limits.ts); unset fields keep their defaults. */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface RuleResult {
@@ -148,13 +152,26 @@ export class Converter {
     }
     if (pipeline) this.schemasFor(pipeline);
     const format = options.format ?? 'query';
-    if (!backend.formats[format]) {
+    if (!own(backend.formats, format)) {
       throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}`);
     }
     if (backend.source_option === 'table' && !pipeline && !options.table) {
       throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
     }
     return { backend, pipeline, pipelineName, format };
+  }
+
+  /**
+   * Converts the documents of a file of detection rules one at a time, as the results are consumed (a
+   * 50 MB file never holds more than one parsed rule). For files without correlations or filters: the
+   * caller checks with mayReferToOtherDocuments.
+   */
+  *convertTextLazily(text: string, file: string, options: ConvertOptions): Generator<RuleResult> {
+    const resolved = this.resolveOptions(options);
+    // Split into lines only if a document needs them (error locations): a 50 MB file is a million strings.
+    let lines: string[] | null = null;
+    const source = (): readonly string[] => (lines ??= text.split('\n'));
+    for (const doc of iterateYamlDocuments(text)) yield this.convertDocument(doc, source, file, options, resolved);
   }
 
   /** Converts every document of one file; a broken document yields an error result, never an exception. */
@@ -174,18 +191,21 @@ export class Converter {
    * of them; `filters` are extra filter files (--filter) applied to the rules they name.
    */
   convertCollection(files: readonly SourceText[], options: ConvertOptions, filters: readonly SourceText[] = []): RuleResult[] {
-    return convertCollection(this, files, options, filters);
+    const results = convertCollection(this, files, options, filters);
+    const resolved = this.resolveOptions(options);
+    return own(resolved.backend.formats, resolved.format)?.extension === 'conf' ? refuseDuplicateStanzas(results) : results;
   }
 
   private convertDocument(
     doc: YamlDocument,
-    lines: readonly string[],
+    source: SourceLines,
     file: string,
     options: ConvertOptions,
     resolved: ReturnType<Converter['resolveOptions']>,
   ): RuleResult {
+    const lines = (): readonly string[] => (typeof source === 'function' ? source() : source);
     const meta = doc.error
-      ? { id: scanTopLevelScalar(lines, doc.firstLine, 'id'), title: scanTopLevelScalar(lines, doc.firstLine, 'title') }
+      ? { id: scanTopLevelScalar(lines(), doc.firstLine, 'id'), title: scanTopLevelScalar(lines(), doc.firstLine, 'title') }
       : documentMeta(doc.value);
     const base = {
       file,
@@ -198,7 +218,7 @@ export class Converter {
     };
     try {
       requireRuleDocument(doc, 'plain conversion');
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+      const rule = parseRule(doc, source, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
       const converted = this.convertRule(rule, options, resolved, file);
       return {
         ...base,
@@ -221,7 +241,7 @@ export class Converter {
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);
-    const format = backend.formats[resolved.format];
+    const format = own(backend.formats, resolved.format);
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
     const output = this.formats.render(rule, options, resolved, mapped, query, file);
     return { rule, mapped, query, text: output.text, output };
@@ -253,4 +273,32 @@ export function ruleContext(rule: SigmaRule): Record<string, unknown> {
     fields: rule.fields,
     logsource: rule.logsource,
   };
+}
+
+/**
+ * Splunk merges .conf stanzas of the same name (the later settings win), so two rules printed into one
+ * savedsearches.conf with the same stanza name would become one search: the later rule is an error instead.
+ */
+function refuseDuplicateStanzas(results: RuleResult[]): RuleResult[] {
+  const seen = new Map<string, RuleResult>();
+  return results.map((r) => {
+    const stanza = r.ok ? /^\[(.*)\]$/m.exec(r.queries[0] ?? '') : null;
+    if (!stanza) return r;
+    const name = (stanza[1] as string).toLowerCase();
+    const first = seen.get(name);
+    if (!first) {
+      seen.set(name, r);
+      return r;
+    }
+    const message = `the .conf stanza [${stanza[1]}] is already used by rule '${first.title ?? first.id ?? ''}' (${first.file}, document ${first.document}); Splunk would merge the two searches into one: give the rules distinct titles`;
+    return { ...r, ok: false, queries: [], errors: [...r.errors, { code: 'invalid-rule', message }] };
+  });
+}
+
+/**
+ * Whether a file may hold a correlation or a filter, which need the whole rule set: any `correlation:` or
+ * `filter:` key, at any indentation or in flow style (a false positive only costs the slower path).
+ */
+export function mayReferToOtherDocuments(text: string): boolean {
+  return /\b(correlation|filter)\b["']?\s*:/.test(text);
 }

@@ -3,10 +3,10 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
 import { SigmaError, type ErrorCode } from '../core/errors';
-import { Converter, type ConvertOptions, type RuleResult } from '../convert';
+import { mayReferToOtherDocuments, Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput, type InputFile } from './inputs';
+import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { writeFileAtomic } from './atomic-write';
@@ -17,6 +17,9 @@ import { ExitCode, type CliIO } from './io';
 import { combineStream } from '../output/stream';
 import type { FormatDef } from '../render/backend-def';
 import { commonRoot, planOutputNames, type NamedOutput } from './output-names';
+import { own } from '../core/own';
+import { parseUserDataYaml } from '../core/data-yaml';
+import { DEFAULT_LIMITS } from '../core/limits';
 import { readPipelineArgs } from './pipeline-args';
 
 export interface ConvertArgs {
@@ -28,6 +31,8 @@ export interface ConvertArgs {
   table?: string;
   index?: string;
   placeholders?: string;
+  maxAlternatives?: number;
+  maxFileSize?: number;
   settings?: string;
   debug?: boolean;
   filter?: string[];
@@ -46,31 +51,35 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
     .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
+    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
+    .option('max-file-size', { type: 'number', describe: `bytes one rule file (or standard input) may hold; default ${DEFAULT_LIMITS.fileBytes}` })
     .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
 export function loadPlaceholders(file: string): Placeholders {
   let data: unknown;
   try {
-    data = yaml.load(fs.readFileSync(file, 'utf8'));
+    data = parseUserDataYaml(readBoundedText(file, DEFAULT_LIMITS.dataBytes), file, 'placeholder');
   } catch (err) {
     throw new SigmaError('placeholder', `cannot read placeholders file ${file}: ${(err as Error).message}`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new SigmaError('placeholder', `placeholders file ${file} must be a YAML map of name to a list of values`);
   }
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    const list = Array.isArray(v) ? v : [v];
-    out[k.replace(/^%|%$/g, '')] = list.map((x) => String(x));
-  }
-  return out;
+  // Object.fromEntries defines own properties: a placeholder named __proto__ is an ordinary name.
+  return Object.fromEntries(
+    Object.entries(data as Record<string, unknown>).map(([k, v]) => {
+      const list = Array.isArray(v) ? v : [v];
+      if (list.some((x) => x !== null && typeof x === 'object')) throw new SigmaError('placeholder', `placeholders file ${file}: '${k}' must be a list of strings`);
+      return [k.replace(/^%|%$/g, ''), list.map((x) => String(x))];
+    }),
+  );
 }
 
 function loadSettingsFile(file: string): SettingsOverrides {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readBoundedText(file, DEFAULT_LIMITS.dataBytes);
   } catch (err) {
     throw new SigmaError('invalid-value', `cannot read settings file ${file}: ${(err as Error).message}`);
   }
@@ -94,9 +103,10 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       index: args.index,
       placeholders: args.placeholders ? loadPlaceholders(args.placeholders) : undefined,
       settings: args.settings ? loadSettingsFile(args.settings) : undefined,
+      limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    formatDef = resolved.backend.formats[resolved.format];
+    formatDef = own(resolved.backend.formats, resolved.format);
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
   } catch (err) {
@@ -110,6 +120,19 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   const { files, problems } = expandInputs(args.paths);
   for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
   const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
+  const separator = formatDef?.separator ?? '\n\n';
+  // Outputs that are one query after another go to standard output as each rule is converted; formats whose
+  // stream is one document (a JSON array, one ARM template...), -o and --json collect them first.
+  const toStdout = !args.output && !args.json && (formatDef?.stream ?? 'separator') === 'separator';
+  let printed = 0;
+  let pending = '';
+  const emit = (block: string): void => {
+    pending += (printed++ ? separator : '') + block;
+    if (pending.length > 1 << 20) {
+      io.stdout(pending);
+      pending = '';
+    }
+  };
   let converted = 0;
   let failed = 0;
   let skipped = 0;
@@ -122,7 +145,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   const texts = new Map<InputFile, string>();
   for (const file of files) {
     try {
-      const decoded = decodeRuleBytes(readInput(file));
+      const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(decoded.error);
       texts.set(file, decoded.text);
     } catch (err) {
@@ -133,7 +156,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let filterTexts: { file: string; text: string }[];
   try {
     filterTexts = (args.filter ?? []).map((f) => {
-      const decoded = decodeRuleBytes(fs.readFileSync(f));
+      const decoded = decodeRuleBytes(readBounded(f, DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new Error(`${f}: ${decoded.error}`);
       return { file: f, text: decoded.text };
     });
@@ -141,10 +164,13 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     io.stderr(`sigma-convert: cannot read --filter file ${(err as Error).message}`);
     return ExitCode.Usage;
   }
+  // Files of plain detection rules are converted document by document and printed as they go, so a large
+  // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayReferToOtherDocuments);
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    all = collectionFormat ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
+    all = collectionFormat || streaming ? [] : converter.convertCollection([...texts].map(([f, text]) => ({ file: f.name, text })), options, filterTexts);
   } catch (err) {
     setError = err;
   }
@@ -159,13 +185,17 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   for (const file of files) {
     const text = texts.get(file);
     if (text === undefined) continue;
-    let results: RuleResult[];
+    let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
+    let collectionResults: RuleResult[] = [];
     try {
       if (collectionFormat) {
         const out = convertCollectionFormat(converter, text, file.name, options);
         results = out.results;
+        collectionResults = out.results;
         collectionText = out.text;
+      } else if (streaming) {
+        results = converter.convertTextLazily(text, file.name, options);
       } else {
         if (!all) throw setError;
         results = byFile.get(file.name) ?? [];
@@ -181,18 +211,24 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
       skipped++;
       io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     }
-    const lines = text.split('\n');
+    let lines: string[] | null = null; // split only when a diagnostic shows a source line
     for (const r of results) {
       const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
-      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines));
+      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
       for (const w of r.warnings) io.stderr(formatDiagnostic({ code: warningCode(w), message: w }, label, null, 'warning'));
       if (r.ok) converted++;
       else failed++;
-      jsonResults.push(r);
-      if (r.ok && !collectionFormat) outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), results: [r] });
+      if (args.json) jsonResults.push(r);
+      if (r.ok && !collectionFormat) {
+        if (toStdout) emit(r.queries.join('\n\n'));
+        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), results: args.json ? [r] : [] });
+      }
     }
     // A collection format writes one output for the file, which holds all of its rules.
-    if (collectionText !== null) outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, results: results.filter((r) => r.ok) });
+    if (collectionText !== null) {
+      if (toStdout) emit(collectionText);
+      else outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, results: collectionResults.filter((r) => r.ok) });
+    }
   }
   // Broken --filter documents: reported like rules (they produce no query).
   for (const r of all ?? []) {
@@ -201,7 +237,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
     for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
     failed++;
-    jsonResults.push(r);
+    if (args.json) jsonResults.push(r);
   }
 
   // -o DIR/: one file per rule, named from the rule, under the inputs' folders relative to their common root.
@@ -217,7 +253,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   let body: string;
   if (args.json) {
     body = jsonResults.map((r) => jsonLine(r, written.get(r) ?? null)).join('\n');
-  } else if (toDir) {
+  } else if (toDir || toStdout) {
     body = '';
   } else {
     try {
@@ -230,6 +266,7 @@ export function runConvert(args: ConvertArgs, io: CliIO): number {
   }
   if (body) body += '\n';
   if (args.output && !toDir) writeFileAtomic(args.output, body);
+  else if (toStdout) io.stdout(printed ? pending + '\n' : '');
   else if (!toDir || args.json) io.stdout(body);
   io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
   if (failed > 0) return ExitCode.RuleFailed;
@@ -257,4 +294,17 @@ function jsonLine(full: RuleResult, output: string | null): string {
   const { mapping: _internal, ...r } = full;
   void _internal;
   return JSON.stringify({ ...r, output, errors: r.errors.map((e) => ({ code: e.code, message: e.message, line: e.line ?? null, col: e.col ?? null })) });
+}
+
+/** Reads a small text file the user names, refusing it before reading when it is larger than `max` bytes (or not a regular file). */
+function readBoundedText(file: string, max: number): string {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size > max) throw new Error(`the file is larger than ${max} bytes`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+function positiveLimit(n: number, flag: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new SigmaError('invalid-value', `${flag} must be a whole number of at least 1`);
+  return n;
 }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEFAULT_LIMITS } from '../core/limits';
 
 export interface InputFile {
   /** The name shown to the user ('-' for standard input). */
@@ -75,6 +76,42 @@ function walk(dir: string, out: InputFile[], problems: { name: string; message: 
   seen.delete(real);
 }
 
-export function readInput(file: InputFile): Buffer {
-  return file.path === null ? fs.readFileSync(0) : fs.readFileSync(file.path);
+export function readInput(file: InputFile, maxBytes = DEFAULT_LIMITS.fileBytes): Buffer {
+  return readBounded(file.path, maxBytes);
+}
+
+/**
+ * Reads a file (or standard input for null) in chunks and stops with a clear error past `maxBytes`, so an
+ * endless or huge input (/dev/zero, a multi-GB file) fails at once instead of exhausting memory.
+ */
+export function readBounded(file: string | null, maxBytes: number): Buffer {
+  const fd = file === null ? 0 : fs.openSync(file, 'r');
+  try {
+    // A regular file says its size: refused before reading when too large, else read in one go.
+    const st = fs.fstatSync(fd);
+    if (st.isFile()) {
+      if (st.size > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      return fs.readFileSync(fd);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking stdin with no data yet
+        if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+        throw err;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (fd !== 0) fs.closeSync(fd);
+  }
 }

@@ -10,7 +10,8 @@ import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/r
 import { loadPlaceholders } from './convert-command';
 import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
-import { expandInputs, readInput } from './inputs';
+import { expandInputs, readBounded, readInput } from './inputs';
+import { DEFAULT_LIMITS } from '../core/limits';
 import { ExitCode, type CliIO } from './io';
 import { isPipelineFile, readPipelineArgs } from './pipeline-args';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
@@ -26,6 +27,7 @@ export interface TestArgs {
   json?: boolean;
   placeholders?: string;
   timeField?: string;
+  maxAlternatives?: number;
   paths: string[];
 }
 
@@ -36,6 +38,7 @@ export function addTestOptions<T>(y: Argv<T>) {
     .option('expect', { type: 'string', describe: 'YAML list of {rule, events, event?, match, pipeline?}: exit 1 on any unexpected verdict' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per (rule, events file) per line' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
+    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
     .option('time-field', { type: 'string', describe: "event field holding each event's ISO 8601 time, for correlation rules (default: timestamp)" });
 }
 
@@ -151,7 +154,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
     for (const { name, text } of texts) {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
-      const rules = tester.prepareText(text, name, { pipeline: pipelineSources.get(pipeline) ?? pipeline, placeholders, filters }).filter((r) => !setDocs.has(r.document));
+      const rules = tester.prepareText(text, name, { pipeline: pipelineSources.get(pipeline) ?? pipeline, placeholders, filters, maxAlternatives: args.maxAlternatives }).filter((r) => !setDocs.has(r.document));
       const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
@@ -216,7 +219,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       texts.map((t) => ({ file: t.name, text: t.text })),
       rulesByPipeline.get(unit.pipeline) ?? [],
       file.events,
-      { converter: correlationConverter, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField },
+      { converter: correlationConverter, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField, maxAlternatives: args.maxAlternatives },
     );
     for (const v of verdicts) {
       const c = v.correlation;
@@ -314,12 +317,9 @@ const moreProblemsText = (n: number) => `... and ${n} more problem${n === 1 ? ''
 function readEventsFile(unit: Unit, tester: RuleTester): EventsFile {
   let text: string;
   try {
-    // Bounded before reading: a file larger than the reader accepts is refused, not loaded.
-    const size = fs.statSync(unit.eventsPath).size;
-    if (size > DEFAULT_EVENT_LIMITS.maxTextLength) {
-      return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: `${size} bytes, more than the limit of ${DEFAULT_EVENT_LIMITS.maxTextLength}` };
-    }
-    text = fs.readFileSync(unit.eventsPath, 'utf8');
+    // Bounded while reading: a regular file larger than the reader accepts is refused from its size, and an
+    // endless one (/dev/zero) as soon as it passes the limit.
+    text = readBounded(unit.eventsPath, DEFAULT_EVENT_LIMITS.maxTextLength).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { name: unit.name, events: [], problems: [], moreProblems: 0, unreadable: code === 'ENOENT' ? 'no such file' : (err as Error).message };

@@ -46,9 +46,16 @@ function tokenize(text: string): Token[] {
 const RESERVED = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 
 /** Recursive descent over: or < and < not < `x of` < parentheses. */
+/** Parentheses and `not`s nested deeper than this are refused: the parser and every later walk recurse on them. */
+export const MAX_CONDITION_DEPTH = 100;
+
 export function parseCondition(text: string): ConditionNode {
   const tokens = tokenize(text);
   let pos = 0;
+  let depth = 0;
+  const deeper = (offset: number): void => {
+    if (++depth > MAX_CONDITION_DEPTH) throw new ConditionSyntaxError(`the condition nests parentheses and 'not' more than ${MAX_CONDITION_DEPTH} levels deep; a Sigma condition needs only a few`, offset);
+  };
   const peek = (): Token => tokens[pos] as Token;
   const next = (): Token => tokens[pos++] as Token;
   const isWord = (t: Token, w: string) => t.type === 'word' && t.text.toLowerCase() === w;
@@ -71,15 +78,19 @@ export function parseCondition(text: string): ConditionNode {
   };
   const parseNot = (): ConditionNode => {
     if (isWord(peek(), 'not')) {
-      next();
-      return { kind: 'not', arg: parseNot() };
+      deeper(next().offset);
+      const arg = parseNot();
+      depth--;
+      return { kind: 'not', arg };
     }
     return parsePrimary();
   };
   const parsePrimary = (): ConditionNode => {
     const t = next();
     if (t.type === 'lparen') {
+      deeper(t.offset);
       const inner = parseOr();
+      depth--;
       const close = next();
       if (close.type !== 'rparen') {
         throw new ConditionSyntaxError(`expected ')' to close the '(' at column ${t.offset + 1}, found ${describe(close)}`, close.offset);

@@ -1,3 +1,4 @@
+import { own } from './own';
 /**
  * Where backend definitions, pipelines, schemas and templates come from. The core only sees this
  * interface, so it runs the same from files (CLI) or from a bundled map (browser).
@@ -12,7 +13,7 @@ export interface ResourceLoader {
 /** A loader over an in-memory map of path → text (for bundles and tests). */
 export function createMapLoader(files: Readonly<Record<string, string>>): ResourceLoader {
   return {
-    read: (path) => files[path],
+    read: (path) => own(files, path),
     list: (dir) => {
       const prefix = dir.endsWith('/') ? dir : dir + '/';
       return Object.keys(files)

@@ -6,6 +6,7 @@ import type { SigmaRule } from '../rule/model';
 import { requireCorrelationDef } from './correlation-def';
 import type { SigmaCorrelation, SigmaFilter } from './model';
 import type { DataSource } from '../pipeline/types';
+import { own } from '../core/own';
 import { renderCorrelation } from './render-correlation';
 import { RuleSet, type SetEntry, type SourceText } from './rule-set';
 
@@ -29,7 +30,7 @@ export function convertCollection(
   extraFilters: readonly SourceText[] = [],
 ): RuleResult[] {
   const resolved = converter.resolveOptions(options);
-  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders });
+  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
   const results: RuleResult[] = [];
   const queryOptions: ConvertOptions = { ...options, format: 'query' };
   const queryResolved = { ...resolved, format: 'query' };
@@ -87,7 +88,7 @@ export function convertCollection(
   return results;
 
   function convertCorrelation(c: SigmaCorrelation, file: string): { text: string; warnings: string[] } {
-    if (resolved.format !== 'query' && !resolved.backend.formats[resolved.format]?.correlations) {
+    if (resolved.format !== 'query' && !own(resolved.backend.formats, resolved.format)?.correlations) {
       // Checked before rendering, so the refusal names the format rather than a query detail.
       converter.formats.renderCorrelation(c, options, resolved, { queryText: '', tables: [], dataSources: [], columns: [], file });
     }

@@ -2,12 +2,14 @@ import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
 import type { PipelineDef, TableSchemas } from '../pipeline/types';
 import { QUOTING } from '../render/escape';
+import { fillTemplate } from '../render/render-expr';
 import type { TemplateFn } from '../render/handlebars';
 import type { SigmaRule } from '../rule/model';
 import type { CorrelationDef } from './correlation-def';
 import { mapRuleField } from './field-map';
 import type { CorrelationType, SigmaCorrelation, Threshold } from './model';
 import type { Referable, RuleSet } from './rule-set';
+import { own } from '../core/own';
 
 /** What rendering a correlation needs from the converter, for one target and pipeline. */
 export interface CorrelationEnv {
@@ -120,6 +122,13 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
     const cols = new Set(sources.map((s) => s.groupFields[i]?.column));
     return c.aliases.has(g) || cols.size !== 1 ? g : (sources[0]?.groupFields[i]?.column as string);
   });
+  refuseGeneratedNames(c, [...outGroup, ...(c.field !== undefined ? [c.field] : [])], def, timestampOf());
+  // An alias column is written over the source rows: it must not replace a column another group-by or the value reads.
+  c.groupBy.forEach((g, i) => {
+    if (!c.aliases.has(g)) return;
+    const read = sources.flatMap((s) => [...s.groupFields.filter((_f, j) => j !== i).map((f) => f.column), ...(s.valueColumn !== undefined ? [s.valueColumn] : [])]);
+    if (read.includes(g)) throw new SigmaError('correlation', `alias '${g}' of correlation '${c.title}' is also a column the correlation reads from the events; rename the alias`, c.loc);
+  });
   const valueCols = new Set(sources.map((s) => s.valueColumn));
   const outValue = c.field === undefined ? undefined : valueCols.size === 1 ? (sources[0]?.valueColumn as string) : c.field;
   const timestamp = timestampOf();
@@ -130,7 +139,7 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
     let name: string | null = null;
     if (needBinding && def.bind) {
       name = `sigma_${counter.next++}`;
-      bindings.push(def.bind.replace('{name}', name).replace('{query}', s.query));
+      bindings.push(fillTemplate(def.bind, { name, query: s.query }));
     } else if (needBinding && sources.some((x) => x.src.kind === 'correlation')) {
       throw new SigmaError('unsupported-feature', `correlation type '${c.type}' with target '${target}' cannot combine the result of another correlation with further rules`, c.loc);
     }
@@ -170,10 +179,7 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
     by: outGroup.map(field).join(', '),
     bySpace: outGroup.map(field).join(' '),
     lastIndex: sources.length - 1,
-    span: def.span
-      .replace('{amount}', String(c.timespan.amount))
-      .replace('{unit}', def.units?.[c.timespan.unit] ?? c.timespan.unit)
-      .replace('{seconds}', String(c.timespan.seconds)),
+    span: fillTemplate(def.span, { amount: String(c.timespan.amount), unit: own(def.units, c.timespan.unit) ?? c.timespan.unit, seconds: String(c.timespan.seconds) }),
     spanSeconds: c.timespan.seconds,
     threshold,
     resultColumn,
@@ -187,6 +193,25 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
   const body = env.template(typeDef.template)(context).replace(/\s+$/, '');
   const columns = new Map(c.groupBy.map((g, i) => [g, outGroup[i] as string]));
   return { bindings, body, columns, warnings };
+}
+
+/** Columns the correlation templates create (aggregates, window and sequence bookkeeping, the rule-name column). */
+const GENERATED_COLUMNS = new Set(['window_start', 'sequence_start', 'next_time', 'value_list', ...Object.values(RESULT_COLUMN)]);
+const GENERATED_PREFIXES = /^(sequence_step_|sequence_prev_|sigma_\d)/;
+
+/**
+ * A group-by or alias name becomes an output column next to the columns the query generates: one named
+ * like them (or like the time column) would overwrite or shadow it, so it is refused with the reason.
+ */
+function refuseGeneratedNames(c: SigmaCorrelation, names: readonly string[], def: CorrelationDef, timestamp: string): void {
+  for (const name of names) {
+    const clash =
+      name === def.rule_column ? 'the column holding the rule name'
+      : name === timestamp ? 'the time column'
+      : GENERATED_COLUMNS.has(name) || GENERATED_PREFIXES.test(name) ? 'a column the correlation query computes'
+      : null;
+    if (clash) throw new SigmaError('correlation', `'${name}' cannot name a group-by or alias column of correlation '${c.title}': it is ${clash}; rename it`, c.loc);
+  }
 }
 
 function quote(fn: ((s: string) => string | null) | undefined, text: string, what: string, loc?: SourceLocation): string {

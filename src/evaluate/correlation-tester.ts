@@ -51,9 +51,9 @@ export function testCorrelations(
   texts: readonly SourceText[],
   prepared: readonly PreparedRule[],
   events: readonly { index: number; event: PreparedEvent }[],
-  options: { converter: Converter; pipeline: string | readonly PipelineSource[]; placeholders?: Placeholders; timeField?: string },
+  options: { converter: Converter; pipeline: string | readonly PipelineSource[]; placeholders?: Placeholders; timeField?: string; maxAlternatives?: number },
 ): CorrelationVerdict[] {
-  const set = new RuleSet(texts, [], { placeholders: options.placeholders });
+  const set = new RuleSet(texts, [], { placeholders: options.placeholders, maxAlternatives: options.maxAlternatives });
   const correlations = set.entries.flatMap((e) => (e.kind === 'correlation' ? [e.correlation] : []));
   if (correlations.length === 0) return [];
   const pipeline = options.pipeline === 'none' ? null : options.converter.resolvePipeline(options.pipeline);

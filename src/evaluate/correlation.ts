@@ -28,9 +28,6 @@ export interface CorrelationEvalEnv {
 /** Where the default time field of `test` events is read from, and how it is written. */
 export const DEFAULT_TIME_FIELD = 'timestamp';
 
-/** KQL's bin() counts from 0001-01-01T00:00:00Z; windows here are aligned the same way. */
-const BIN_ORIGIN_MS = -62135596800000;
-
 /** Reads an event's ISO 8601 time; a missing or unreadable time is an error naming the event. */
 export function eventTime(accessor: EventAccessor, field: string, index: number): number {
   const v = accessor.get(field);
@@ -49,10 +46,12 @@ interface Occurrence {
 }
 
 /**
- * Evaluates a correlation with the semantics of the generated queries (docs/correlations.md):
- * counting types and temporal in fixed windows aligned like KQL bin(); temporal_ordered in a sliding
- * window from the first to the last event of the sequence; occurrences without a group-by value
- * are ignored, as the queries' isnotempty()/isnotnull() filters do.
+ * Evaluates a correlation as the Sigma correlation specification describes it (docs/correlations.md):
+ * every type in sliding windows: an event at time t counts with the group's events in [t - timespan, t],
+ * wherever the clock's buckets fall (the fixed-bucket SIEM renderings warn that they approximate this);
+ * temporal_ordered from the first to the last event of an in-order sequence; occurrences without a
+ * group-by value are ignored, as the queries' isnotempty()/isnotnull() filters do. A firing is one run
+ * of overlapping windows that meet the condition; its time is when it first fired.
  */
 export function evaluateCorrelation(c: SigmaCorrelation, env: CorrelationEvalEnv): CorrelationFiring[] {
   return fire(c, env).map((f) => ({ group: f.group, events: [...f.events].sort((a, b) => a - b) }));
@@ -82,13 +81,13 @@ function fire(c: SigmaCorrelation, env: CorrelationEvalEnv): Firing[] {
         .filter((e) => env.matches(src, e))
         .map((e) => ({ time: e.time, events: [e.index], get: (f: string) => e.accessor.get(env.fieldOf(src, f)) }));
     } else {
-      occurrences = fire(src.correlation, env).map((f) => ({ time: f.time, events: f.events, get: (field: string) => f.group[field] }));
+      occurrences = fire(src.correlation, env).map((f) => ({ time: f.time, events: f.events, get: (field: string) => (Object.hasOwn(f.group, field) ? f.group[field] : undefined) }));
     }
     return occurrences.flatMap((o) => {
       const key = c.groupBy.map((g) => o.get(aliasFor(g)));
       if (key.some((v) => v === undefined || v === null || v === '')) return [];
       const value = c.field !== undefined ? o.get(c.field) : undefined;
-      return [{ ...o, key, value, sourceIndex }];
+      return [{ time: o.time, events: o.events, key, value, sourceIndex }];
     });
   });
   const all = perSource.flat();
@@ -113,49 +112,149 @@ function fire(c: SigmaCorrelation, env: CorrelationEvalEnv): Firing[] {
     return out;
   }
 
-  const buckets = new Map<string, { key: readonly unknown[]; items: typeof all }>();
+  // Sliding windows (the specification's reading): at each distinct event time t of a group, the window
+  // holds that group's occurrences in [t - timespan, t]; overlapping firing windows are one firing.
+  const groups = new Map<string, { key: readonly unknown[]; items: Item[] }>();
   for (const o of all) {
-    const bucket = Math.floor((o.time - BIN_ORIGIN_MS) / spanMs);
-    const id = JSON.stringify([bucket, o.key]);
-    const b = buckets.get(id) ?? { key: o.key, items: [] };
-    b.items.push(o);
-    buckets.set(id, b);
+    const id = JSON.stringify(o.key);
+    const g = groups.get(id) ?? { key: o.key, items: [] };
+    g.items.push(o);
+    groups.set(id, g);
   }
   const condition: readonly Threshold[] = c.condition.length ? c.condition : [{ op: 'gte', value: c.rules.length }];
   const out: Firing[] = [];
-  for (const { key, items } of buckets.values()) {
-    const measured = measure(c, items);
-    if (measured === null || !condition.every((t) => compare(measured, t))) continue;
-    out.push({ group: groupOf(key), events: [...new Set(items.flatMap((i) => i.events))], time: Math.max(...items.map((i) => i.time)) });
+  for (const { key, items } of groups.values()) {
+    items.sort((a, b) => a.time - b.time || a.sourceIndex - b.sourceIndex);
+    const window = new WindowMeasure(c, items);
+    let current: { events: Set<number>; time: number; lastEnd: number } | null = null;
+    let head = 0;
+    for (let tail = 0; tail < items.length; ) {
+      const t = (items[tail] as Item).time;
+      const entering: Item[] = [];
+      while (tail < items.length && (items[tail] as Item).time === t) entering.push(items[tail++] as Item);
+      for (const i of entering) window.add(i);
+      while ((items[head] as Item).time < t - spanMs) window.remove(items[head++] as Item);
+      const measured = window.value();
+      if (measured === null || !condition.every((th) => compare(measured, th))) continue;
+      if (current && current.lastEnd >= t - spanMs) {
+        // The window overlaps the previous firing window: the same firing grows by the events that entered.
+        for (const i of entering) for (const e of i.events) current.events.add(e);
+      } else {
+        if (current) out.push({ group: groupOf(key), events: [...current.events], time: current.time });
+        current = { events: new Set(), time: t, lastEnd: t };
+        for (let k = head; k < tail; k++) for (const e of (items[k] as Item).events) current.events.add(e);
+      }
+      current.lastEnd = t;
+    }
+    if (current) out.push({ group: groupOf(key), events: [...current.events], time: current.time });
   }
   return out;
 }
 
-function measure(c: SigmaCorrelation, items: readonly { value: unknown; sourceIndex: number }[]): number | null {
-  const present = items.filter((i) => i.value !== undefined && i.value !== null && i.value !== '');
-  const numbers = present.map((i) => Number(i.value)).filter((n) => Number.isFinite(n));
-  switch (c.type) {
-    case 'event_count':
-      return items.length;
-    case 'temporal':
-      return new Set(items.map((i) => i.sourceIndex)).size;
-    case 'value_count':
-      return present.length ? new Set(present.map((i) => String(i.value))).size : null;
-    case 'value_sum':
-      return numbers.length ? numbers.reduce((a, b) => a + b, 0) : null;
-    case 'value_avg':
-      return numbers.length ? numbers.reduce((a, b) => a + b, 0) / numbers.length : null;
-    case 'value_percentile':
-    case 'value_median': {
-      if (!numbers.length) return null;
-      const sorted = [...numbers].sort((a, b) => a - b);
-      // Nearest rank, as the queries compute it: the ceil(p * n / 100)-th smallest value.
-      const rank = Math.max(1, Math.ceil(((c.percentile ?? 50) * sorted.length) / 100));
-      return sorted[rank - 1] ?? null;
-    }
-    case 'temporal_ordered':
-      return null;
+interface Item {
+  readonly time: number;
+  readonly events: readonly number[];
+  readonly value: unknown;
+  readonly sourceIndex: number;
+}
+
+/** The measure of one type over a sliding window, updated as occurrences enter and leave (no rescans). */
+class WindowMeasure {
+  private count = 0;
+  private sum = 0;
+  private numbers = 0;
+  private readonly perSource = new Map<number, number>();
+  private readonly perValue = new Map<string, number>();
+  /** value_percentile: a Fenwick tree of counts over the group's distinct numbers, for the k-th smallest. */
+  private readonly ranks: number[];
+  private readonly tree: number[];
+
+  constructor(
+    private readonly c: SigmaCorrelation,
+    items: readonly Item[],
+  ) {
+    const percentile = c.type === 'value_percentile' || c.type === 'value_median';
+    this.ranks = percentile ? [...new Set(items.map((i) => numberOf(i.value)).filter((n): n is number => n !== null))].sort((a, b) => a - b) : [];
+    this.tree = new Array<number>(this.ranks.length + 1).fill(0);
   }
+
+  add(i: Item): void {
+    this.update(i, 1);
+  }
+
+  remove(i: Item): void {
+    this.update(i, -1);
+  }
+
+  private update(i: Item, d: number): void {
+    this.count += d;
+    this.perSource.set(i.sourceIndex, (this.perSource.get(i.sourceIndex) ?? 0) + d);
+    if (i.value === undefined || i.value === null || i.value === '') return;
+    const text = String(i.value);
+    const left = (this.perValue.get(text) ?? 0) + d;
+    if (left === 0) this.perValue.delete(text);
+    else this.perValue.set(text, left);
+    const n = numberOf(i.value);
+    if (n === null) return;
+    this.numbers += d;
+    this.sum += d * n;
+    if (this.ranks.length) for (let k = lowerBound(this.ranks, n) + 1; k < this.tree.length; k += k & -k) this.tree[k] = (this.tree[k] ?? 0) + d;
+  }
+
+  value(): number | null {
+    switch (this.c.type) {
+      case 'event_count':
+        return this.count;
+      case 'temporal':
+        return [...this.perSource.values()].filter((n) => n > 0).length;
+      case 'value_count':
+        return this.perValue.size ? this.perValue.size : null;
+      case 'value_sum':
+        return this.numbers ? this.sum : null;
+      case 'value_avg':
+        return this.numbers ? this.sum / this.numbers : null;
+      case 'value_percentile':
+      case 'value_median': {
+        if (!this.numbers) return null;
+        // Nearest rank, as the queries compute it: the ceil(p * n / 100)-th smallest value.
+        const rank = Math.max(1, Math.ceil(((this.c.percentile ?? 50) * this.numbers) / 100));
+        return this.kth(rank);
+      }
+      case 'temporal_ordered':
+        return null;
+    }
+  }
+
+  /** The k-th smallest number in the window (1-based), by descending the Fenwick tree. */
+  private kth(k: number): number | null {
+    let pos = 0;
+    let left = k;
+    for (let step = 1 << Math.floor(Math.log2(this.tree.length)); step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next < this.tree.length && (this.tree[next] ?? 0) < left) {
+        pos = next;
+        left -= this.tree[next] ?? 0;
+      }
+    }
+    return this.ranks[pos] ?? null;
+  }
+}
+
+function numberOf(v: unknown): number | null {
+  if (v === undefined || v === null || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function lowerBound(sorted: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function compare(v: number, t: Threshold): boolean {

@@ -84,7 +84,7 @@ function dotted(v: unknown, path: readonly string[], i: number): unknown {
     for (const item of v) {
       const r = dotted(item, path, i);
       if (r === undefined) continue;
-      if (Array.isArray(r)) found.push(...(r as unknown[]));
+      if (Array.isArray(r)) for (const x of r as unknown[]) found.push(x);
       else found.push(r);
     }
     return found.length ? found : undefined;

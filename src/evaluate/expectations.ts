@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { parseUserDataYaml } from '../core/data-yaml';
 import { SigmaError } from '../core/errors';
 
 /**
@@ -20,12 +20,8 @@ const KNOWN = new Set(['rule', 'events', 'event', 'match', 'pipeline', 'note']);
 
 /** Parses an expectations file (a YAML list of {rule, events, event?, match, pipeline?, note?}). */
 export function parseExpectations(text: string, file: string): Expectation[] {
-  let data: unknown;
-  try {
-    data = yaml.load(text);
-  } catch (err) {
-    throw new SigmaError('yaml-syntax', `${file}: ${(err as Error).message}`);
-  }
+  // Bounded like every user data file: an alias bomb or a huge file is refused before it is walked.
+  const data = parseUserDataYaml(text, file, 'yaml-syntax');
   if (!Array.isArray(data)) throw new SigmaError('invalid-value', `${file}: expected a YAML list of {rule, events, event?, match, pipeline?}`);
   return data.map((raw: unknown, entry): Expectation => {
     const where = `${file}: entry ${entry + 1}`;

@@ -17,6 +17,8 @@ export interface TestOptions {
   /** A pipeline name or sources (built-in first, then files), or 'none' / undefined to evaluate the rule's own field names. */
   readonly pipeline?: string | readonly PipelineSource[];
   readonly placeholders?: Placeholders;
+  /** Values one rule may expand to in total (core/limits.ts). */
+  readonly maxAlternatives?: number;
   /** Filter documents of the run: each applies to the rules it names, as in conversion. */
   readonly filters?: readonly SigmaFilter[];
 }
@@ -82,7 +84,7 @@ export class RuleTester {
       const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
       try {
         requireRuleDocument(doc, "'test'");
-        const parsed = parseRule(doc, lines, { placeholders: options.placeholders });
+        const parsed = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.maxAlternatives });
         const named = (options.filters ?? []).filter((f) => f.rules.some((r) => r.ref === parsed.id || r.ref === parsed.name));
         const rule = applyFilters(parsed, named);
         let table: string | undefined;

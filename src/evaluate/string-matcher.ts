@@ -60,7 +60,7 @@ export function compileSigmaStrings(values: readonly SigmaString[], cased: boole
     const re = new RegExp(contains.map(escapeRegExp).join('|'));
     tests.push((s) => re.test(s));
   }
-  tests.push(...others);
+  for (const t of others) tests.push(t);
   if (tests.length === 1) return tests[0] as TextTest;
   return (s) => {
     for (const t of tests) if (t(s)) return true;

@@ -1,4 +1,5 @@
 import type { AttackData } from './metadata';
+import { own } from '../core/own';
 
 export interface TacticRef {
   /** The tactic as the vendors' vocabularies know it (tag suffix, e.g. defense-evasion). */

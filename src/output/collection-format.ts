@@ -2,6 +2,7 @@ import { SigmaError, toDiagnostic } from '../core/errors';
 import type { Converter, ConvertOptions, RuleResult } from '../convert';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { documentKind, parseRule } from '../rule/parse-rule';
+import { own } from '../core/own';
 
 export interface CollectionOutput {
   /** One result per document (queries empty: the rules' text is the collection's). */
@@ -17,7 +18,7 @@ export interface CollectionOutput {
  */
 export function convertCollectionFormat(converter: Converter, text: string, file: string, options: ConvertOptions): CollectionOutput {
   const resolved = converter.resolveOptions(options);
-  const format = resolved.backend.formats[resolved.format];
+  const format = own(resolved.backend.formats, resolved.format);
   if (!format?.collection) throw new SigmaError('internal', `format '${resolved.format}' is not a collection format`);
   const lines = text.split('\n');
   const results: RuleResult[] = [];
@@ -37,7 +38,7 @@ export function convertCollectionFormat(converter: Converter, text: string, file
           col: 1,
         });
       }
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders });
+      const rule = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
       const converted = converter.convertRule(rule, options, resolved, file);
       contexts.push(converted.output.context);
       results.push({ ...base, ok: true, queries: [], errors: [], warnings: [...converted.mapped.warnings, ...converted.output.warnings] });

@@ -8,6 +8,7 @@ import type { LevelGrades, Metadata, Level } from './metadata';
 import type { ResolvedSettings } from './settings';
 import type { TelemetryRef } from './telemetry';
 import type { DataSource } from '../pipeline/types';
+import { own } from '../core/own';
 
 /** The same rule converted for another target (the page format lists them); a refusal keeps its reason. */
 export interface OtherTarget {
@@ -73,7 +74,7 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
   const level: Level = settings.severity ?? (isLevel(rule.level) ? rule.level : settings.default_level);
   const grades: LevelGrades = metadata.levels[level];
   const attack: AttackMapping = mapAttackTags(rule.tags, metadata.attack);
-  const projection = metadata.microsoft.projection[input.pipeline] ?? metadata.microsoft.projection.none ?? { time: [], always: [] };
+  const projection = own(metadata.microsoft.projection, input.pipeline) ?? metadata.microsoft.projection.none ?? { time: [], always: [] };
   const has = (c: string) => input.tableColumns === null || c in input.tableColumns;
   const timeColumn = projection.time.find(has) ?? null;
   const ruleColumns = input.fields.flatMap((f) => f.columns ?? []);
@@ -83,9 +84,9 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
   const columns =
     input.outputColumns !== null ? [] : unique([...projection.always.filter(has), ...ruleColumns, ...entityColumns, ...flags.map((f) => f.name)]).filter((c) => IDENTIFIER.test(c));
   const entities = entityMappings(input.outputColumns ?? columns, metadata);
-  const connectors = unique(input.tables.map((t) => metadata.microsoft.connectors[t]).filter((c): c is string => c !== undefined)).map((connectorId) => ({
+  const connectors = unique(input.tables.map((t) => own(metadata.microsoft.connectors, t)).filter((c): c is string => c !== undefined)).map((connectorId) => ({
     connectorId,
-    dataTypes: input.tables.filter((t) => metadata.microsoft.connectors[t] === connectorId),
+    dataTypes: input.tables.filter((t) => own(metadata.microsoft.connectors, t) === connectorId),
   }));
   const description = (rule.description ?? rule.title).trim();
   const notComputed = input.enrichment.filter((f) => f.condition === null);
@@ -121,7 +122,7 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
       splunk_relation: { gt: 'greater than', lt: 'less than', eq: 'equal to', ne: 'not equal to' }[settings.trigger.operator],
       threshold: settings.trigger.threshold,
     },
-    maturity: metadata.statuses[rule.status ?? ''] ?? 'development',
+    maturity: own(metadata.statuses, rule.status ?? '') ?? 'development',
     dates: { created: slashDate(rule.date), updated: slashDate(rule.modified ?? rule.date) },
     authors: (settings.author ?? rule.author ?? '')
       .split(',')

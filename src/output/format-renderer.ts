@@ -17,6 +17,7 @@ import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } fr
 import { loadMetadata, type AttackData, type Metadata } from './metadata';
 import { loadDefaultSettings, mergeSettings, settingsForRule, type ResolvedSettings, type Settings } from './settings';
 import { parseTelemetry } from './telemetry';
+import { own } from '../core/own';
 
 export interface Resolved {
   readonly backend: BackendDef;
@@ -65,6 +66,8 @@ export class FormatRenderer {
     const warnings: string[] = [];
     const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined) ?? null;
     const enrichment = this.enrichment(rule, resolved, warnings);
+    const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
+    refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, resolved.pipeline?.timestamp);
     const base = {
       ...query,
       rule: ruleContext(rule),
@@ -84,7 +87,6 @@ export class FormatRenderer {
     const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
     if (!settings) return { text: queryText, context: base, warnings };
 
-    const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
     return this.renderDeployable(
       rule,
       resolved,
@@ -95,7 +97,7 @@ export class FormatRenderer {
         queryText,
         table,
         tables: table ? [table] : [],
-        tableColumns: schemas && table ? (schemas[table] ?? null) : null,
+        tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
         fields: this.fieldColumns(rule, resolved),
         enrichment,
         dataSource: mapped.dataSource ?? null,
@@ -243,7 +245,7 @@ export class FormatRenderer {
     return this.targets()
       .filter((t) => t !== self)
       .map((target) => {
-        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query' };
+        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query', limits: options.limits };
         let pipeline = '';
         try {
           const resolved = this.converter.resolveOptions(opts);
@@ -258,7 +260,7 @@ export class FormatRenderer {
 }
 
 function requireFormat(backend: BackendDef, name: string): FormatDef {
-  const f = backend.formats[name];
+  const f = own(backend.formats, name);
   if (!f) throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${name}'`);
   return f;
 }
@@ -392,6 +394,27 @@ function correlationAsRule(c: SigmaCorrelation): SigmaRule {
 function userSetLookback(options: ConvertOptions, id: string | undefined): boolean {
   const user = options.settings;
   if (!user) return false;
-  const own = id !== undefined && user.rules && Object.hasOwn(user.rules, id) ? user.rules[id] : undefined;
-  return user.schedule?.lookback !== undefined || own?.schedule?.lookback !== undefined;
+  const perRule = id !== undefined && user.rules && Object.hasOwn(user.rules, id) ? user.rules[id] : undefined;
+  return user.schedule?.lookback !== undefined || perRule?.schedule?.lookback !== undefined;
+}
+
+/** Columns the output formats generate next to the flags (hunting's DetectionType, correlations' rule name) and time columns. */
+const GENERATED_COLUMNS = ['DetectionType', 'sigma_rule', 'Timestamp', 'TimeGenerated', '_time', '@timestamp'];
+
+/**
+ * A flag becomes a column (`extend Name = ...`, `eval Name=...`): named like a column the query reads, a
+ * column of the table, a generated or a time column, it would overwrite that column for everything after it.
+ */
+function refuseShadowingFlags(flags: readonly RenderedFlag[], rule: SigmaRule, read: readonly string[], columns: Readonly<Record<string, string>> | undefined, timestamp: string | undefined): void {
+  const unquoted = read.map((f) => f.replace(/^\['(.*)'\]$|^`(.*)`$|^"(.*)"$/, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''));
+  for (const f of flags) {
+    const lower = f.name.toLowerCase();
+    const clash =
+      GENERATED_COLUMNS.some((g) => g.toLowerCase() === lower) || (timestamp !== undefined && timestamp.toLowerCase() === lower) ? 'a column the output generates or the time column'
+      : read.includes(f.name) || unquoted.includes(f.name) ? 'a column the query reads'
+      : columns !== undefined && Object.hasOwn(columns, f.name) ? 'a column of the table'
+      : f.name.startsWith('_') ? "Splunk's internal field namespace (names starting with '_')"
+      : null;
+    if (clash) throw new SigmaError('invalid-rule', `custom attribute 'enrichment': flag name '${f.name}' is ${clash}, which the flag's column would replace; rename the flag (see docs/enrichment.md)`, rule.loc);
+  }
 }

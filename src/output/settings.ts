@@ -1,8 +1,12 @@
+import { parseUserDataYaml } from '../core/data-yaml';
+import { checkDefinition } from '../core/definition-schema';
+import type { Limits } from '../core/limits';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { LEVELS, type Level } from './metadata';
 import { DURATION_PATTERN, parseDuration, type Duration } from './durations';
 import { loadYamlData, parseYamlData } from './load-yaml-data';
+import { own } from '../core/own';
 
 /** The settings of the deployable formats (backends/metadata/settings-defaults.yml documents each key). */
 export interface RuleSettings {
@@ -85,8 +89,10 @@ export function loadDefaultSettings(loader: ResourceLoader): Settings {
 }
 
 /** Parses a user's --settings file (YAML); unknown keys and wrong types are errors naming the file. */
-export function parseSettings(text: string, name: string): SettingsOverrides {
-  return parseYamlData<SettingsOverrides | null>(text, name, settingsSchema, 'invalid-value') ?? {};
+export function parseSettings(text: string, name: string, limits?: Pick<Limits, 'dataBytes' | 'dataNodes'>): SettingsOverrides {
+  const data = parseUserDataYaml(text, name, 'invalid-value', limits);
+  checkDefinition(settingsSchema, data, name, 'invalid-value');
+  return (data as SettingsOverrides | null) ?? {};
 }
 
 function mergeRule(base: RuleSettings, over: Partial<RuleSettings>): RuleSettings {
@@ -112,8 +118,8 @@ export interface ResolvedSettings extends RuleSettings {
 }
 
 export function settingsForRule(settings: Settings, ruleId: string | undefined): ResolvedSettings {
-  const own = ruleId ? settings.rules[ruleId] : undefined;
-  const s = own ? mergeRule(settings, own) : settings;
+  const perRule = ruleId ? own(settings.rules, ruleId) : undefined;
+  const s = perRule ? mergeRule(settings, perRule) : settings;
   const frequency = parseDuration(s.schedule.frequency, 'schedule.frequency');
   const lookback = parseDuration(s.schedule.lookback, 'schedule.lookback');
   if (lookback.seconds < frequency.seconds) {

@@ -8,6 +8,7 @@ import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { DataSource, DataSourceDef, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+import { own } from '../core/own';
 
 export interface PipelineResult {
   readonly expr: Expr;
@@ -106,7 +107,7 @@ export function applyPipeline(input: PipelineInput, pipeline: PipelineDef, schem
 
 function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableSchemas | null, entry: LogsourceEntry | undefined): PipelineResult {
   const table = entry ? entry.table : pipeline.default?.table;
-  const columns = schemas && table ? schemas[table] : undefined;
+  const columns = schemas && table ? own(schemas, table) : undefined;
   if (schemas && table && !columns) {
     throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}' names table '${table}', which its schema does not define`);
   }
@@ -119,7 +120,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   const jsonPath = (target: string): string | null => {
     if (!columns) return null;
     const [column, ...keys] = target.split('.');
-    const type = column !== undefined ? columns[column] : undefined;
+    const type = column !== undefined ? own(columns, column) : undefined;
     if (!keys.length || !column || (type !== 'dynamic' && type !== 'string')) return null;
     const name = encodeFieldPath({ column, keys, jsonText: type === 'string' });
     fieldTypes.set(name, 'string');
@@ -127,7 +128,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   };
 
   const resolve = (field: string, loc?: SourceLocation): readonly string[] => {
-    const target: FieldTarget | undefined = entry?.fields?.[field] ?? pipeline.fields?.[field] ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
+    const target: FieldTarget | undefined = own(entry?.fields, field) ?? own(pipeline.fields, field) ?? prefixTarget(entry?.fields, field) ?? prefixTarget(pipeline.fields, field);
     const names = listOf(target);
     if (names.length) {
       if (!columns) return names;
@@ -139,7 +140,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
       });
     }
     if (columns) {
-      if (field in columns) return [field];
+      if (Object.hasOwn(columns, field)) return [field];
       if (entry?.dynamic_fields && !entry.dynamic_exclude?.includes(field)) {
         const path = jsonPath(`${entry.dynamic_fields}.${field}`);
         if (path) return [path];
@@ -164,7 +165,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
       return { kind: 'match', field: kf, value: { type: 'string', parts: mergeStars(parts) }, cased: p.cased, loc: p.loc };
     }
     const field = (p as { field: string }).field;
-    const implied = entry?.implied?.[field];
+    const implied = own(entry?.implied, field);
     if (implied && (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'match')) {
       const text = p.kind !== 'match' ? String(p.value) : matchShape(p.value).shape === 'equals' ? matchShape(p.value).text : null;
       if (text !== null) return { kind: 'const', value: implied.some((v) => String(v).toLowerCase() === text.toLowerCase()) };
@@ -189,7 +190,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
     const joined = decodeJoinedField(name);
     if (joined) fieldTypes.set(name, 'string');
     for (const column of joined ? joined.columns : [name]) {
-      if (columns && !(column in columns)) {
+      if (columns && !Object.hasOwn(columns, column)) {
         throw new SigmaError('pipeline-definition', `pipeline '${pipeline.name}': the value transformation of '${field}' names '${column}', which is not a column of ${table}`, q.loc);
       }
     }
@@ -198,9 +199,9 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
 
   /** One predicate renamed to target field t, checked and coerced for the column's type. */
   const toColumn = (p: Predicate, field: string, t: string, others: readonly string[] | null = null): Expr => {
-    const type = columns?.[t] ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
+    const type = own(columns, t) ?? fieldTypes.get(t) ?? declaredType(pipeline, t);
     if (p.kind === 'cidr' && pipeline.cidr_needs_ip && type === 'string') return cidrOnText(p, t);
-    if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !(t in (columns ?? {}))) {
+    if ((p.kind === 'compare' || p.kind === 'timepart') && type === 'string' && !Object.hasOwn(columns ?? {}, t)) {
       throw new SigmaError(
         'unsupported-feature',
         `field '${field}' is read as text from inside ${displayFieldName(t)} (${table}); a numeric or time comparison on it cannot be expressed exactly`,
@@ -231,7 +232,7 @@ function applyEntry(input: PipelineInput, pipeline: PipelineDef, schemas: TableS
   );
   if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
   for (const c of conditions) {
-    const type = columns?.[c.field];
+    const type = own(columns, c.field);
     if (type) fieldTypes.set(c.field, type);
   }
   const dataSource = resolveDataSource(entry?.data_source, pipeline.default?.data_source, input.logsource);
@@ -310,7 +311,7 @@ function mergeStars(parts: readonly StrPart[]): StrPart[] {
 function declaredType(pipeline: PipelineDef, field: string): string | undefined {
   const types = pipeline.field_types;
   if (!types) return undefined;
-  if (types[field]) return types[field];
+  if (own(types, field)) return own(types, field);
   for (const [pattern, type] of Object.entries(types)) {
     if (pattern.endsWith('*') && field.startsWith(pattern.slice(0, -1))) return type;
   }

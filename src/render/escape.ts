@@ -167,3 +167,85 @@ export const QUOTING: QuotingStrategies = {
     'eql-field': escapeEqlField,
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Free text (titles, ids, descriptions, file names, messages) in output contexts that are not
+// query literals: one sanitiser per context.
+
+/** Every character some reader treats as a line end: LF, VT, FF, CR, NEL, LINE/PARAGRAPH SEPARATOR. */
+const LINE_TERMINATORS = /[\n\v\f\r\u0085\u2028\u2029]/g;
+/** C0 and C1 controls and DEL (ESC starts terminal sequences; U+009B is a one-byte CSI). */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text for a one-line query comment (`//` in KQL and EQL, a comment macro in SPL): every line
+ * terminator a query parser may honour (Kusto ends comments at U+2028/U+2029 too) and every other
+ * control becomes a space, so the text cannot end the comment and start query text.
+ */
+export function commentText(text: string): string {
+  return singleLine(text).replace(/ {2,}/g, ' ').trim();
+}
+
+/** The same text on one line, every other character kept: line terminators and controls become spaces. */
+export function singleLine(text: string): string {
+  return text.replace(LINE_TERMINATORS, ' ').replace(CONTROLS, ' ');
+}
+
+/** Markdown and HTML metacharacters anywhere in inline text; escaped with a backslash or an entity. */
+const MARKDOWN_INLINE = /[\\`*_[\]|~<>&]/g;
+const HTML_ENTITY: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+/** What makes a line a heading, list item, setext underline or thematic break. */
+const MARKDOWN_LINE_START = /^(#|-|\+|=|\d+(?=[.)]))/;
+
+/**
+ * Markdown text that renders as exactly the characters given, in a paragraph, a heading or a table cell:
+ * HTML is written as entities, Markdown punctuation is backslash-escaped, lines are joined (a table row and
+ * a heading are one line).
+ */
+export function markdownText(text: string): string {
+  const inline = commentText(text).replace(MARKDOWN_INLINE, (c) => (Object.hasOwn(HTML_ENTITY, c) ? (HTML_ENTITY[c] as string) : '\\' + c));
+  const start = MARKDOWN_LINE_START.exec(inline);
+  if (!start) return inline;
+  // `1.` is escaped after the digits; the other markers before themselves.
+  return /^\d/.test(start[0]) ? start[0] + '\\' + inline.slice(start[0].length) : '\\' + inline;
+}
+
+/** A Markdown paragraph block: each line escaped as markdownText, line breaks kept as hard breaks. */
+export function markdownBlock(text: string): string {
+  return text
+    .split(/\r\n?|[\n\u0085\u2028\u2029]/)
+    .map((line) => markdownText(line))
+    .filter((line, i, all) => line !== '' || (i > 0 && all[i - 1] !== ''))
+    .join('  \n')
+    .trim();
+}
+
+/**
+ * A Markdown link for a URL or path from a rule: an http(s) URL is an autolink (`<url>`), a plain relative
+ * path a link; anything else (other schemes, spaces, brackets, controls) is escaped text.
+ */
+export function markdownLink(url: string, label?: string): string {
+  if (/^https?:\/\/[^\s<>\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/i.test(url)) return label === undefined ? `<${url}>` : `[${markdownText(label)}](<${url}>)`;
+  if (/^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/.test(url)) return `[${markdownText(label ?? url)}](${url})`;
+  return markdownText(label === undefined ? url : `${label} (${url})`);
+}
+
+/**
+ * A Splunk .conf stanza name: one line, without the brackets that would end it, never `default`
+ * (whose settings apply to every stanza of the file) and not empty.
+ */
+export function confStanzaName(text: string): string {
+  const s = commentText(text).replace(/\[/g, '(').replace(/\]/g, ')').replace(/\\$/, '\\ ').trim();
+  return s === '' || s.toLowerCase() === 'default' ? `${s || 'untitled'} (rule)` : s;
+}
+
+/**
+ * Text for a terminal: ESC and the other C0/C1 controls (but line feeds and tabs) are shown as `\xNN`, so a
+ * title or an event value cannot move the cursor, recolour, retitle the window or hide earlier output.
+ */
+export function terminalText(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
+  });
+}

@@ -1,6 +1,8 @@
 import type HandlebarsNamespace from 'handlebars';
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
+import { commentText, confStanzaName, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
+import { own } from '../core/own';
 
 export type TemplateFn = (context: unknown) => string;
 
@@ -24,6 +26,13 @@ function helperArgs(self: unknown, args: readonly unknown[]): { value: unknown; 
   const positional = options ? args.slice(0, -1) : [...args];
   const value = options?.fn ? options.fn(self) : positional.shift();
   return { value, hash: options?.hash ?? {}, rest: positional };
+}
+
+/** The longest run of backticks in `s` (at least `min`): a loop, as a spread of every run overflows the stack on large values. */
+function longestRun(s: string, min: number): number {
+  let longest = min;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
 }
 
 /** Characters no text format here can carry raw and nothing needs: lone UTF-16 surrogates. */
@@ -66,13 +75,9 @@ export function confValue(value: unknown): string {
     .join('\\\n');
 }
 
-/** A `.conf` stanza name: one line, without the brackets that would end it early. */
+/** A `.conf` stanza name: one line, without the brackets that would end it early, never `[default]` (escape.ts). */
 export function confStanza(value: unknown): string {
-  return checkText(String(value ?? ''), '.conf')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\[/g, '(')
-    .replace(/\]/g, ')')
-    .trim();
+  return confStanzaName(checkText(String(value ?? ''), '.conf'));
 }
 
 function tomlEscapeChar(c: string): string {
@@ -178,8 +183,14 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   hb.registerHelper('ndjson', function (this: unknown, ...args: unknown[]) {
     return JSON.stringify(JSON.parse(String(helperArgs(this, args).value)));
   });
-  /** Text for a one-line comment: line breaks become spaces. */
-  hb.registerHelper('oneLine', (v: unknown) => String(v ?? '').replace(/\s*[\r\n]+\s*/g, ' '));
+  /** Text for a one-line query comment: no line terminator of any kind (U+2028 ends a Kusto comment too). */
+  hb.registerHelper('oneLine', (v: unknown) => commentText(String(v ?? '')));
+  /** Markdown text (a heading, a table cell, a list item) that renders as written: no HTML, links or emphasis. */
+  hb.registerHelper('md', (v: unknown) => markdownText(String(v ?? '')));
+  /** A Markdown paragraph of several lines. */
+  hb.registerHelper('mdBlock', (v: unknown) => markdownBlock(String(v ?? '')));
+  /** `{{mdLink url label?}}`: a link for http(s) URLs, escaped text for anything else. */
+  hb.registerHelper('mdLink', (url: unknown, label: unknown) => markdownLink(String(url ?? ''), typeof label === 'string' ? label : undefined));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   hb.registerHelper('lower', (v: unknown) => String(v ?? '').toLowerCase());
@@ -187,8 +198,9 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
   /** Markdown inline code for any text: a backtick fence longer than any backtick run inside. */
   hb.registerHelper('code', (v: unknown) => {
-    const s = String(v ?? '').replace(/\s*\n\s*/g, ' ');
-    const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    // A table cell ends at an unescaped `|`, even inside a code span (GFM), and controls have no place here.
+    const s = singleLine(String(v ?? '')).replace(/\|/g, '\\|');
+    const longest = longestRun(s, 0);
     const fence = '`'.repeat(longest + 1);
     return `${fence}${s.startsWith('`') || s.endsWith('`') ? ' ' + s + ' ' : s}${fence}`;
   });
@@ -196,13 +208,13 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   hb.registerHelper('fence', function (this: unknown, ...args: unknown[]) {
     const { value, rest } = helperArgs(this, args);
     const s = String(value ?? '');
-    const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    const longest = longestRun(s, 2);
     const fence = '`'.repeat(longest + 1);
     return `${fence}${typeof rest[0] === 'string' ? rest[0] : ''}\n${s}\n${fence}`;
   });
   return {
     compile(source: string, name: string): TemplateFn {
-      const pre = precompiledTemplates()?.[name];
+      const pre = own(precompiledTemplates(), name);
       const spec = pre && pre.source === source ? pre.spec : compileSpec(source);
       const fn = hb.template(spec as Parameters<typeof hb.template>[0]);
       return (context: unknown) => {

@@ -3,6 +3,7 @@ import type { RegexFlag, SigmaString } from '../ir/types';
 import { isWildcard } from '../rule/sigma-string';
 import { nonRegularConstruct } from '../rule/regex';
 import type { RegexDialect } from './backend-def';
+import { determinizedStates, LUCENE_MAX_DETERMINIZED_STATES } from './lucene-automaton';
 
 /** A regex in a target dialect, and whether the case-insensitive operator must be used (no inline flags). */
 export interface DialectRegex {
@@ -34,7 +35,7 @@ export function wildcardToRegex(value: SigmaString, dialect: RegexDialect, cased
 
 /** A Sigma `re` value (unanchored search, PCRE subset, flags i/m/s) in a target dialect. */
 export function sigmaRegexToDialect(pattern: string, flags: readonly RegexFlag[], dialect: RegexDialect): DialectRegex {
-  if (dialect === 'lucene') return toLucene(pattern, flags);
+  if (dialect === 'lucene') return withinLuceneLimits(pattern, toLucene(pattern, flags));
   if (dialect === 're2') {
     const construct = nonRegularConstruct(pattern);
     if (construct) {
@@ -47,6 +48,25 @@ export function sigmaRegexToDialect(pattern: string, flags: readonly RegexFlag[]
 
 function unsupported(pattern: string, what: string): never {
   throw new SigmaError('unsupported-feature', `the regular expression '${pattern}' uses ${what}, which cannot be expressed exactly as an Elastic (Lucene) regular expression`);
+}
+
+/** Refuses a translation Elasticsearch would refuse: too many states once determinized (max_determinized_states). */
+function withinLuceneLimits(source: string, re: DialectRegex): DialectRegex {
+  let states: number | null;
+  try {
+    states = determinizedStates(re.pattern, re.caseInsensitiveOp);
+  } catch (err) {
+    // Not the syntax this module writes: nothing to count (test/lucene-regex.test.ts would say so).
+    if (err instanceof SyntaxError) return re;
+    throw err;
+  }
+  if (states === null) {
+    throw new SigmaError(
+      'unsupported-feature',
+      `the regular expression '${source}' is too complex for Elasticsearch: as a Lucene regex (which matches the whole value) its automaton needs more than ${LUCENE_MAX_DETERMINIZED_STATES} states, the regexp query's max_determinized_states; a bounded repetition such as .{1,64} after other text is the usual cause`,
+    );
+  }
+  return re;
 }
 
 const CLASS_SHORTHAND: Readonly<Record<string, string>> = { d: '0-9', w: 'A-Za-z0-9_', s: ' \t\n\r\f\v' };
@@ -101,12 +121,26 @@ function scanStructure(text: string): { bars: number[]; balanced: boolean } {
   return { bars, balanced: balanced && depth === 0 };
 }
 
+/**
+ * Ends a group's last alternative. Lucene rejects an empty alternative (`(x|)`), so empty ones are
+ * dropped and the group is made optional: `(x|)` → `(x)?`, the same values (`(|)` stays `()`).
+ * Returns `out` with the group's alternatives rewritten, before its ')'.
+ */
+function closeAlternatives(out: string, group: { start: number; alternatives: string[] } | undefined): { text: string; optional: boolean } {
+  if (!group) return { text: out, optional: false };
+  const alternatives = [...group.alternatives, out.slice(group.start)];
+  const kept = alternatives.filter((a) => a !== '');
+  return { text: out.slice(0, group.start) + kept.join('|'), optional: kept.length > 0 && kept.length < alternatives.length };
+}
+
 function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRegex {
   const pattern = unwrapGroup(source);
   const dotAll = flags.includes('s');
   let out = '';
   let i = 0;
   let depth = 0;
+  // Per open group (the first: the whole branch), where it starts in `out` and its finished alternatives.
+  const groups: { start: number; alternatives: string[] }[] = [{ start: 0, alternatives: [] }];
   let topLevelAlternation = false;
   let startAnchor = false;
   let endAnchor = false;
@@ -171,15 +205,26 @@ function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRe
       }
       depth++;
       out += '(';
+      groups.push({ start: out.length, alternatives: [] });
       continue;
     }
     if (c === ')') {
       depth--;
-      out += ')';
+      const closed = closeAlternatives(out, groups.pop());
+      out = closed.text + (closed.optional ? ')?' : ')');
       i++;
       continue;
     }
-    if (c === '|' && depth === 0) topLevelAlternation = true;
+    if (c === '|') {
+      if (depth === 0) topLevelAlternation = true;
+      const group = groups[groups.length - 1];
+      if (group) {
+        group.alternatives.push(out.slice(group.start));
+        out = out.slice(0, group.start);
+      }
+      i++;
+      continue;
+    }
     if (c === '^') {
       if (out === '' && !flags.includes('m')) {
         startAnchor = true;
@@ -216,7 +261,8 @@ function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRe
     i++;
   }
   if (topLevelAlternation && (startAnchor || endAnchor)) unsupported(pattern, 'anchors around a top-level alternation');
-  let body = topLevelAlternation ? `(${out})` : out;
+  const closed = closeAlternatives(out, groups.pop());
+  let body = topLevelAlternation ? `(${closed.text})${closed.optional ? '?' : ''}` : closed.text;
   // Sigma regexes search anywhere in the value; Lucene regexes must match the whole value.
   if (!startAnchor) body = '.*' + body;
   if (!endAnchor) body = body + '.*';

@@ -5,7 +5,8 @@ import { decodeJoinedField } from '../ir/joined-field';
 import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-string';
 import type { BoolOp, StageDef } from './backend-def';
 import { QUOTING } from './escape';
-import { sigmaRegexToDialect, wildcardToRegex } from './regex-dialects';
+import { sigmaRegexToDialect, wildcardToRegex, type DialectRegex } from './regex-dialects';
+import { own } from '../core/own';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
@@ -17,7 +18,7 @@ export function fillTemplate(template: string, slots: Readonly<Record<string, st
     const close = template.indexOf('}', open);
     if (close < 0) return out + template.slice(i);
     const name = template.slice(open + 1, close);
-    const value = /^\w+$/.test(name) ? slots[name] : undefined;
+    const value = /^\w+$/.test(name) ? own(slots, name) : undefined;
     out += template.slice(i, open) + (value ?? template.slice(open, close + 1));
     i = close + 1;
   }
@@ -182,15 +183,7 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
       return t && field !== null ? fillTemplate(t, { field }) : null;
     }
     case 'regex':
-      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () => {
-        try {
-          return sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre');
-        } catch (err) {
-          // The dialect check knows the pattern, not where it was written: point at the rule's line.
-          if (err instanceof SigmaError && !err.loc && p.loc) throw new SigmaError(err.code, err.message, p.loc);
-          throw err;
-        }
-      });
+      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () => translateRegexPredicate(p, stage));
     case 'cidr': {
       const field = fieldOf(p.field);
       const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
@@ -219,6 +212,13 @@ function formatNumber(n: number): string {
  * else an exact regex, else nothing (another stage may take it).
  */
 function renderStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): string | null {
+  const native = renderNativeStringMatch(stage, field, value, cased, keyword);
+  if (native !== null) return native;
+  return renderRegex(stage, field, keyword, () => wildcardToRegex(keyword ? wrapContains(value) : value, stage.regex_dialect ?? 'pcre', cased));
+}
+
+/** A string match with the stage's own operator for its wildcard shape; null when the value cannot be quoted for it. */
+function renderNativeStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): string | null {
   const ops = stage.operators;
   // A keyword matches anywhere in the event: an implicit contains.
   const effective = keyword ? wrapContains(value) : value;
@@ -234,24 +234,63 @@ function renderStringMatch(stage: StageDef, field: string | null, value: SigmaSt
     else if (shape !== 'pattern' && !(keyword && shape !== 'contains' && shape !== 'any')) quoted = QUOTING.literal[strategy]?.(text) ?? null;
     if (quoted !== null && (keyword || field !== null)) return fillTemplate(template, { field: field ?? '', value: quoted });
   }
-  if (keyword) return renderRegex(stage, null, true, () => wildcardToRegex(effective, stage.regex_dialect ?? 'pcre', cased));
-  return renderRegex(stage, field, false, () => wildcardToRegex(effective, stage.regex_dialect ?? 'pcre', cased));
+  return null;
+}
+
+function translateRegexPredicate(p: Extract<Predicate, { kind: 'regex' }>, stage: StageDef): DialectRegex {
+  try {
+    return sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre');
+  } catch (err) {
+    // The dialect check knows the pattern, not where it was written: point at the rule's line.
+    if (err instanceof SigmaError && !err.loc && p.loc) throw new SigmaError(err.code, err.message, p.loc);
+    throw err;
+  }
+}
+
+/**
+ * The regex (before quoting) a stage writes for a predicate, or null when it writes none: a regex
+ * predicate, or a string match the stage's own operators cannot quote. The same decisions as
+ * renderPredicate, so that a test can hand every regex a query holds to the target's real engine.
+ */
+export function regexFor(p: Predicate, stage: StageDef): DialectRegex | null {
+  switch (p.kind) {
+    case 'regex': {
+      const field = p.field === null ? null : quoteField(stage, p.field);
+      return canRenderRegex(stage, field, p.field === null) ? translateRegexPredicate(p, stage) : null;
+    }
+    case 'match': {
+      const field = quoteField(stage, p.field);
+      if (field === null || renderNativeStringMatch(stage, field, p.value, p.cased, false) !== null) return null;
+      return canRenderRegex(stage, field, false) ? wildcardToRegex(p.value, stage.regex_dialect ?? 'pcre', p.cased) : null;
+    }
+    case 'keyword':
+      if (renderNativeStringMatch(stage, null, p.value, p.cased, true) !== null) return null;
+      return canRenderRegex(stage, null, true) ? wildcardToRegex(wrapContains(p.value), stage.regex_dialect ?? 'pcre', p.cased) : null;
+    default:
+      return null;
+  }
 }
 
 function wrapContains(value: SigmaString): SigmaString {
   return { type: 'string', parts: [{ wildcard: 'multi' }, ...value.parts, { wildcard: 'multi' }] };
 }
 
+/** Whether the stage has a regex operator for this field (or for a keyword): the regex is only built then. */
+function canRenderRegex(stage: StageDef, field: string | null, keyword: boolean): boolean {
+  if (!stage.regex_dialect || !stage.regex_quoting) return false;
+  const templateKeyBase = keyword ? 'keyword_regex' : 'regex';
+  if (!stage.operators[templateKeyBase] && !stage.operators[templateKeyBase + '_i']) return false;
+  return keyword || field !== null;
+}
+
 function renderRegex(
   stage: StageDef,
   field: string | null,
   keyword: boolean,
-  build: () => { pattern: string; caseInsensitiveOp: boolean },
+  build: () => DialectRegex,
 ): string | null {
-  if (!stage.regex_dialect || !stage.regex_quoting) return null;
+  if (!canRenderRegex(stage, field, keyword)) return null;
   const templateKeyBase = keyword ? 'keyword_regex' : 'regex';
-  if (!stage.operators[templateKeyBase] && !stage.operators[templateKeyBase + '_i']) return null;
-  if (!keyword && field === null) return null;
   const re = build();
   const template = stage.operators[re.caseInsensitiveOp ? `${templateKeyBase}_i` : templateKeyBase];
   if (!template) return null;

@@ -1,9 +1,11 @@
 import { SigmaError } from '../core/errors';
+import type { AlternativesBudget } from '../core/limits';
 import type { CompareOp, Expr, Predicate, RegexFlag, SigmaString, SourceLocation, StrPart, TimePart } from '../ir/types';
 import { base64, base64Offsets, utf16Bytes, WINDASH_CHARS } from './encodings';
 import { mapLiterals, parseSigmaString, plainSigmaString, plainText } from './sigma-string';
 import { validateRegex } from './regex';
 import { parseCidr } from './cidr';
+import { own } from '../core/own';
 
 export type Scalar = string | number | boolean | null;
 
@@ -32,6 +34,8 @@ export interface FieldSpec {
   readonly isList: boolean;
   readonly loc?: SourceLocation;
   readonly placeholders?: Placeholders;
+  /** The rule's alternatives budget, shared by all its fields (core/limits.ts). */
+  readonly budget?: AlternativesBudget;
 }
 
 function fail(message: string, loc?: SourceLocation): never {
@@ -107,7 +111,7 @@ export function buildFieldExpr(spec: FieldSpec): Expr {
     return v ? p : { kind: 'not', arg: p };
   }
 
-  const perValue: Expr[] = values.map((v) => buildValueExpr(field, mods, v, cased, where, loc, spec.placeholders));
+  const perValue: Expr[] = values.map((v) => buildValueExpr(field, mods, v, cased, where, loc, spec.placeholders, spec.budget));
   const combined: Expr = perValue.length === 1 ? (perValue[0] as Expr) : { kind: combineAll ? 'and' : 'or', args: perValue };
   return negate ? { kind: 'not', arg: combined } : combined;
 }
@@ -120,6 +124,7 @@ function buildValueExpr(
   where: string,
   loc: SourceLocation | undefined,
   placeholders: Placeholders | undefined,
+  budget: AlternativesBudget | undefined,
 ): Expr {
   const type = mods.find((m) => m === 're' || m === 'cidr' || COMPARE.has(m) || m === 'fieldref');
   const timePart = mods.find((m) => TIME_PARTS.has(m)) as TimePart | undefined;
@@ -160,7 +165,7 @@ function buildValueExpr(
   if (typeof value === 'boolean' && !stringMods && field) return { kind: 'boolean', field, value, loc };
   if (typeof value === 'number' && !stringMods && field) return { kind: 'number', field, value, loc };
 
-  const alternatives = transformString(String(value), mods, where, loc, placeholders);
+  const alternatives = transformString(String(value), mods, where, loc, placeholders, budget);
   const preds: Predicate[] = alternatives.map((s) =>
     field ? { kind: 'match', field, value: s, cased, loc } : { kind: 'keyword', value: s, cased, loc },
   );
@@ -187,8 +192,10 @@ function transformString(
   where: string,
   loc: SourceLocation | undefined,
   placeholders: Placeholders | undefined,
+  budget: AlternativesBudget = { left: MAX_ALTERNATIVES, limit: MAX_ALTERNATIVES },
 ): SigmaString[] {
-  let values: SigmaString[] = mods.includes('expand') ? expandPlaceholders(raw, where, loc, placeholders) : [parseSigmaString(raw)];
+  const cap = budget.left;
+  let values: SigmaString[] = mods.includes('expand') ? expandPlaceholders(raw, where, loc, placeholders, cap) : [parseSigmaString(raw)];
   // After utf16*, a literal holds one char per byte; base64 must then not re-encode it as UTF-8.
   let binary = false;
   for (const m of mods) {
@@ -203,7 +210,7 @@ function transformString(
         values = values.map((s) => wrap(s, true, false));
         break;
       case 'windash':
-        values = values.flatMap(windashVariants);
+        values = values.flatMap((v) => windashVariants(v, cap, () => tooMany(where, budget, loc)));
         break;
       case 'utf16le':
       case 'utf16be':
@@ -222,11 +229,15 @@ function transformString(
       default:
         break; // all, cased, neq, expand: not value transformations
     }
-    if (values.length > MAX_ALTERNATIVES) {
-      throw new SigmaError('invalid-value', `${where} expands to more than ${MAX_ALTERNATIVES} values`, loc);
-    }
+    if (values.length > cap) throw tooMany(where, budget, loc);
   }
-  return dedupe(values);
+  const out = dedupe(values);
+  budget.left -= out.length;
+  return out;
+}
+
+function tooMany(where: string, budget: AlternativesBudget, loc: SourceLocation | undefined): SigmaError {
+  return new SigmaError('invalid-value', `the rule expands to more than ${budget.limit} alternatives in total (windash, expand, base64offset ...; the limit was reached at ${where}); split the rule, or raise the limit with --max-alternatives`, loc);
 }
 
 const STAR = { wildcard: 'multi' } as const;
@@ -252,14 +263,12 @@ function requirePlain(s: SigmaString, mod: string, where: string, loc?: SourceLo
   return text;
 }
 
-function windashVariants(s: SigmaString): SigmaString[] {
+function windashVariants(s: SigmaString, cap: number, tooManyError: () => SigmaError): SigmaString[] {
   const dashClass = new RegExp(`[${WINDASH_CHARS.map((c) => (c === '-' || c === '/' ? '\\' + c : c)).join('')}]`, 'g');
   let variants: SigmaString[] = [s];
   // Each dash-like character independently takes every dash form: all permutations.
   const count = s.parts.reduce((n, p) => n + (typeof p === 'string' ? (p.match(dashClass) ?? []).length : 0), 0);
-  if (Math.pow(WINDASH_CHARS.length, count) > MAX_ALTERNATIVES) {
-    throw new SigmaError('invalid-value', `'windash' on a value with ${count} dashes would create too many variants`);
-  }
+  if (Math.pow(WINDASH_CHARS.length, count) > cap) throw tooManyError();
   for (let k = 0; k < count; k++) {
     variants = variants.flatMap((v) => WINDASH_CHARS.map((d) => replaceNthDash(v, k, d, dashClass)));
   }
@@ -289,7 +298,7 @@ function dedupe(values: SigmaString[]): SigmaString[] {
 }
 
 /** `%name%` is a placeholder, `\%` a literal percent sign; every combination of values is an alternative. */
-function expandPlaceholders(raw: string, where: string, loc: SourceLocation | undefined, placeholders: Placeholders | undefined): SigmaString[] {
+function expandPlaceholders(raw: string, where: string, loc: SourceLocation | undefined, placeholders: Placeholders | undefined, cap = MAX_ALTERNATIVES): SigmaString[] {
   const pieces: (string | { name: string })[] = [];
   let text = '';
   for (let i = 0; i < raw.length; i++) {
@@ -318,7 +327,7 @@ function expandPlaceholders(raw: string, where: string, loc: SourceLocation | un
       results = results.map((r) => r + piece);
       continue;
     }
-    const values = placeholders?.[piece.name];
+    const values = own(placeholders, piece.name);
     if (!values || values.length === 0) {
       throw new SigmaError(
         'placeholder',
@@ -327,7 +336,7 @@ function expandPlaceholders(raw: string, where: string, loc: SourceLocation | un
       );
     }
     results = results.flatMap((r) => values.map((v) => r + v));
-    if (results.length > MAX_ALTERNATIVES) throw new SigmaError('placeholder', `${where} expands to too many values`, loc);
+    if (results.length > cap) throw new SigmaError('placeholder', `${where} expands to more than ${cap} values; the rule's limit of alternatives (--max-alternatives) is reached`, loc);
   }
   // `\%` has done its job (it kept a percent sign out of placeholder parsing): make it a plain `%`.
   return results.map((r) => parseSigmaString(r.replace(/\\%/g, '%')));

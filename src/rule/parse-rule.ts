@@ -1,4 +1,5 @@
 import { SigmaError } from '../core/errors';
+import { DEFAULT_LIMITS, type AlternativesBudget } from '../core/limits';
 import type { Expr, SourceLocation } from '../ir/types';
 import { parseCondition, ConditionSyntaxError } from '../condition/parser';
 import { expandCondition } from '../condition/expand';
@@ -8,6 +9,10 @@ import { buildFieldExpr, type Placeholders, type Scalar } from './modifiers';
 
 export interface ParseOptions {
   readonly placeholders?: Placeholders;
+  /** Values the rule may expand to in total (core/limits.ts); the default is DEFAULT_LIMITS.alternatives. */
+  readonly maxAlternatives?: number;
+  /** Set per rule by parseRule: the alternatives left for the fields still to build. */
+  readonly budget?: AlternativesBudget;
 }
 
 /** Upper bound on values read from one detection: aliases can make a small file describe a huge tree. */
@@ -58,7 +63,13 @@ export function requireRuleDocument(doc: YamlDocument, consumer: string): void {
 }
 
 /** Builds a SigmaRule from one parsed YAML document; throws SigmaError with a location on any problem. */
-export function parseRule(doc: YamlDocument, sourceLines: readonly string[], options: ParseOptions = {}): SigmaRule {
+/** The file's lines, or a function producing them on first need (only error locations read them). */
+export type SourceLines = readonly string[] | (() => readonly string[]);
+
+export function parseRule(doc: YamlDocument, source: SourceLines, parseOptions: ParseOptions = {}): SigmaRule {
+  const sourceLines = (): readonly string[] => (typeof source === 'function' ? source() : source);
+  const limit = parseOptions.maxAlternatives ?? DEFAULT_LIMITS.alternatives;
+  const options: ParseOptions = { ...parseOptions, budget: { left: limit, limit } };
   const value = doc.value;
   const top = isObj(value) ? doc.positions.get(value) : undefined;
   const at = (key: string): SourceLocation | undefined => top?.keys.get(key) ?? top?.loc;
@@ -99,7 +110,7 @@ export function parseRule(doc: YamlDocument, sourceLines: readonly string[], opt
       return { text: c, loc, expr: expandCondition(parseCondition(c), detections, used) };
     } catch (err) {
       if (err instanceof ConditionSyntaxError) {
-        throw new SigmaError(err.code, `condition '${c}', column ${err.offset + 1}: ${err.message}`, conditionLocation(c, err.offset, loc, sourceLines));
+        throw new SigmaError(err.code, `condition '${c}', column ${err.offset + 1}: ${err.message}`, conditionLocation(c, err.offset, loc, sourceLines()));
       }
       throw err;
     }
@@ -167,12 +178,12 @@ function buildSearchIdentifier(
       spend(budget, 1, itemLoc);
       if (isObj(item)) return buildMap(name, item, doc.positions.get(item), itemLoc, doc, budget, options);
       if (Array.isArray(item)) throw new SigmaError('invalid-detection', `search identifier '${name}' holds a nested list; use a list of values or a list of maps`, itemLoc);
-      return buildFieldExpr({ field: '', modifiers: [], values: [item as Scalar], isList: false, loc: itemLoc, placeholders: options.placeholders });
+      return buildFieldExpr({ field: '', modifiers: [], values: [item as Scalar], isList: false, loc: itemLoc, placeholders: options.placeholders, budget: options.budget });
     });
     return args.length === 1 ? (args[0] as Expr) : { kind: 'or', args };
   }
   if (body === null || body === undefined) throw new SigmaError('invalid-detection', `search identifier '${name}' is empty`, loc);
-  return buildFieldExpr({ field: '', modifiers: [], values: [body as Scalar], isList: false, loc, placeholders: options.placeholders });
+  return buildFieldExpr({ field: '', modifiers: [], values: [body as Scalar], isList: false, loc, placeholders: options.placeholders, budget: options.budget });
 }
 
 function buildMap(
@@ -204,7 +215,7 @@ function buildMap(
       spend(budget, 1, keyLoc);
       values = [raw === undefined ? null : (raw instanceof Date ? raw.toISOString().slice(0, 10) : (raw as Scalar))];
     }
-    return buildFieldExpr({ field: field ?? '', modifiers, values, isList: Array.isArray(raw), loc: keyLoc, placeholders: options.placeholders });
+    return buildFieldExpr({ field: field ?? '', modifiers, values, isList: Array.isArray(raw), loc: keyLoc, placeholders: options.placeholders, budget: options.budget });
   });
   return args.length === 1 ? (args[0] as Expr) : { kind: 'and', args };
 }

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../ir/types';
 import type { YamlDocument } from '../rule/yaml-source';
+import { own } from '../core/own';
 
 /**
  * The source location of the value at a JSON pointer (as ajv reports it) inside a parsed YAML
@@ -19,7 +20,7 @@ export function locatePointer(doc: YamlDocument, pointer: string): SourceLocatio
       current = current[i];
     } else {
       loc = pos?.keys.get(segment) ?? loc;
-      current = (current as Record<string, unknown>)[segment];
+      current = own(current as Record<string, unknown>, segment);
     }
   }
   return loc;

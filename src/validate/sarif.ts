@@ -1,4 +1,5 @@
 import type { Finding } from './finding';
+import { own } from '../core/own';
 
 /** Short descriptions of the finding codes, for SARIF's rule table. */
 const CODE_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -37,7 +38,7 @@ export function toSarif(findings: readonly Finding[], toolVersion: string, toUri
   const rules = codes.map((code) => ({
     id: code,
     name: code.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
-    shortDescription: { text: CODE_DESCRIPTIONS[code] ?? code },
+    shortDescription: { text: own(CODE_DESCRIPTIONS, code) ?? code },
   }));
   const results = findings.map((f) => ({
     ruleId: f.code,

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ATTRIBUTE_ADVICE, SIGMA_RULE_SCHEMA } from './sigma-rule-schema';
+import { own } from '../core/own';
 
 /** A schema violation: the JSON pointer of the offending value and a message with advice. */
 export interface SchemaProblem {
@@ -102,6 +103,6 @@ function describe(e: ErrorObject): string {
 
 function withAdvice(pointer: string, message: string): string {
   const attribute = pointer.split('/')[1] ?? '';
-  const advice = ATTRIBUTE_ADVICE[attribute];
+  const advice = own(ATTRIBUTE_ADVICE, attribute);
   return advice ? `${message}; ${advice}` : message;
 }

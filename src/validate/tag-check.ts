@@ -1,5 +1,6 @@
 import type { AttackData } from '../output/metadata';
 
+import { own } from '../core/own';
 /**
  * Tag namespaces of the Sigma tags appendix (v2.1.0) and the form each one prescribes. A tag in an
  * unknown namespace is allowed by the specification ("feel free to propose new tags"), so it is
@@ -34,7 +35,7 @@ export function checkTagNamespace(tag: string): string | null {
   if (dot <= 0) return null; // the schema's pattern already reports tags without a namespace
   const ns = tag.slice(0, dot);
   const value = tag.slice(dot + 1);
-  const rule = NAMESPACES[ns];
+  const rule = own(NAMESPACES, ns);
   if (!rule) return `tag '${tag}' uses namespace '${ns}', which the Sigma tags appendix does not define (known: ${Object.keys(NAMESPACES).join(', ')}); check the spelling`;
   if (!rule.test(value)) return `tag '${tag}': in namespace '${ns}' the value should be ${rule.expected}`;
   return null;

@@ -80,10 +80,12 @@ function fire(text: string, events: Record<string, unknown>[]) {
 describe('window boundary: events 4 minutes apart across a 5-minute bucket edge', () => {
   const a = (t: string) => ({ timestamp: t, Image: 'C:\\a.exe', Computer: 'h1' });
   const b = (t: string) => ({ timestamp: t, Image: 'C:\\b.exe', Computer: 'h1' });
-  it('fixed windows (event_count, KQL bin / SPL bin): 10:03 and 10:07 are in different buckets and do not fire', () => {
+  it('test slides every window (the specification): 10:03 and 10:07 are 4 minutes apart and fire; the queries bin and warn', () => {
     const text = correlationDoc('type: event_count\nrules: [rule_a]\ngroup-by: [Computer]\ntimespan: 5m\ncondition: {gte: 2}');
-    expect(fire(text, [a('2024-05-01T10:03:00Z'), a('2024-05-01T10:07:00Z')])).toEqual([]);
-    expect(fire(text, [a('2024-05-01T10:05:00Z'), a('2024-05-01T10:09:00Z')])).toEqual([{ group: { Computer: 'h1' }, events: [0, 1] }]);
+    expect(fire(text, [a('2024-05-01T10:03:00Z'), a('2024-05-01T10:07:00Z')])).toEqual([{ group: { Computer: 'h1' }, events: [0, 1] }]);
+    expect(fire(text, [a('2024-05-01T10:03:00Z'), a('2024-05-01T10:08:01Z')])).toEqual([]);
+    const r = converter.convertCollection([{ file: 'c.yml', text }], { target: 'kql', pipeline: 'none', table: 'T' });
+    expect(r[0]?.warnings.join('\n')).toMatch(/fixed 5m windows .* not correlated/);
   });
   it('sliding windows (temporal_ordered): 10:03 then 10:07 fires; the reverse order does not', () => {
     const text = correlationDoc('type: temporal_ordered\nrules: [rule_a, rule_b]\ngroup-by: [Computer]\ntimespan: 5m');
@@ -107,5 +109,56 @@ describe('value types in the evaluator', () => {
     expect(fire(median, events)).toHaveLength(1);
     const count = correlationDoc('type: value_count\nrules: [rule_a]\ngroup-by: [Computer]\ntimespan: 1h\ncondition: {field: Port, eq: 3}');
     expect(fire(count, events)).toHaveLength(1);
+  });
+});
+
+describe('sliding windows for every type (specification: not bound to the clock)', () => {
+  const ev = (t: string, image: string, extra: Record<string, unknown> = {}) => ({ timestamp: `2024-05-01T${t}Z`, Image: `C:\\${image}.exe`, Computer: 'h1', ...extra });
+  const doc = (type: string, rest: string) => correlationDoc(`type: ${type}\nrules: [rule_a${type.startsWith('temporal') ? ', rule_b' : ''}]\ngroup-by: [Computer]\n${rest}`);
+
+  it('temporal: two events 20 s apart across a 1-minute bucket edge correlate, in either order', () => {
+    const text = doc('temporal', 'timespan: 1m');
+    expect(fire(text, [ev('10:00:50', 'a'), ev('10:01:10', 'b')])).toEqual([{ group: { Computer: 'h1' }, events: [0, 1] }]);
+    expect(fire(text, [ev('10:00:50', 'b'), ev('10:01:10', 'a')])).toEqual([{ group: { Computer: 'h1' }, events: [0, 1] }]);
+    expect(fire(text, [ev('10:00:00', 'a'), ev('10:01:00', 'b')])).toHaveLength(1); // exactly the timespan apart: inside
+    expect(fire(text, [ev('10:00:00', 'a'), ev('10:01:00.001', 'b')])).toEqual([]);
+  });
+  it('value_count, value_sum, value_avg and value_percentile slide across bucket edges', () => {
+    const events = [ev('10:04:50', 'a', { User: 'u1', Bytes: 600 }), ev('10:05:10', 'a', { User: 'u2', Bytes: 600 })];
+    expect(fire(doc('value_count', 'timespan: 5m\ncondition: {field: User, gte: 2}'), events)).toHaveLength(1);
+    expect(fire(doc('value_sum', 'timespan: 5m\ncondition: {field: Bytes, gt: 1000}'), events)).toHaveLength(1);
+    expect(fire(doc('value_avg', 'timespan: 5m\ncondition: {field: Bytes, eq: 600}'), events)).toHaveLength(1);
+    expect(fire(doc('value_percentile', 'timespan: 5m\ncondition: {field: Bytes, percentile: 90, gte: 600}'), events)).toHaveLength(1);
+  });
+  it('events leave the window: an average, a percentile and a distinct count only see the last timespan', () => {
+    const events = [ev('10:00:00', 'a', { Bytes: 1000, User: 'x' }), ev('10:10:00', 'a', { Bytes: 10, User: 'y' }), ev('10:11:00', 'a', { Bytes: 20, User: 'y' })];
+    expect(fire(doc('value_avg', 'timespan: 5m\ncondition: {field: Bytes, lt: 12}'), events)).toEqual([{ group: { Computer: 'h1' }, events: [1] }]);
+    expect(fire(doc('value_median', 'timespan: 5m\ncondition: {field: Bytes, gte: 20}'), events)).toEqual([{ group: { Computer: 'h1' }, events: [0] }]);
+    expect(fire(doc('value_count', 'timespan: 15m\ncondition: {field: User, eq: 2}'), events)).toEqual([{ group: { Computer: 'h1' }, events: [0, 1, 2] }]);
+    expect(fire(doc('value_count', 'timespan: 5m\ncondition: {field: User, eq: 2}'), events)).toEqual([]);
+  });
+  it('overlapping firing windows are one firing; windows that do not overlap fire again', () => {
+    const text = doc('event_count', 'timespan: 1m\ncondition: {gte: 2}');
+    const burst = (m: number) => [0, 20, 40, 59].map((s) => ev(`10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`, 'a'));
+    expect(fire(text, [...burst(0), ...burst(30)])).toEqual([
+      { group: { Computer: 'h1' }, events: [0, 1, 2, 3] },
+      { group: { Computer: 'h1' }, events: [4, 5, 6, 7] },
+    ]);
+  });
+  it('200,000 events in one window: no stack overflow, linear time', () => {
+    const text = doc('value_median', 'timespan: 1d\ncondition: {field: Bytes, gte: 0}');
+    const set = new RuleSet([{ file: 'c.yml', text }], [], {});
+    const c = set.entries.flatMap((e) => (e.kind === 'correlation' ? [e.correlation] : []))[0]!;
+    const base = Date.parse('2024-05-01T00:00:00Z');
+    const events: TimedEvent[] = Array.from({ length: 200_000 }, (_, index) => ({ index, time: base + index, accessor: createEventAccessor({ Computer: 'h1', Bytes: index % 977 }) }));
+    const started = Date.now();
+    const fired = evaluateCorrelation(c, { set, events, matches: () => true, fieldOf: (_r, f) => f });
+    expect(fired).toHaveLength(1);
+    expect(fired[0]?.events).toHaveLength(200_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+  it('a group-by named like an Object.prototype member is an ordinary field of an outer correlation', () => {
+    const text = `title: Outer\ncorrelation: {type: event_count, rules: [inner], group-by: [constructor], timespan: 1h, condition: {gte: 1}}\n---\ntitle: Inner\nname: inner\ncorrelation: {type: event_count, rules: [rule_a], group-by: [Computer], timespan: 1h, condition: {gte: 1}}\n---\n${rules}`;
+    expect(fire(text, [ev('10:00:00', 'a')])).toEqual([]);
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * The Lucene regex translation (EQL `regex`): empty alternatives, which Lucene rejects, become an
+ * optional group with the same values; regexes whose automaton Elasticsearch would refuse to
+ * determinize are refused at conversion. test/lucene-regex.test.ts checks the output with Lucene itself.
+ */
+import fc from 'fast-check';
+import { sigmaRegexToDialect } from '../src/render/regex-dialects';
+import { determinizedStates, LUCENE_MAX_DETERMINIZED_STATES } from '../src/render/lucene-automaton';
+
+/** Sigma regexes over a, b and '.', with groups whose alternatives may be empty. */
+const regex: fc.Arbitrary<string> = fc.letrec<{ re: string; group: string; term: string }>((tie) => ({
+  re: fc.array(tie('term'), { minLength: 0, maxLength: 4 }).map((t) => t.join('')),
+  term: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom('a', 'b', '.', 'a*', 'b+', 'a?', '.{0,2}'),
+    tie('group'),
+  ),
+  group: fc
+    .tuple(fc.constantFrom('(', '(?:'), fc.array(fc.oneof(fc.constant(''), tie('re')), { minLength: 1, maxLength: 3 }))
+    .map(([open, alternatives]) => `${open}${alternatives.join('|')})`),
+})).re;
+
+/** A translated (whole-value) Lucene regex as a JavaScript regex: the syntax used here is common to both. */
+function asJs(lucene: string): RegExp {
+  return new RegExp(`^(?:${lucene})$`, 's');
+}
+
+describe('Lucene translation of empty alternatives', () => {
+  it('matches exactly the values the Sigma regex finds, with no empty alternative left', () => {
+    fc.assert(
+      fc.property(regex, fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), { minLength: 1, maxLength: 8 }), (source, values) => {
+        const out = sigmaRegexToDialect(source, [], 'lucene').pattern;
+        expect(out).not.toMatch(/\(\||\|\||\|\)/);
+        const sigma = new RegExp(source);
+        const lucene = asJs(out);
+        for (const v of values) expect([v, lucene.test(v)]).toEqual([v, sigma.test(v)]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes (x|) as (x)? and keeps (|) as an empty group', () => {
+    expect(sigmaRegexToDialect('cmd(?:\\s|)set', [], 'lucene').pattern).toBe('.*cmd([ \t\n\r\f\v])?set.*');
+    expect(sigmaRegexToDialect('a(|b|)c', [], 'lucene').pattern).toBe('.*a(b)?c.*');
+    expect(sigmaRegexToDialect('a(|)c', [], 'lucene').pattern).toBe('.*a()c.*');
+    expect(sigmaRegexToDialect('x|(a|)', [], 'lucene').pattern).toBe('(.*x.*|(.*a.*|.*.*))');
+  });
+});
+
+describe('Lucene determinization limit', () => {
+  it('counts the states of the determinized automaton', () => {
+    expect(determinizedStates('abc', false)).toBe(4);
+    // After an 'a' anywhere, the next n characters: 2^n subsets to remember.
+    expect(determinizedStates('.*a.{10}', false)).toBeGreaterThan(1024);
+    expect(determinizedStates('.*a.{20}', false)).toBeNull();
+    // Case folding adds transitions, not states.
+    expect(determinizedStates('abc', true)).toBe(4);
+  });
+
+  it('stops at the limit instead of building the whole automaton', () => {
+    const start = Date.now();
+    expect(determinizedStates('.*a.{200}', false)).toBeNull();
+    expect(Date.now() - start).toBeLessThan(20_000);
+  });
+
+  it('refuses a regex Elasticsearch could not determinize, naming it and the limit', () => {
+    const source = 'ping\\s+-n.{6,64}echo EEEE\\s?>\\s?';
+    expect(() => sigmaRegexToDialect(source, [], 'lucene')).toThrow(
+      new RegExp(`'ping\\\\s\\+-n\\.\\{6,64\\}echo EEEE\\\\s\\?>\\\\s\\?' is too complex for Elasticsearch: .* more than ${LUCENE_MAX_DETERMINIZED_STATES} states`),
+    );
+    // The same search without the bounded repetition is fine.
+    expect(sigmaRegexToDialect('ping\\s+-n.*echo EEEE\\s?>\\s?', [], 'lucene').pattern).toContain('echo EEEE');
+  });
+});
