@@ -15,6 +15,9 @@ import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
 import { convertInParallel } from './parallel-convert';
+import { combineStream } from '../output/stream';
+import type { FormatDef } from '../render/backend-def';
+import { commonRoot, planOutputNames, type NamedOutput } from './output-names';
 import { own } from '../core/own';
 import { parseUserDataYaml } from '../core/data-yaml';
 import { DEFAULT_LIMITS } from '../core/limits';
@@ -103,7 +106,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   let extension = 'txt';
   // A collection format (e.g. hunting) renders one output per file from all of its rules.
   let collectionFormat = false;
-  let separator = '\n\n';
+  let formatDef: FormatDef | undefined;
   try {
     options = {
       target: args.target,
@@ -120,10 +123,9 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
       limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
     const resolved = converter.resolveOptions(options);
-    const formatDef = own(resolved.backend.formats, resolved.format);
+    formatDef = own(resolved.backend.formats, resolved.format);
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
-    separator = formatDef?.separator ?? separator;
   } catch (err) {
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
@@ -135,16 +137,13 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   const { files, problems } = expandInputs(args.paths);
   for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
   const toDir = args.output !== undefined && (args.output.endsWith('/') || args.output.endsWith(path.sep) || isDirectory(args.output));
-  const blocks: string[] = [];
-  // Queries go to standard output as each rule is converted; to one output file, all at once (atomically).
-  const toStdout = !args.output && !args.json;
+  const separator = formatDef?.separator ?? '\n\n';
+  // Outputs that are one query after another go to standard output as each rule is converted; formats whose
+  // stream is one document (a JSON array, one ARM template...), -o and --json collect them first.
+  const toStdout = !args.output && !args.json && (formatDef?.stream ?? 'separator') === 'separator';
   let printed = 0;
   let pending = '';
   const emit = (block: string): void => {
-    if (!toStdout) {
-      blocks.push(block);
-      return;
-    }
     pending += (printed++ ? separator : '') + block;
     if (pending.length > 1 << 20) {
       io.stdout(pending);
@@ -156,9 +155,9 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   let skipped = 0;
   let unreadable = problems.length > 0;
   let warned = 0;
-  // -o DIR: every file is planned first, checked for collisions, then written.
-  const writes: PlannedWrite[] = [];
-  const writeOwner = new Map<PlannedWrite, RuleResult[]>();
+  // What each rule (or, for a collection format, each file) outputs, in input order; --json lines likewise.
+  const outputs: { name: NamedOutput; text: string; results: readonly RuleResult[] }[] = [];
+  const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
   const texts = new Map<InputFile, string>();
@@ -207,10 +206,12 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
     if (text === undefined) continue;
     let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
+    let collectionResults: RuleResult[] = [];
     try {
       if (collectionFormat) {
         const out = convertCollectionFormat(converter, text, file.name, options);
         results = out.results;
+        collectionResults = out.results;
         collectionText = out.text;
       } else if (streaming) {
         results = converter.convertTextLazily(text, file.name, options);
@@ -237,25 +238,16 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
       if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, w.line ? (lines ??= text.split('\n')) : null, 'warning'));
       if (r.ok) converted++;
       else failed++;
-      if (args.json) {
-        blocks.push(jsonLine(r));
-      } else if (r.ok && !collectionFormat) {
-        if (toDir && args.output) {
-          const name = outputName(file.name, documents > 1 ? r.document : null, extension);
-          const w = { path: path.join(args.output, name), content: r.queries.join('\n\n') + '\n', owner: documents > 1 ? `${file.name} (document ${r.document})` : file.name };
-          writes.push(w);
-          writeOwner.set(w, [r]);
-        } else {
-          emit(r.queries.join('\n\n'));
-        }
+      if (args.json) jsonResults.push(r);
+      if (r.ok && !collectionFormat) {
+        if (toStdout) emit(r.queries.join('\n\n'));
+        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), results: [r] });
       }
     }
-    if (collectionText !== null && !args.json) {
-      if (toDir && args.output) {
-        const w = { path: path.join(args.output, outputName(file.name, null, extension)), content: collectionText + '\n', owner: file.name };
-        writes.push(w);
-        writeOwner.set(w, [...results].filter((r) => r.ok)); // a collection format's results: an array
-      } else emit(collectionText);
+    // A collection format writes one output for the file, which holds all of its rules.
+    if (collectionText !== null) {
+      if (toStdout) emit(collectionText);
+      else outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, results: collectionResults.filter((r) => r.ok) });
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -265,9 +257,40 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
     for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
     failed++;
-    if (args.json) blocks.push(jsonLine(r));
+    if (args.json) jsonResults.push(r);
   }
-  const body = blocks.length ? blocks.join(args.json ? '\n' : separator) + '\n' : '';
+
+  // -o DIR/: one file per rule, named from the rule, under the inputs' folders relative to their common root.
+  // Every write is planned first and checked for collisions (with each other and with the inputs).
+  const writes: PlannedWrite[] = [];
+  const writeOwner = new Map<PlannedWrite, readonly RuleResult[]>();
+  const written = new Map<RuleResult, string>();
+  if (toDir && args.output) {
+    const names = planOutputNames(outputs.map((o) => o.name), commonRoot(args.paths, isDirectory), extension);
+    outputs.forEach((o, i) => {
+      const target = path.join(args.output as string, names[i] as string);
+      const owner = o.name.document !== null && o.name.document !== undefined ? `${o.name.file} (document ${o.name.document})` : o.name.file;
+      const w: PlannedWrite = { path: target, content: o.text + '\n', owner };
+      writes.push(w);
+      writeOwner.set(w, o.results);
+      for (const r of o.results) written.set(r, target);
+    });
+  }
+  let body: string;
+  if (args.json) {
+    body = jsonResults.map((r) => jsonLine(r, written.get(r) ?? null)).join('\n');
+  } else if (toDir || toStdout) {
+    body = '';
+  } else {
+    try {
+      body = outputs.length ? combineStream(options.format ?? 'query', formatDef as FormatDef, outputs.map((o) => ({ text: o.text, id: o.results.length === 1 ? (o.results[0]?.id ?? null) : null }))) : '';
+    } catch (err) {
+      io.stderr(`sigma-convert: ${(err as Error).message}`);
+      if (!args.quiet) io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped`);
+      return ExitCode.Usage;
+    }
+  }
+  if (body) body += '\n';
   const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   if (args.output && !toDir) writes.push({ path: args.output, content: body, owner: 'this run' });
   const collisions = checkOutputPlan(writes, inputs);
@@ -286,7 +309,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
     converted -= owners.length;
     failed += owners.length;
   }
-  if (toStdout && printed) io.stdout(pending + '\n');
+  if (toStdout) io.stdout(printed ? pending + '\n' : '');
   else if (!(args.output && !toDir) && (!toDir || args.json)) io.stdout(body);
   if (!args.quiet) io.stderr(`sigma-convert: ${converted} converted, ${failed} failed, ${skipped} skipped${warned ? `, ${warned} with warnings` : ''}`);
   if (failed > 0) return ExitCode.RuleFailed;
@@ -306,24 +329,12 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/**
- * The output file of one rule: the rule file's path (relative to the working folder, so two
- * `rule.yml` in different folders never collide), its document number in a multi-document file,
- * and the format's extension.
- */
-export function outputName(fileName: string, document: number | null, extension: string): string {
-  let rel = fileName === '-' ? 'stdin' : path.relative(process.cwd(), path.resolve(fileName));
-  if (rel.startsWith('..') || path.isAbsolute(rel)) rel = path.resolve(fileName).slice(path.parse(path.resolve(fileName)).root.length);
-  const base = rel.replace(/\.ya?ml$/i, '');
-  return document === null ? `${base}.${extension}` : `${base}.${document}.${extension}`;
-}
-
-/** One --json line: every documented key present, an unknown location as null rather than absent. */
-function jsonLine(full: RuleResult): string {
+/** One --json line: every documented key present (`output`: the file the rule went to with -o DIR/), an unknown location as null rather than absent. */
+function jsonLine(full: RuleResult, output: string | null): string {
   const { mapping: _internal, ...r } = full;
   void _internal;
   const located = (d: Diagnostic) => ({ code: d.code, message: d.message, line: d.line ?? null, col: d.col ?? null });
-  return JSON.stringify({ ...r, errors: r.errors.map(located), warnings: r.warnings.map(located) });
+  return JSON.stringify({ ...r, output, errors: r.errors.map(located), warnings: r.warnings.map(located) });
 }
 
 /** Reads a small text file the user names, refusing it before reading when it is larger than `max` bytes (or not a regular file). */

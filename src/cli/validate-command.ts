@@ -72,7 +72,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
   }
-  const validator = new RuleValidator(check, taxonomy);
+  const validator = new RuleValidator(check, taxonomy, (check?.converter ?? new Converter(createFsLoader())).formats.metadata().attack);
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];

@@ -5,6 +5,8 @@ import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import { requireCorrelationDef } from './correlation-def';
 import type { SigmaCorrelation, SigmaFilter } from './model';
+import type { DataSource } from '../pipeline/types';
+import { own } from '../core/own';
 import { renderCorrelation } from './render-correlation';
 import { RuleSet, type SetEntry, type SourceText } from './rule-set';
 import { locateWarnings } from '../output/locate-warnings';
@@ -71,14 +73,21 @@ export function convertCollection(
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
           const converted = converter.convertRule(ruleWithFilters(entry), options, resolved, base.file);
-          results.push({ ...base, ok: true, queries: [converted.text], errors: [], warnings: locateWarnings(converted.mapped.warnings, converted.rule), mapping: mappingFacts(converted.mapped) });
+          results.push({
+            ...base,
+            ok: true,
+            queries: [converted.text],
+            errors: [],
+            warnings: [...locateWarnings(converted.mapped.warnings, converted.rule), ...locateWarnings(converted.output.warnings, converted.rule)],
+            mapping: mappingFacts(converted.mapped),
+          });
           continue;
         }
         case 'correlation': {
           // Checked first: correlations in a cycle use each other, and would otherwise all stay hidden.
           set.checkCorrelation(entry.correlation);
           if (set.isHiddenByCorrelation(entry)) continue;
-          const out = convertCorrelation(entry.correlation);
+          const out = convertCorrelation(entry.correlation, entry.origin.file);
           results.push({ ...base, ok: true, queries: [out.text], errors: [], warnings: locateWarnings(out.warnings, entry.correlation) });
           continue;
         }
@@ -89,12 +98,15 @@ export function convertCollection(
   }
   return results;
 
-  function convertCorrelation(c: SigmaCorrelation): { text: string; warnings: string[] } {
-    if (resolved.format !== 'query') {
-      throw new SigmaError('unsupported-feature', `format '${resolved.format}' is not available for correlation rules; use --format query`, c.loc);
+  function convertCorrelation(c: SigmaCorrelation, file: string): { text: string; warnings: string[] } {
+    if (resolved.format !== 'query' && !own(resolved.backend.formats, resolved.format)?.correlations) {
+      // Checked before rendering, so the refusal names the format rather than a query detail.
+      converter.formats.renderCorrelation(c, options, resolved, { queryText: '', tables: [], dataSources: [], columns: [], file });
     }
     set.checkCorrelation(c);
     const { backend, pipeline } = resolved;
+    const tables: string[] = [];
+    const dataSources: DataSource[] = [];
     const rendered = renderCorrelation(c, {
       target: backend.name,
       set,
@@ -105,11 +117,17 @@ export function convertCollection(
       convertRule: (rule) => {
         const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
         const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);
+        if (converted.mapped.table) tables.push(converted.mapped.table);
+        if (converted.mapped.dataSource) dataSources.push(converted.mapped.dataSource);
         return { text: converted.text, warnings: converted.mapped.warnings };
       },
       template: (path) => converter.template(path),
     });
     const text = [...rendered.bindings, rendered.body].join('\n');
-    return { text, warnings: [...new Set(rendered.warnings)] };
+    const warnings = [...new Set(rendered.warnings)];
+    if (resolved.format === 'query') return { text, warnings };
+    const columns = [...new Set([...rendered.columns.values(), pipeline?.timestamp ?? backend.correlation?.default_timestamp ?? ''])].filter((x) => x !== '');
+    const out = converter.formats.renderCorrelation(c, options, resolved, { queryText: text, tables, dataSources, columns, file });
+    return { text: out.text, warnings: [...warnings, ...out.warnings] };
   }
 }

@@ -7,6 +7,7 @@ import type { RenderedFlag } from './enrichment';
 import type { LevelGrades, Metadata, Level } from './metadata';
 import type { ResolvedSettings } from './settings';
 import type { TelemetryRef } from './telemetry';
+import type { DataSource } from '../pipeline/types';
 import { own } from '../core/own';
 
 /** The same rule converted for another target (the page format lists them); a refusal keeps its reason. */
@@ -39,6 +40,14 @@ export interface ContextInput {
   /** The target's query format rendered (enrichment columns included where the target computes them). */
   readonly queryText: string;
   readonly table: string | null;
+  /** Every table the query reads (a correlation reads those of its rules). */
+  readonly tables: readonly string[];
+  /** Where the events are stored (pipeline data_source): Elastic index patterns, Splunk sourcetypes. */
+  readonly dataSource: DataSource | null;
+  /** The columns the query returns when it is not one event per row (a correlation): no projection is added. */
+  readonly outputColumns: readonly string[] | null;
+  /** The Splunk risk object (a field the search outputs). */
+  readonly risk: { readonly field: string; readonly type: string } | null;
   /** Columns of `table` from the pipeline's schema, when it has one. */
   readonly tableColumns: Readonly<Record<string, string>> | null;
   readonly fields: readonly FieldColumn[];
@@ -75,9 +84,15 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
   const timeColumn = projection.time.find(has) ?? null;
   const ruleColumns = input.fields.flatMap((f) => f.columns ?? []);
   const flags = input.enrichment.filter((f) => f.condition !== null);
-  const columns = unique([...projection.always.filter(has), ...ruleColumns, ...flags.map((f) => f.name)]).filter((c) => IDENTIFIER.test(c));
-  const entities = entityMappings(columns, metadata);
-  const connector = input.table ? own(metadata.microsoft.connectors, input.table) : undefined;
+  // The table's entity columns (host, account, IP, process, file, URL) travel with every alert.
+  const entityColumns = input.tableColumns ? metadata.microsoft.entities.map((e) => e.column).filter((c) => input.tableColumns !== null && Object.hasOwn(input.tableColumns, c)) : [];
+  const columns =
+    input.outputColumns !== null ? [] : unique([...projection.always.filter(has), ...ruleColumns, ...entityColumns, ...flags.map((f) => f.name)]).filter((c) => IDENTIFIER.test(c));
+  const entities = entityMappings(input.outputColumns ?? columns, metadata);
+  const connectors = unique(input.tables.map((t) => own(metadata.microsoft.connectors, t)).filter((c): c is string => c !== undefined)).map((connectorId) => ({
+    connectorId,
+    dataTypes: input.tables.filter((t) => own(metadata.microsoft.connectors, t) === connectorId),
+  }));
   const description = (rule.description ?? rule.title).trim();
   const notComputed = input.enrichment.filter((f) => f.condition === null);
   return {
@@ -94,8 +109,8 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     severity: grades,
     attack,
     tactic_keys: attack.tactics.map((t) => t.key),
-    // Splunk ES reads ATT&CK ids from the correlation search's annotations (JSON).
-    annotations: { mitre_attack: attack.techniqueIds },
+    // Splunk ES reads ATT&CK tactic and technique ids from the correlation search's annotations (JSON).
+    annotations: { mitre_attack: [...attack.tacticIds, ...attack.techniqueIds] },
     // In ARM, a string starting with '[' is an expression; inside it a literal is single-quoted ('' escapes ').
     arm_resource_name: rule.id ? `[concat(parameters('workspace'), '/Microsoft.SecurityInsights/', '${rule.id.replace(/'/g, "''")}')]` : null,
     schedule: {
@@ -132,10 +147,16 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     computed_flags: flags,
     uncomputed_flags: notComputed,
     entities,
-    connectors: connector && input.table ? [{ connectorId: connector, dataTypes: [input.table] }] : [],
+    connectors,
+    data_source: input.dataSource,
+    // Elastic: the settings' index patterns, else the data source's for the rule's logsource.
+    index_patterns: settings.index_patterns ?? input.dataSource?.index ?? null,
+    risk: settings.splunk.risk ? input.risk : null,
+    correlation: input.outputColumns !== null,
     detection_type: rule.name ?? rule.title,
     defender_category: attack.tactics[0]?.key ?? 'SuspiciousActivity',
     defender_problem: defenderProblem(columns, input.table),
+    tables: input.tables,
     others: input.others,
     telemetry: input.telemetry,
   };
@@ -151,7 +172,8 @@ function entityMappings(columns: readonly string[], metadata: Metadata) {
   for (const e of metadata.microsoft.entities) {
     if (!columns.includes(e.column)) continue;
     const ids = byType.get(e.entity) ?? new Map<string, string>();
-    if (!ids.has(e.identifier)) ids.set(e.identifier, e.column);
+    // Sentinel takes at most 3 identifiers per entity mapping.
+    if (!ids.has(e.identifier) && ids.size < 3) ids.set(e.identifier, e.column);
     byType.set(e.entity, ids);
   }
   return [...byType].map(([entityType, ids]) => ({

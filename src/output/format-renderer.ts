@@ -3,15 +3,19 @@ import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import type { BackendDef, FormatDef } from '../render/backend-def';
 import type { RenderedQuery } from '../render/render-query';
-import { QUOTING } from '../render/escape';
+import { QUOTING, quoteSplunkSearch } from '../render/escape';
+import type { SigmaCorrelation } from '../correlation/model';
+import type { DataSource } from '../pipeline/types';
+import type { TelemetryRef } from './telemetry';
 import { applyPipeline, type PipelineResult } from '../pipeline/apply-pipeline';
 import type { PipelineDef } from '../pipeline/types';
 import type { Converter, ConvertOptions } from '../convert';
 import { ruleContext } from '../convert';
 import { parseEnrichment, renderEnrichment, type RenderedFlag } from './enrichment';
+import type { AttackMapping } from './attack-mapping';
 import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } from './format-context';
-import { loadMetadata, type Metadata } from './metadata';
-import { loadDefaultSettings, mergeSettings, settingsForRule, type Settings } from './settings';
+import { loadMetadata, type AttackData, type Metadata } from './metadata';
+import { loadDefaultSettings, mergeSettings, settingsForRule, type ResolvedSettings, type Settings } from './settings';
 import { parseTelemetry } from './telemetry';
 import { own } from '../core/own';
 
@@ -72,36 +76,131 @@ export class FormatRenderer {
       enrichment,
       computed_flags: enrichment.filter((f) => f.condition !== null),
     };
+    const format = requireFormat(backend, resolved.format);
+    const deployable = resolved.format !== 'query' || format.collection === true;
+    const settings = deployable ? settingsForRule(this.settings(options), rule.id) : null;
+    const risk = settings ? riskObject(settings, mapped.dataSource) : null;
     const queryFormat = requireFormat(backend, 'query');
     const queryTemplate = resolved.pipeline?.query_template ?? queryFormat.template;
-    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: byFields(resolved, query, enrichment), datamodel: table }).replace(/\s+$/, '');
-    const format = requireFormat(backend, resolved.format);
-    if (resolved.format === 'query' && !format.collection) return { text: queryText, context: base, warnings };
+    // An aggregating query (tstats) outputs only its by-fields: the risk object must be one of them.
+    const by = byFields(resolved, query, enrichment, resolved.pipeline?.query_template && settings?.splunk.risk ? risk?.field : undefined);
+    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
+    if (!settings) return { text: queryText, context: base, warnings };
 
+    return this.renderDeployable(
+      rule,
+      resolved,
+      format,
+      settings,
+      {
+        query,
+        queryText,
+        table,
+        tables: table ? [table] : [],
+        tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
+        fields: this.fieldColumns(rule, resolved),
+        enrichment,
+        dataSource: mapped.dataSource ?? null,
+        outputColumns: null,
+        risk,
+        // A search (not an aggregating tstats) can be restricted to the data source's indices.
+        searchPrefix: format.search_prefix && !resolved.pipeline?.query_template ? splunkDataRestriction(settings, mapped.dataSource) : null,
+        others: format.others ? this.otherTargets(rule, options, backend.name) : [],
+        telemetry: parseTelemetry(rule),
+        file,
+      },
+      warnings,
+    );
+  }
+
+  /**
+   * A correlation rule in a deployable format: its query (already rendered) with the correlation's own
+   * metadata, the tables and data sources of the rules it refers to, and the columns its query returns.
+   */
+  renderCorrelation(c: SigmaCorrelation, options: ConvertOptions, resolved: Resolved, parts: CorrelationParts): FormatOutput {
+    const format = requireFormat(resolved.backend, resolved.format);
+    if (!format.correlations) {
+      const able = Object.entries(resolved.backend.formats)
+        .filter(([, f]) => f.correlations)
+        .map(([n]) => n);
+      throw new SigmaError(
+        'unsupported-feature',
+        `format '${resolved.format}' cannot deploy correlation rules${format.correlation_refusal ? `: ${format.correlation_refusal}` : ''}; use ${[...able, 'query'].map((n) => `--format ${n}`).join(' or ')}`,
+        c.loc,
+      );
+    }
+    const rule = correlationAsRule(c);
+    let settings = settingsForRule(this.settings(options), rule.id);
+    const warnings: string[] = [];
+    // A run sees events of the last `lookback`: a window of `timespan` that began before the previous run's
+    // end is only complete if lookback covers the schedule plus the timespan. The default lookback grows to
+    // that; one the user set is kept, with a warning.
+    const needed = settings.frequency.seconds + c.timespan.seconds;
+    if (settings.lookback.seconds < needed) {
+      if (userSetLookback(options, rule.id)) {
+        warnings.push(
+          `correlation '${c.title}': schedule.lookback ${settings.lookback.text} is shorter than schedule.frequency ${settings.frequency.text} plus the timespan ${c.timespan.text}, so windows that straddle two runs are missed`,
+        );
+      } else {
+        settings = { ...settings, lookback: { text: `${needed}s`, seconds: needed } };
+      }
+    }
+    const indices = unique(parts.dataSources.flatMap((d) => d.index ?? []));
+    const dataSource: DataSource | null = parts.dataSources.length ? { ...parts.dataSources[0], ...(indices.length ? { index: indices } : {}) } : null;
+    return this.renderDeployable(
+      rule,
+      resolved,
+      format,
+      settings,
+      {
+        query: { stages: {}, condition: '', source: '', fields: [] },
+        queryText: parts.queryText,
+        table: parts.tables[0] ?? null,
+        tables: unique(parts.tables),
+        tableColumns: null,
+        fields: [],
+        enrichment: [],
+        dataSource,
+        outputColumns: parts.columns,
+        risk: riskObject(settings, dataSource ?? undefined, parts.columns),
+        searchPrefix: null,
+        others: [],
+        telemetry: [],
+        file: parts.file,
+      },
+      warnings,
+    );
+  }
+
+  private renderDeployable(rule: SigmaRule, resolved: Resolved, format: FormatDef, settings: ResolvedSettings, parts: DeployableParts, warnings: string[]): FormatOutput {
+    const { backend } = resolved;
     const context = buildFormatContext({
       rule,
-      ruleContext: base.rule,
+      ruleContext: ruleContext(rule),
       target: backend.name,
       targetDescription: backend.description,
       pipeline: resolved.pipelineName,
-      query,
-      queryText,
-      table,
-      tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
-      fields: this.fieldColumns(rule, resolved),
-      enrichment,
+      query: parts.query,
+      queryText: parts.searchPrefix ? `${parts.searchPrefix} ${parts.queryText}` : parts.queryText,
+      table: parts.table,
+      tables: parts.tables,
+      tableColumns: parts.tableColumns,
+      fields: parts.fields,
+      enrichment: parts.enrichment,
       metadata: this.metadata(),
-      settings: settingsForRule(this.settings(options), rule.id),
-      others: format.others ? this.otherTargets(rule, options, backend.name) : [],
-      telemetry: parseTelemetry(rule),
-      file,
+      settings,
+      dataSource: parts.dataSource,
+      outputColumns: parts.outputColumns,
+      risk: parts.risk,
+      others: parts.others,
+      telemetry: parts.telemetry,
+      file: parts.file,
     });
     // A string literal of the target's column stage (hunting's DetectionType column).
     const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
     const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
     context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
-    const unknown = (context.attack as { unknownTags: readonly string[] }).unknownTags;
-    if (unknown.length) warnings.push(`ATT&CK tags not in backends/metadata/attack.yml, left out of the threat mapping: ${unknown.join(', ')}`);
+    warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack));
     if (format.collection) return { text: '', context, warnings };
     return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
   }
@@ -173,13 +272,133 @@ function requireFormat(backend: BackendDef, name: string): FormatDef {
  * The fields an aggregating query (tstats) must group by so that later stages and enrichment
  * columns still see them: every field of the condition, then those of the enrichment flags.
  */
-function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly RenderedFlag[]): string[] {
+function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly RenderedFlag[], extra?: string): string[] {
   const stageName = resolved.pipeline?.stages?.[0];
   const stage = resolved.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
   const quote = stage ? QUOTING.field[stage.field_quoting] : undefined;
   const out = new Set(query.fields);
   for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
+  if (extra !== undefined) out.add(quote?.(extra) ?? extra);
   return [...out];
+}
+
+/** ATT&CK tags a format cannot carry, or carries only in part, as warnings (text and --json). */
+function attackWarnings(attack: AttackMapping, format: FormatDef, data: AttackData): string[] {
+  const version = data.version;
+  const out: string[] = [];
+  if (format.single_tactic) {
+    // One tactic field: the others travel only as the tactics of the techniques carried.
+    const implied = new Set(attack.techniques.flatMap((t) => data.techniques.get(t.id)?.tactics ?? []));
+    const lost = attack.tactics.slice(1).filter((t) => !implied.has(t.tag));
+    if (lost.length) out.push(`ATT&CK tactics beyond the first have no place in this format and no technique of the rule implies them: ${lost.map((t) => t.name).join(', ')}`);
+  }
+  if (attack.unknownTags.length) out.push(`ATT&CK tags unknown to ATT&CK v${version} (and its v19 tactics), not carried by this format: ${attack.unknownTags.join(', ')}`);
+  if (attack.otherTags.length && !format.carries_tags) out.push(`ATT&CK group/software/mitigation tags have no place in this format and are not carried: ${attack.otherTags.join(', ')}`);
+  out.push(...attack.notes.map((n) => `ATT&CK: ${n}`));
+  return out;
+}
+
+interface DeployableParts {
+  readonly query: RenderedQuery;
+  readonly queryText: string;
+  readonly table: string | null;
+  readonly tables: readonly string[];
+  readonly tableColumns: Readonly<Record<string, string>> | null;
+  readonly fields: readonly FieldColumn[];
+  readonly enrichment: readonly RenderedFlag[];
+  readonly dataSource: DataSource | null;
+  readonly outputColumns: readonly string[] | null;
+  readonly risk: RiskObject | null;
+  /** Restriction put before the search (Splunk index / sourcetype). */
+  readonly searchPrefix: string | null;
+  readonly others: readonly OtherTarget[];
+  readonly telemetry: readonly TelemetryRef[];
+  readonly file: string;
+}
+
+/** What a correlation's deployable output is built from (src/correlation/convert-collection.ts). */
+export interface CorrelationParts {
+  readonly queryText: string;
+  /** Tables and data sources of the rules it refers to. */
+  readonly tables: readonly string[];
+  readonly dataSources: readonly DataSource[];
+  /** The columns its query returns (group-by columns, time). */
+  readonly columns: readonly string[];
+  readonly file: string;
+}
+
+export interface RiskObject {
+  readonly field: string;
+  readonly type: 'system' | 'user' | 'other';
+}
+
+/** The settings' risk object, else the data source's; for a correlation, only one its results keep. */
+function riskObject(settings: ResolvedSettings, dataSource: DataSource | undefined, columns?: readonly string[]): RiskObject | null {
+  const chosen = settings.splunk.risk_object ?? dataSource?.risk_object ?? null;
+  if (!chosen || !columns) return chosen;
+  if (columns.includes(chosen.field)) return chosen;
+  return columns[0] ? { field: columns[0], type: 'other' } : null;
+}
+
+/** `index IN (...) sourcetype IN (...)` from the settings, else the data source (Splunk searches). */
+function splunkDataRestriction(settings: ResolvedSettings, dataSource: DataSource | undefined): string | null {
+  const terms: string[] = [];
+  const index = settings.splunk.index ?? dataSource?.index ?? null;
+  const sourcetype = settings.splunk.sourcetype ?? dataSource?.sourcetype ?? null;
+  for (const [field, values] of [['index', index], ['sourcetype', sourcetype]] as const) {
+    if (!values?.length) continue;
+    const quoted = values.map((v) => {
+      // '*' in an index or sourcetype name is Splunk's wildcard.
+      const q = quoteSplunkSearch({ type: 'string', parts: v.split('*').flatMap((p, i) => (i ? [{ wildcard: 'multi' as const }, p] : [p])).filter((p) => p !== '') });
+      if (q === null) throw new SigmaError('invalid-value', `${field} '${v}' cannot be written in a Splunk search`);
+      return q;
+    });
+    terms.push(`${field} IN (${quoted.join(', ')})`);
+  }
+  return terms.length ? terms.join(' ') : null;
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** A correlation's metadata in the shape of a rule, for the same templates. */
+function correlationAsRule(c: SigmaCorrelation): SigmaRule {
+  const raw = c.raw;
+  const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const texts = (x: unknown) => (Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : []);
+  return {
+    kind: 'rule',
+    document: c.origin.document,
+    ...(c.id !== undefined ? { id: c.id } : {}),
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    title: c.title,
+    status: text(raw.status),
+    description: text(raw.description),
+    author: text(raw.author),
+    date: text(raw.date),
+    modified: text(raw.modified),
+    references: texts(raw.references),
+    tags: texts(raw.tags),
+    level: c.level,
+    falsepositives: texts(raw.falsepositives),
+    fields: [],
+    logsource: {},
+    detections: new Map(),
+    conditions: [],
+    expr: { kind: 'and', args: [] },
+    unusedIdentifiers: [],
+    raw,
+    ...(c.loc ? { loc: c.loc } : {}),
+  } as SigmaRule;
+}
+
+/** Whether --settings sets schedule.lookback for this rule (globally or in its `rules:` entry). */
+function userSetLookback(options: ConvertOptions, id: string | undefined): boolean {
+  const user = options.settings;
+  if (!user) return false;
+  const perRule = id !== undefined && user.rules && Object.hasOwn(user.rules, id) ? user.rules[id] : undefined;
+  return user.schedule?.lookback !== undefined || perRule?.schedule?.lookback !== undefined;
 }
 
 /** Columns the output formats generate next to the flags (hunting's DetectionType, correlations' rule name) and time columns. */

@@ -18,8 +18,15 @@ export interface RuleSettings {
   readonly max_signals: number;
   readonly author: string | null;
   readonly license: string | null;
-  readonly index_patterns: readonly string[];
-  readonly splunk: { readonly app: string; readonly notable: boolean; readonly risk: boolean };
+  readonly index_patterns: readonly string[] | null;
+  readonly splunk: {
+    readonly app: string;
+    readonly notable: boolean;
+    readonly risk: boolean;
+    readonly risk_object: { readonly field: string; readonly type: 'system' | 'user' | 'other' } | null;
+    readonly index: readonly string[] | null;
+    readonly sourcetype: readonly string[] | null;
+  };
 }
 
 export interface Settings extends RuleSettings {
@@ -30,6 +37,7 @@ export interface Settings extends RuleSettings {
 export type SettingsOverrides = Partial<Omit<Settings, 'rules'>> & { readonly rules?: Settings['rules'] };
 
 const level = { enum: [...LEVELS] };
+const nullableList = { anyOf: [{ type: 'null' }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] };
 const ruleProps = {
   schedule: {
     type: 'object',
@@ -47,11 +55,23 @@ const ruleProps = {
   max_signals: { type: 'integer', minimum: 1 },
   author: { type: ['string', 'null'] },
   license: { type: ['string', 'null'] },
-  index_patterns: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+  index_patterns: nullableList,
   splunk: {
     type: 'object',
     additionalProperties: false,
-    properties: { app: { type: 'string', minLength: 1 }, notable: { type: 'boolean' }, risk: { type: 'boolean' } },
+    properties: {
+      app: { type: 'string', minLength: 1 },
+      notable: { type: 'boolean' },
+      risk: { type: 'boolean' },
+      risk_object: {
+        anyOf: [
+          { type: 'null' },
+          { type: 'object', required: ['field', 'type'], additionalProperties: false, properties: { field: { type: 'string', minLength: 1 }, type: { enum: ['system', 'user', 'other'] } } },
+        ],
+      },
+      index: nullableList,
+      sourcetype: nullableList,
+    },
   },
 };
 export const settingsSchema = {

@@ -7,7 +7,7 @@ import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-s
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
 import type { LogSource } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
-import type { FieldSchema, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
+import type { DataSource, DataSourceDef, FieldSchema, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
 import { knownFields, type KnownFields } from './field-schema';
 import { own } from '../core/own';
 
@@ -18,6 +18,8 @@ export interface PipelineResult {
   readonly warnings: readonly string[];
   /** Target field → column type, when a schema knows it. */
   readonly fieldTypes: ReadonlyMap<string, string>;
+  /** Where the logsource's events are stored (index patterns, sourcetypes...), when the pipeline says. */
+  readonly dataSource?: DataSource;
   /**
    * Value transformations the mapping applied (one entry each, e.g. a registry path split into key and
    * value name). Optional: filled where the pipeline transforms values; `npm run corpus` counts the rules
@@ -290,7 +292,16 @@ function applyEntry(
     const type = own(columns, c.field);
     if (type) fieldTypes.set(c.field, type);
   }
-  return { expr: normalizeExpr(expr), table, warnings: [...warnings], fieldTypes, valueTransforms: [...valueTransforms], allowedUnmapped: [...allowedUnmapped].sort() };
+  const dataSource = resolveDataSource(entry?.data_source, pipeline.default?.data_source ?? pipeline.data_source, input.logsource);
+  return {
+    expr: normalizeExpr(expr),
+    table,
+    warnings: [...warnings],
+    fieldTypes,
+    valueTransforms: [...valueTransforms],
+    allowedUnmapped: [...allowedUnmapped].sort(),
+    ...(dataSource ? { dataSource } : {}),
+  };
 }
 
 function unknownFieldMessage(pipeline: PipelineDef, ls: LogSource, known: KnownFields, field: string, target: string): string {
@@ -302,6 +313,16 @@ function unknownFieldMessage(pipeline: PipelineDef, ls: LogSource, known: KnownF
     `field '${field}'${as} is not a field that the data of logsource ${describeLogsource(ls)} carries in pipeline '${pipeline.name}' ` +
     `(field sets: ${sets}), so a query on it could never match${hint} If your data has it, allow it with --allow-unmapped ${field}`
   );
+}
+
+/** The entry's data source (else the pipeline default's), with the overrides of the rule's product. */
+function resolveDataSource(own: DataSourceDef | undefined, fallback: DataSourceDef | undefined, ls: LogSource): DataSource | undefined {
+  const def = own ?? fallback;
+  if (!def) return undefined;
+  const { products, ...base } = def;
+  const product = ls.product?.toLowerCase();
+  const over = product !== undefined && products && Object.hasOwn(products, product) ? products[product] : undefined;
+  return { ...base, ...over };
 }
 
 function conditionExpr(c: PipelineCondition): Expr {

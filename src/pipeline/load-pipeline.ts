@@ -19,6 +19,23 @@ const condition = {
   },
 };
 const fieldMap = { type: 'object', additionalProperties: stringOrList };
+const strings = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } };
+const dataSourceProps = {
+  index: strings,
+  sourcetype: strings,
+  source: strings,
+  risk_object: {
+    type: 'object',
+    required: ['field', 'type'],
+    additionalProperties: false,
+    properties: { field: { type: 'string', minLength: 1 }, type: { enum: ['system', 'user', 'other'] } },
+  },
+};
+const dataSource = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...dataSourceProps, products: { type: 'object', additionalProperties: { type: 'object', additionalProperties: false, properties: dataSourceProps } } },
+};
 /**
  * One schema for every pipeline file, built-in or a user's (--pipeline FILE). Unknown keys are errors at
  * every level, so a typo (`keyword_feild`) never loads silently. `name`, `target` and `logsources` are
@@ -49,9 +66,15 @@ const schema = {
     value_transforms: { type: 'array', items: VALUE_TRANSFORM_SCHEMA },
     default: {
       type: 'object',
-      properties: { table: { type: 'string' }, conditions: { type: 'array', items: condition }, field_sets: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        table: { type: 'string' },
+        conditions: { type: 'array', items: condition },
+        field_sets: { type: 'array', items: { type: 'string' } },
+        data_source: dataSource,
+      },
       additionalProperties: false,
     },
+    data_source: dataSource,
     logsources: {
       type: 'array',
       items: {
@@ -65,6 +88,7 @@ const schema = {
             properties: { category: stringOrList, product: stringOrList, service: stringOrList },
           },
           table: { type: 'string' },
+          data_source: dataSource,
           conditions: { type: 'array', items: condition },
           fields: fieldMap,
           implied: { type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number', 'boolean'] } } },

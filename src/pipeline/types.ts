@@ -14,8 +14,27 @@ export interface LogsourceMatch {
   readonly service?: string | readonly string[];
 }
 
+/**
+ * Where a logsource's events are stored, for the deployable formats: Elastic index patterns, Splunk
+ * index / sourcetype / source, and the field a Splunk risk object is taken from. `products` overrides
+ * any of these for rules of one product (an entry matched by category serves Windows and Linux alike).
+ */
+export interface DataSource {
+  readonly index?: readonly string[];
+  readonly sourcetype?: readonly string[];
+  readonly source?: readonly string[];
+  /** Splunk ES: the result field naming the risk object, and its type (system, user, other). */
+  readonly risk_object?: { readonly field: string; readonly type: 'system' | 'user' | 'other' };
+}
+
+export interface DataSourceDef extends DataSource {
+  readonly products?: Readonly<Record<string, DataSource>>;
+}
+
 export interface LogsourceEntry {
   readonly match: LogsourceMatch;
+  /** Where these events are stored (see DataSource); the pipeline's `default.data_source` otherwise. */
+  readonly data_source?: DataSourceDef;
   readonly table?: string;
   readonly conditions?: readonly PipelineCondition[];
   readonly fields?: Readonly<Record<string, FieldTarget>>;
@@ -71,7 +90,14 @@ export interface PipelineDef {
   /** Values the SIEM stores in another form or across columns (src/pipeline/values/, docs/pipelines.md). */
   readonly value_transforms?: readonly ValueTransformDef[];
   readonly logsources: readonly LogsourceEntry[];
-  readonly default?: { readonly table?: string; readonly conditions?: readonly PipelineCondition[]; readonly field_sets?: readonly string[] };
+  readonly default?: {
+    readonly table?: string;
+    readonly conditions?: readonly PipelineCondition[];
+    readonly field_sets?: readonly string[];
+    readonly data_source?: DataSourceDef;
+  };
+  /** The data source of every logsource entry without its own, for pipelines with no `default` (which would accept any logsource). */
+  readonly data_source?: DataSourceDef;
   /** Not written in YAML: target fields that pipeline files stacked on a built-in one map to (see merge-pipeline.ts). */
   readonly declaredFields?: readonly string[];
   /** Not written in YAML: the `field_schema` file, attached when the pipeline is loaded (Converter.pipeline). */

@@ -39,6 +39,23 @@ export interface FormatDef {
   readonly others?: boolean;
   /** What separates the outputs of several rules in one file or stream (default: a blank line). */
   readonly separator?: string;
+  /**
+   * How several rules make one valid document on one stream (src/output/stream.ts): `separator` (the
+   * default: outputs joined by `separator`), `conf-stanzas` (likewise, stanza names made unique),
+   * `json-array`, `arm-resources` (one ARM template with every rule's resources), or `one-per-file`
+   * (several rules need -o DIR/).
+   */
+  readonly stream?: 'separator' | 'conf-stanzas' | 'json-array' | 'arm-resources' | 'one-per-file';
+  /** The output has one tactic field (Defender's alert category): further tactics are reported unless a technique implies them. */
+  readonly single_tactic?: boolean;
+  /** The output keeps the rule's tags (ATT&CK group and software tags travel there). */
+  readonly carries_tags?: boolean;
+  /** The format deploys correlation rules too (their query with the correlation's metadata). */
+  readonly correlations?: boolean;
+  /** The search is restricted to the data source's index / sourcetype (Splunk saved searches). */
+  readonly search_prefix?: boolean;
+  /** Why the format cannot deploy correlation rules, for the refusal. */
+  readonly correlation_refusal?: string;
 }
 
 export interface BackendDef {
@@ -133,7 +150,20 @@ const schema = {
         type: 'object',
         required: ['template', 'extension'],
         additionalProperties: false,
-        properties: { template: { type: 'string' }, extension: { type: 'string' }, description: { type: 'string' }, collection: { type: 'boolean' }, others: { type: 'boolean' }, separator: { type: 'string' } },
+        properties: {
+          template: { type: 'string' },
+          extension: { type: 'string' },
+          description: { type: 'string' },
+          collection: { type: 'boolean' },
+          others: { type: 'boolean' },
+          separator: { type: 'string' },
+          stream: { enum: ['separator', 'conf-stanzas', 'json-array', 'arm-resources', 'one-per-file'] },
+          carries_tags: { type: 'boolean' },
+          single_tactic: { type: 'boolean' },
+          correlations: { type: 'boolean' },
+          search_prefix: { type: 'boolean' },
+          correlation_refusal: { type: 'string' },
+        },
       },
     },
   },

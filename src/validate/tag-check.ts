@@ -1,3 +1,5 @@
+import type { AttackData } from '../output/metadata';
+
 import { own } from '../core/own';
 /**
  * Tag namespaces of the Sigma tags appendix (v2.1.0) and the form each one prescribes. A tag in an
@@ -36,5 +38,18 @@ export function checkTagNamespace(tag: string): string | null {
   const rule = own(NAMESPACES, ns);
   if (!rule) return `tag '${tag}' uses namespace '${ns}', which the Sigma tags appendix does not define (known: ${Object.keys(NAMESPACES).join(', ')}); check the spelling`;
   if (!rule.test(value)) return `tag '${tag}': in namespace '${ns}' the value should be ${rule.expected}`;
+  return null;
+}
+
+/** A warning for an attack.t#### tag whose technique the shipped ATT&CK data does not know, or retired; else null. */
+export function checkAttackTechnique(tag: string, attack: AttackData): string | null {
+  const m = /^attack\.t(\d{4})(\.\d{3})?$/i.exec(tag);
+  if (!m) return null;
+  const id = `T${m[1]}${m[2] ?? ''}`;
+  if (!attack.techniques.has(id)) {
+    return `tag '${tag}': ATT&CK v${attack.version} has no technique ${id}; check the id (an id newer than v${attack.version} is kept by id, without a name, in the rule formats)`;
+  }
+  const retired = attack.retired.get(id);
+  if (retired) return `tag '${tag}': technique ${id} (${attack.techniques.get(id)?.name}) is ${retired} in ATT&CK v${attack.version}; tag the technique that replaces it`;
   return null;
 }

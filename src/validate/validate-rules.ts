@@ -16,7 +16,8 @@ import type { Finding, Severity } from './finding';
 import { locatePointer } from './locate';
 import { toJsonValue } from './json-value';
 import { RuleSchema } from './schema-check';
-import { checkTagNamespace } from './tag-check';
+import { checkAttackTechnique, checkTagNamespace } from './tag-check';
+import type { AttackData } from '../output/metadata';
 import { DATE_PATTERN } from './sigma-rule-schema';
 import { pipelineSigmaFields, type LogsourceKey, type Taxonomy } from './taxonomy';
 import { didYouMean } from '../core/suggest';
@@ -64,6 +65,8 @@ export class RuleValidator {
     private readonly pipelineCheck: PipelineCheck | null = null,
     /** Logsource values and field names checked against the Sigma taxonomy (warnings). */
     private readonly taxonomy: Taxonomy | null = null,
+    /** ATT&CK data (backends/metadata/attack.yml): technique ids it does not know are reported. */
+    private readonly attack: AttackData | null = null,
   ) {}
 
   validateText(text: string, file: string): TextValidation {
@@ -166,7 +169,7 @@ export class RuleValidator {
     if (Array.isArray(value.tags)) {
       value.tags.forEach((tag, i) => {
         if (typeof tag !== 'string') return;
-        const problem = checkTagNamespace(tag);
+        const problem = checkTagNamespace(tag) ?? (this.attack ? checkAttackTechnique(tag, this.attack) : null);
         if (problem) add('warning', 'invalid-tag', problem, at(`/tags/${i}`));
       });
     }

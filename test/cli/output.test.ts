@@ -34,23 +34,40 @@ describe('--output', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('one file per rule, named after the rule file and document, without collisions', () => {
+  test('one file per rule, named from the rule title, in folders relative to the inputs\' common root', () => {
     const r = run(['-t', 'kql', '-o', 'out/', 'a', 'b'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     const files = fs.readdirSync(path.join(dir, 'out'), { recursive: true }).map(String).sort();
-    expect(files).toEqual(['a', 'a/rule.kql', 'b', 'b/multi.1.kql', 'b/multi.2.kql', 'b/rule.kql']);
-    expect(fs.readFileSync(path.join(dir, 'out', 'a', 'rule.kql'), 'utf8')).toContain('"\\\\a.exe"');
-    expect(fs.readFileSync(path.join(dir, 'out', 'b', 'rule.kql'), 'utf8')).toContain('"\\\\b.exe"');
+    expect(files).toEqual(['a', 'a/a.kql', 'b', 'b/b.kql', 'b/m1.kql', 'b/m2.kql']);
+    expect(fs.readFileSync(path.join(dir, 'out', 'a', 'a.kql'), 'utf8')).toContain('"\\\\a.exe"');
+    expect(fs.readFileSync(path.join(dir, 'out', 'b', 'b.kql'), 'utf8')).toContain('"\\\\b.exe"');
     expect(r.stderr).toContain('sigma-convert: 4 converted, 0 failed, 0 skipped');
+  });
+
+  test('inputs given by absolute path are not recreated under the output folder', () => {
+    const r = run(['-t', 'kql', '-o', 'out/', path.join(dir, 'b', 'multi.yml')], dir);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['m1.kql', 'm2.kql']);
+  });
+
+  test('rules with the same title get distinct, stable names; --json names each file', () => {
+    fs.writeFileSync(path.join(dir, 'a', 'same.yml'), `id: 11111111-2222-4333-8444-555555555555\n${rule('A', '\\x.exe')}`);
+    const args = ['-t', 'kql', '--json', '-o', 'out/', 'a'];
+    const first = run(args, dir);
+    expect(first.status).toBe(0);
+    const lines = first.stdout.trim().split('\n').map((l) => JSON.parse(l) as { title: string; output: string });
+    expect(lines.map((l) => l.output)).toEqual([path.join('out', 'a.kql'), path.join('out', 'a-11111111.kql')]);
+    for (const l of lines) expect(fs.existsSync(path.join(dir, l.output))).toBe(true);
+    expect(run(args, dir).stdout).toBe(first.stdout);
   });
 
   test('a failed rule writes no file, the others still do, and the summary counts both', () => {
     fs.writeFileSync(path.join(dir, 'b', 'rule.yml'), rule('B', '\\b.exe').replace('endswith', 'endswith|contains'));
     const r = run(['-t', 'kql', '-o', 'out/', 'a', 'b/rule.yml'], dir);
     expect(r.status).toBe(1);
-    expect(fs.existsSync(path.join(dir, 'out', 'a', 'rule.kql'))).toBe(true);
-    expect(fs.existsSync(path.join(dir, 'out', 'b', 'rule.kql'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'out', 'a', 'a.kql'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'out', 'b', 'b.kql'))).toBe(false);
     expect(r.stderr).toContain('sigma-convert: 1 converted, 1 failed, 0 skipped');
   });
 

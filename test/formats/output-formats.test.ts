@@ -59,7 +59,21 @@ describe('sentinel-rule (YAML of the Azure-Sentinel content repository)', () => 
   it('maps projected columns to entities (DeviceName -> Host, AccountName -> Account)', () => {
     const first = docs[0]?.entityMappings as { entityType: string; fieldMappings: { identifier: string; columnName: string }[] }[];
     expect(first).toContainEqual({ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'DeviceName' }] });
-    expect(first).toContainEqual({ entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'AccountName' }] });
+    expect(first).toContainEqual({
+      entityType: 'Account',
+      fieldMappings: [
+        { identifier: 'Name', columnName: 'AccountName' },
+        { identifier: 'NTDomain', columnName: 'AccountDomain' },
+        { identifier: 'Sid', columnName: 'AccountSid' },
+      ],
+    });
+    expect(first).toContainEqual({
+      entityType: 'Process',
+      fieldMappings: [
+        { identifier: 'CommandLine', columnName: 'ProcessCommandLine' },
+        { identifier: 'ProcessId', columnName: 'ProcessId' },
+      ],
+    });
     for (const d of docs) {
       for (const e of d.entityMappings as { fieldMappings: { columnName: string }[] }[]) {
         for (const m of e.fieldMappings) expect(String(d.query)).toMatch(new RegExp(`\\| project .*\\b${m.columnName}\\b`));
@@ -151,10 +165,13 @@ describe('savedsearch (savedsearches.conf)', () => {
       const stanza = stanzas.get(r.title as string);
       expect(stanza).toBeDefined();
       const query = converter.convertText(RULES, RULE_FILE, { target: 'splunk' }).find((q) => q.id === r.id)?.queries[0];
-      expect(stanza?.get('search')).toBe(query);
+      // The pipeline's data source restricts the search to the Windows add-ons' sourcetypes.
+      expect(stanza?.get('search')).toBe(`sourcetype IN ("XmlWinEventLog", "WinEventLog", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational") ${query}`);
       expect(stanza?.get('cron_schedule')).toBe('0 * * * *');
-      expect(stanza?.get('dispatch.earliest_time')).toBe('-1h');
-      expect(JSON.parse(stanza?.get('action.correlationsearch.annotations') as string)).toEqual({ mitre_attack: ['T1040'] });
+      // Lookback longer than the schedule: events indexed late are still searched.
+      expect(stanza?.get('dispatch.earliest_time')).toBe('-65m');
+      expect(stanza?.get('action.risk.param._risk_object')).toBe('host');
+      expect(JSON.parse(stanza?.get('action.correlationsearch.annotations') as string)).toEqual({ mitre_attack: ['TA0006', 'TA0007', 'T1040'] });
     }
     const first = parseConf(results[0]?.queries[0] as string).get(results[0]?.title as string);
     expect(first?.get('search')?.split('\n').length).toBeGreaterThan(1);
