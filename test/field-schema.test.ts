@@ -57,7 +57,7 @@ describe('a field outside the field schema', () => {
     expect(r.ok).toBe(true);
     expect(r.queries[0]).toContain('GrandParentImage : "*\\\\explorer.exe"');
     expect(r.mapping?.allowedUnmapped).toEqual(['GrandParentImage']);
-    expect(r.warnings.join('\n')).toMatch(/'GrandParentImage'.*kept because it is allowed/);
+    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/'GrandParentImage'.*kept because it is allowed/);
   });
 
   test('is kept with allow-all; another field name does not allow it', () => {

@@ -75,7 +75,8 @@ describe('validate: the Sigma taxonomy', () => {
     expect(kql.code).toBe(1); // Defender XDR has no such column: an error
     expect(kql.out).toMatch(/13:5: error\[unmapped-field\]: field 'Commandline' has no equivalent column in DeviceProcessEvents.*; did you mean 'CommandLine'\?/);
     const eql = await run(['validate', '--target', 'eql', FIELD_TYPO]);
-    expect(eql.out).toMatch(/13:5: warning\[unmapped-field\]: field 'Commandline' has no mapping in pipeline 'ecs'.*; did you mean 'CommandLine'\?/);
+    // ECS's field schema has no such field: an error, naming the field meant.
+    expect(eql.out).toMatch(/13:5: error\[unmapped-field\]: field 'Commandline' is not a field that the data .* carries in pipeline 'ecs'.*; did you mean 'CommandLine'\?/);
     // Splunk keeps field names as written: the taxonomy warning is what catches the typo there.
     const spl = await run(['validate', '--target', 'splunk', '--fail-on-warning', FIELD_TYPO]);
     expect(spl.code).toBe(1);
@@ -97,22 +98,23 @@ describe('validate: the Sigma taxonomy', () => {
 });
 
 describe('convert: warnings located, --fail-on-warning', () => {
+  // A field outside ECS's field schema, kept because the user allows it: a warning.
   test('an unmapped-field warning reads file:line:col in text and in --json', async () => {
-    const text = await run(['-t', 'eql', FIELD_TYPO]);
+    const text = await run(['-t', 'eql', '--allow-unmapped', 'Commandline', FIELD_TYPO]);
     expect(text.code).toBe(0);
-    expect(text.err).toContain(`${FIELD_TYPO}:13:5: warning[unmapped-field]: field 'Commandline' has no mapping in pipeline 'ecs'`);
+    expect(text.err).toContain(`${FIELD_TYPO}:13:5: warning[unmapped-field]: field 'Commandline' (as 'Commandline') is not in pipeline 'ecs''s field schema`);
     expect(text.err).toContain('1 converted, 0 failed, 0 skipped, 1 with warnings');
-    const json = await run(['-t', 'eql', '--json', FIELD_TYPO]);
+    const json = await run(['-t', 'eql', '--allow-unmapped', 'Commandline', '--json', FIELD_TYPO]);
     const line = JSON.parse(json.out) as { warnings: { code: string; message: string; line: number; col: number }[] };
     expect(line.warnings).toEqual([{ code: 'unmapped-field', message: expect.stringContaining("field 'Commandline'"), line: 13, col: 5 }]);
   });
 
   test('--fail-on-warning: the query is still printed, the exit status is 1', async () => {
-    const r = await run(['-t', 'eql', '--fail-on-warning', FIELD_TYPO]);
+    const r = await run(['-t', 'eql', '--allow-unmapped', 'Commandline', '--fail-on-warning', FIELD_TYPO]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('process where');
     expect(r.err).toContain('1 rule converted with warnings (--fail-on-warning)');
-    expect((await run(['-t', 'eql', '--fail-on-warning', FIXED])).code).toBe(0);
+    expect((await run(['-t', 'eql', '--allow-unmapped', 'Commandline', '--fail-on-warning', FIXED])).code).toBe(0);
   });
 });
 

@@ -7,7 +7,8 @@ export interface WarningSource {
   readonly loc?: SourceLocation;
 }
 
-const UNMAPPED = /^field '(.+?)' has no mapping/;
+// A field without a mapping, or one kept outside the pipeline's field schema because the user allowed it.
+const UNMAPPED = /^field '(.+?)' (?:has no mapping|\(as '.*?'\) is not in pipeline)/;
 
 /**
  * The pipeline, correlation and format code words its warnings as messages; this gives each one a
