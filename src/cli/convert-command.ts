@@ -156,7 +156,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   let unreadable = problems.length > 0;
   let warned = 0;
   // What each rule (or, for a collection format, each file) outputs, in input order; --json lines likewise.
-  const outputs: { name: NamedOutput; text: string; results: readonly RuleResult[] }[] = [];
+  const outputs: { name: NamedOutput; owner: string; text: string; results: readonly RuleResult[] }[] = [];
   const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
@@ -241,13 +241,13 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
       if (args.json) jsonResults.push(r);
       if (r.ok && !collectionFormat) {
         if (toStdout) emit(r.queries.join('\n\n'));
-        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, text: r.queries.join('\n\n'), results: [r] });
+        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, owner: documents > 1 ? `${file.name} (document ${r.document})` : file.name, text: r.queries.join('\n\n'), results: [r] });
       }
     }
     // A collection format writes one output for the file, which holds all of its rules.
     if (collectionText !== null) {
       if (toStdout) emit(collectionText);
-      else outputs.push({ name: { file: file.name, id: null, title: null, document: null }, text: collectionText, results: collectionResults.filter((r) => r.ok) });
+      else outputs.push({ name: { file: file.name, id: null, title: null, document: null }, owner: file.name, text: collectionText, results: collectionResults.filter((r) => r.ok) });
     }
   }
   // Broken --filter documents: reported like rules (they produce no query).
@@ -269,8 +269,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
     const names = planOutputNames(outputs.map((o) => o.name), commonRoot(args.paths, isDirectory), extension);
     outputs.forEach((o, i) => {
       const target = path.join(args.output as string, names[i] as string);
-      const owner = o.name.document !== null && o.name.document !== undefined ? `${o.name.file} (document ${o.name.document})` : o.name.file;
-      const w: PlannedWrite = { path: target, content: o.text + '\n', owner };
+      const w: PlannedWrite = { path: target, content: o.text + '\n', owner: o.owner };
       writes.push(w);
       writeOwner.set(w, o.results);
       for (const r of o.results) written.set(r, target);
