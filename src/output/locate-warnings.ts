@@ -26,7 +26,7 @@ export function locateWarnings(messages: readonly string[], source: WarningSourc
 function warningCode(message: string, field: string | undefined): ErrorCode {
   if (field !== undefined) return 'unmapped-field';
   if (message.startsWith('correlation ')) return 'correlation';
-  if (message.startsWith('ATT&CK tags')) return 'invalid-tag';
+  if (message.startsWith('ATT&CK')) return 'invalid-tag';
   return 'unsupported-feature';
 }
 
