@@ -179,7 +179,8 @@ if (!corpus) {
     it('every converted rule parses, passes the schema checks and keeps the ATT&CK ids of its tags', () => {
       const ok = results.filter((r) => r.ok);
       // The Defender tables hold fewer logsources than Splunk's and Elastic's pipelines.
-      expect(ok.length).toBeGreaterThan(c.target === 'kql' ? (c.pipeline === 'sentinel' ? 1000 : 2000) : 3000);
+      // splunk-windows and ecs refuse rules whose logsource or fields their data does not carry (field schemas): 2,820 and 3,299 convert.
+      expect(ok.length).toBeGreaterThan(c.target === 'kql' ? (c.pipeline === 'sentinel' ? 1000 : 2000) : 2500);
       const problems: string[] = [];
       for (const r of ok) {
         const text = r.queries.join('\n\n');
