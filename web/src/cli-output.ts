@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../src/core/errors';
 import { convertCollectionFormat } from '../../src/output/collection-format';
 import { countYamlDocuments } from '../../src/rule/yaml-source';
 import { formatDiagnostic } from '../../src/cli/report';
+import { combineStream, type StreamItem } from '../../src/output/stream';
 
 export interface PageMessage {
   readonly severity: 'error' | 'warning';
@@ -54,7 +55,7 @@ export function convertLikeCli(converter: Converter, text: string, file: string,
   }
   const documents = countYamlDocuments(text);
   const lines = text.split('\n');
-  const blocks: string[] = [];
+  const items: StreamItem[] = [];
   let converted = 0;
   let failed = 0;
   for (const r of results) {
@@ -64,10 +65,21 @@ export function convertLikeCli(converter: Converter, text: string, file: string,
     for (const w of r.warnings) messages.push({ severity: 'warning', text: formatDiagnostic(w, label, w.line ? lines : null, 'warning'), message: w.message });
     if (r.ok) converted++;
     else failed++;
-    if (r.ok && !formatDef?.collection) blocks.push(r.queries.join('\n\n'));
+    if (r.ok && !formatDef?.collection) items.push({ text: r.queries.join('\n\n'), id: r.id });
   }
-  if (collectionText !== null) blocks.push(collectionText);
-  return { stdout: blocks.length ? blocks.join(separator) + '\n' : '', messages, extension, converted, failed };
+  if (collectionText !== null) items.push({ text: collectionText, id: null });
+  if (!items.length) return { stdout: '', messages, extension, converted, failed };
+  // One document of the format for the whole stream, as the CLI writes it (src/output/stream.ts).
+  if (!formatDef || (formatDef.stream ?? 'separator') === 'separator') {
+    return { stdout: items.map((i) => i.text).join(separator) + '\n', messages, extension, converted, failed };
+  }
+  try {
+    return { stdout: combineStream(resolved.format, formatDef, items) + '\n', messages, extension, converted, failed };
+  } catch (err) {
+    const message = (err as Error).message;
+    messages.push({ severity: 'error', text: `sigma-convert: ${message}`, message });
+    return { stdout: '', messages, extension, converted, failed };
+  }
 }
 
 function errorMessage(d: Diagnostic, text: string): PageMessage {
