@@ -5,33 +5,21 @@
  * text: a definition edited without rebuilding is parsed from YAML as before. Values JSON cannot
  * carry unchanged (dates, non-finite numbers) are left out.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { parseDataYaml } from '../src/core/data-yaml';
+import { sourceFiles, writeGeneratedMap } from './source-files';
 
-const root = path.join(__dirname, '..', '..');
 const entries: string[] = [];
-const walk = (rel: string): void => {
-  for (const name of fs.readdirSync(path.join(root, rel)).sort()) {
-    const child = `${rel}/${name}`;
-    if (fs.statSync(path.join(root, child)).isDirectory()) walk(child);
-    else if (name.endsWith('.yml')) {
-      const source = fs.readFileSync(path.join(root, child), 'utf8');
-      let value: unknown;
-      try {
-        value = parseDataYaml(source, child, 'backend-definition');
-      } catch {
-        continue; // a broken file keeps its error at run time
-      }
-      const json = JSON.stringify(value);
-      if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) continue;
-      entries.push(`${JSON.stringify(child)}: { source: ${JSON.stringify(source)}, json: ${JSON.stringify(json)} }`);
-    }
+for (const { path: file, text: source } of sourceFiles('backends', '.yml')) {
+  let value: unknown;
+  try {
+    value = parseDataYaml(source, file, 'backend-definition');
+  } catch {
+    continue; // a broken file keeps its error at run time
   }
-};
-walk('backends');
-const out = path.join(__dirname, '..', 'src', 'generated');
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'definition-data.js'), `"use strict";\nmodule.exports = {\n${entries.join(',\n')}\n};\n`);
+  const json = JSON.stringify(value);
+  if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) continue;
+  entries.push(`${JSON.stringify(file)}: { source: ${JSON.stringify(source)}, json: ${JSON.stringify(json)} }`);
+}
+writeGeneratedMap('definition-data.js', entries);
 console.log(`stored ${entries.length} parsed definition files in dist/src/generated/`);
