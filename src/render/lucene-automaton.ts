@@ -250,6 +250,7 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
     }
     return [...seen].filter((s) => (nfa.edges[s]?.length ?? 0) > 0 || s === frag.end).sort((x, y) => x - y);
   };
+  const closures = new Map<string, number[]>();
   const first = closure([frag.start]);
   const known = new Set<string>([first.join(',')]);
   const queue: number[][] = [first];
@@ -269,7 +270,10 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
       }
     }
     for (const targets of moves.values()) {
-      const next = closure(targets);
+      // Many intervals move to the same NFA states: their closure is computed once per state set.
+      const targetKey = [...targets].sort((x, y) => x - y).join(',');
+      let next = closures.get(targetKey);
+      if (!next) closures.set(targetKey, (next = closure(targets)));
       const key = next.join(',');
       if (known.has(key)) continue;
       known.add(key);
