@@ -6,10 +6,9 @@ import { escapeHtml } from '../render/escape';
 import { documentKind } from '../rule/parse-rule';
 import { countYamlDocuments, parseYamlDocuments } from '../rule/yaml-source';
 import { writeFileAtomic } from './atomic-write';
-import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
-import { expandInputs, readInput } from './inputs';
 import { ExitCode, type CliIO } from './io';
+import { readRuleFiles } from './read-rule-files';
 import { formatDiagnostic } from './report';
 
 export interface SiteArgs {
@@ -60,18 +59,8 @@ export function runSite(args: SiteArgs, io: CliIO): number {
     }
   }
   const out = args.output;
-  const { files, problems } = expandInputs(args.paths);
-  for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
-  const texts: { file: string; text: string }[] = [];
-  for (const f of files) {
-    try {
-      const decoded = decodeRuleBytes(readInput(f));
-      if ('error' in decoded) throw new Error(decoded.error);
-      texts.push({ file: f.name, text: decoded.text });
-    } catch (err) {
-      io.stderr(`${f.name}: error[input]: ${(err as Error).message}`);
-    }
-  }
+  const read = readRuleFiles(args.paths, io);
+  const texts = read.files.map((f) => ({ file: f.file, text: f.text }));
 
   // Every target converts the whole set at once, so correlations find the rules they name.
   // Correlations have no page format: their page is the query of every target (renderCorrelationPage).
@@ -145,7 +134,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
   writeFileAtomic(path.join(out, 'index.html'), renderIndex(entries, targets));
   writeFileAtomic(path.join(out, 'search.js'), SEARCH_SCRIPT);
   io.stderr(`sigma-convert: site of ${entries.length} rule${entries.length === 1 ? '' : 's'} (${pagesWritten} pages, ${failed} not converted) in ${out}/index.html`);
-  return failed > 0 || problems.length > 0 ? ExitCode.RuleFailed : ExitCode.Ok;
+  return failed > 0 || read.inputErrors ? ExitCode.RuleFailed : ExitCode.Ok;
 }
 
 /** A correlation's page: its description and the query of every target (the page formats render single rules). */

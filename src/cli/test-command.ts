@@ -8,11 +8,11 @@ import { checkExpectations, parseExpectations, type Expectation, type Observatio
 import { DEFAULT_EVENT_LIMITS, isRawLogFile, parseEvents, parseRawLines, type EventProblem } from '../evaluate/read-events';
 import { RuleTester, type PreparedEvent, type PreparedRule } from '../evaluate/rule-tester';
 import { loadPlaceholders } from './convert-command';
-import { decodeRuleBytes } from './decode';
 import { createFsLoader } from './fs-loader';
-import { expandInputs, isInside, readBounded, readInput } from './inputs';
+import { isInside, readBounded } from './inputs';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { ExitCode, type CliIO } from './io';
+import { readRuleFiles } from './read-rule-files';
 import { isPipelineFile, readPipelineArgs } from './pipeline-args';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
 import { formatDiagnostic } from './report';
@@ -132,20 +132,9 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   }
 
   // Rules: read once, prepared once per pipeline in use.
-  const { files, problems } = expandInputs(args.paths);
-  let failed = problems.length > 0;
-  for (const p of problems) io.stderr(`${p.name}: error[input]: ${p.message}`);
-  const texts: { name: string; text: string }[] = [];
-  for (const file of files) {
-    try {
-      const decoded = decodeRuleBytes(readInput(file));
-      if ('error' in decoded) throw new Error(decoded.error);
-      texts.push({ name: file.name, text: decoded.text });
-    } catch (err) {
-      io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
-      failed = true;
-    }
-  }
+  const read = readRuleFiles(args.paths, io);
+  let failed = read.inputErrors;
+  const texts = read.files.map((f) => ({ name: f.file, text: f.text }));
   const filters = collectFilters(texts, placeholders, (file, text, document, d) => {
     io.stderr(formatDiagnostic(d, { file, document, documents: countYamlDocuments(text), title: null, id: null }, text.split('\n')));
     failed = true;
