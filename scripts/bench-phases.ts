@@ -15,6 +15,7 @@ import { documentKind, parseRule } from '../src/rule/parse-rule';
 import type { SigmaRule } from '../src/rule/model';
 import { applyPipeline, identityPipeline, type PipelineResult } from '../src/pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from '../src/render/render-query';
+import { renderRuleFormat } from '../src/output/format-renderer';
 import { CORPUS_FOLDERS } from './corpus-run';
 
 export interface PhaseTimes {
@@ -46,7 +47,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
   };
   const resolved = time('definitions', () => converter.resolveOptions(options));
   const { backend, pipeline } = resolved;
-  const schemas = pipeline?.schema ? converter.schema(pipeline.schema) : null;
+  const schemas = pipeline?.schema ? converter.resources.schema(pipeline.schema) : null;
 
   const files: string[] = [];
   for (const folder of CORPUS_FOLDERS) {
@@ -100,7 +101,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     const out: string[] = [];
     for (const r of rendered) {
       try {
-        out.push(converter.formats.render(r.rule, options, resolved, r.mapped, r.query, r.file).text);
+        out.push(renderRuleFormat(converter.resources, resolved, { rule: r.rule, mapped: r.mapped, query: r.query, table: r.mapped.table }, r.file, []).text);
       } catch {
         // a format refusal: reported by the CLI
       }

@@ -7,7 +7,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Converter } from '../src/convert';
 import { createFsLoader } from '../src/cli/fs-loader';
-import { convertCollectionFormat } from '../src/output/collection-format';
 import type { GoldenEntry } from './golden-cases';
 import { combineStream } from '../src/output/stream';
 import { slugify } from '../src/cli/output-names';
@@ -29,7 +28,7 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
         const resolved = converter.resolveOptions(options);
         let content: string;
         if (def.collection) {
-          const r = convertCollectionFormat(converter, text, rulePath, options);
+          const r = converter.convertCollectionFormat(text, rulePath, options);
           content = (r.text ?? '') + '\n';
         } else {
           const results = converter.convertText(text, rulePath, options);
@@ -77,7 +76,7 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
         goldenPath: `test/golden/${target}/${format}/${CORRELATION_GOLDEN.replace(/\.ya?ml$/i, '')}.${def.extension}`,
         content: combineStream(format, def, results.map((r) => ({ text: r.queries.join('\n\n'), id: r.id }))) + '\n',
         target,
-        pipeline: converter.resolveOptions(options).pipelineName,
+        pipeline: converter.plan(options).pipelineName,
         rulePath: CORRELATION_GOLDEN,
         queries: [],
       });

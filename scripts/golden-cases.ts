@@ -94,8 +94,7 @@ export function computeGoldens(root: string, converter = new Converter(createFsL
           table: set.pipeline === 'none' && target === 'kql' ? FEATURE_TABLE : undefined,
           placeholders,
         };
-        const resolved = converter.resolveOptions(options);
-        const ext = resolved.backend.formats[resolved.format]?.extension ?? 'txt';
+        const ext = converter.plan(options).formatDef.extension ?? 'txt';
         const results = set.together
           ? converter
               .convertCollection(listRules(root, set.dir).map((f) => ({ file: f, text: fs.readFileSync(path.join(root, f), 'utf8') })), options)

@@ -11,7 +11,6 @@ import { countYamlDocuments } from '../rule/yaml-source';
 import { formatDiagnostic } from './report';
 import { checkOutputPlan, tryWrite, type PlannedWrite } from './output-plan';
 import { createFsLoader } from './fs-loader';
-import { convertCollectionFormat } from '../output/collection-format';
 import { parseSettings, type SettingsOverrides } from '../output/settings';
 import { ExitCode, type CliIO } from './io';
 import { convertInParallel } from './parallel-convert';
@@ -122,8 +121,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
           : undefined,
       limits: args.maxAlternatives !== undefined ? { alternatives: positiveLimit(args.maxAlternatives, '--max-alternatives') } : undefined,
     };
-    const resolved = converter.resolveOptions(options);
-    formatDef = own(resolved.backend.formats, resolved.format);
+    formatDef = converter.plan(options).formatDef;
     extension = formatDef?.extension ?? 'txt';
     collectionFormat = formatDef?.collection === true;
   } catch (err) {
@@ -209,7 +207,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
     let collectionResults: RuleResult[] = [];
     try {
       if (collectionFormat) {
-        const out = convertCollectionFormat(converter, text, file.name, options);
+        const out = converter.convertCollectionFormat(text, file.name, options);
         results = out.results;
         collectionResults = out.results;
         collectionText = out.text;

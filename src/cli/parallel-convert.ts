@@ -44,7 +44,7 @@ type WorkerReply = { readonly ok: true; readonly outcomes: PartOutcome[] | null 
 
 function convertPart(converter: Converter, sources: readonly SourceText[], options: ConvertOptions): PartOutcome {
   let set: RuleSet | undefined;
-  const results = convertCollection(converter, sources, options, [], (s) => {
+  const results = convertCollection(converter.resources, converter.plan(options), sources, [], (s) => {
     set = s;
   });
   const refs: string[] = [];

@@ -51,7 +51,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
     return ExitCode.Usage;
   }
   const converter = new Converter(createFsLoader());
-  const targets = converter.formats.targets();
+  const targets = converter.resources.targets();
   for (const target of targets) {
     if (!converter.backend(target).formats[args.format]) {
       io.stderr(`sigma-convert: target '${target}' has no format '${args.format}'`);
@@ -80,7 +80,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
       .split(path.sep)
       .join('/')
       .replace(/\.ya?ml$/i, '') + (document === null ? '' : `.${document}`) + `.${extension}`;
-  const attackData = converter.formats.metadata().attack;
+  const attackData = converter.resources.metadata().attack;
   const entries: IndexEntry[] = [];
   let pagesWritten = 0;
   let failed = 0;

@@ -43,7 +43,7 @@ function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
   const target = args.target ?? (sources === 'none' ? undefined : converter.resolvePipeline(sources as NonNullable<typeof sources>).target);
   if (!target) throw new Error('--pipeline none needs --target');
   const options = { target, pipeline: sources };
-  const { pipeline } = converter.resolveOptions({ ...options, table: sources === 'none' ? 'Events' : undefined });
+  const { pipeline } = converter.plan({ ...options, table: sources === 'none' ? 'Events' : undefined });
   if (!pipeline) return null; // --pipeline none: field names are kept, nothing to map
   return { converter, options, pipeline, schemas: converter.schemasFor(pipeline) };
 }
@@ -72,7 +72,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
   }
-  const validator = new RuleValidator(check, taxonomy, (check?.converter ?? new Converter(createFsLoader())).formats.metadata().attack);
+  const validator = new RuleValidator(check, taxonomy, (check?.converter ?? new Converter(createFsLoader())).resources.metadata().attack);
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];

@@ -1,12 +1,15 @@
 import { SigmaError, toDiagnostic } from '../core/errors';
-import type { Converter, ConvertOptions, RuleResult } from '../convert';
+import type { RuleResult } from '../conversion/options';
+import { withFormat, type ConversionPlan } from '../conversion/plan';
+import type { ResourceCache } from '../conversion/resource-cache';
+import { convertRule } from '../conversion/convert-rule';
+import { renderCorrelationFormat, requireCorrelationFormat } from '../output/format-renderer';
 import { mappingFacts } from '../pipeline/apply-pipeline';
 import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import { requireCorrelationDef } from './correlation-def';
 import type { SigmaCorrelation, SigmaFilter } from './model';
 import type { DataSource } from '../pipeline/types';
-import { own } from '../core/own';
 import { renderCorrelation } from './render-correlation';
 import { RuleSet, type SetEntry, type SourceText } from './rule-set';
 import { locateWarnings } from '../output/locate-warnings';
@@ -25,19 +28,18 @@ export function applyFilters(rule: SigmaRule, filters: readonly SigmaFilter[]): 
  * Results follow the order of the documents; filter documents produce a result only when broken.
  */
 export function convertCollection(
-  converter: Converter,
+  cache: ResourceCache,
+  plan: ConversionPlan,
   sources: readonly SourceText[],
-  options: ConvertOptions,
   extraFilters: readonly SourceText[] = [],
   /** Sees the rule set (what it holds decides whether parts converted apart may be joined: src/cli/parallel-convert.ts). */
   onSet?: (set: RuleSet) => void,
 ): RuleResult[] {
-  const resolved = converter.resolveOptions(options);
-  const set = new RuleSet(sources, extraFilters, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
+  const set = new RuleSet(sources, extraFilters, { placeholders: plan.placeholders, maxAlternatives: plan.limits?.alternatives });
   onSet?.(set);
   const results: RuleResult[] = [];
-  const queryOptions: ConvertOptions = { ...options, format: 'query' };
-  const queryResolved = { ...resolved, format: 'query' };
+  // The rules a correlation reads are converted to their plain query.
+  const queryPlan = withFormat(cache, plan, 'query');
 
   const ruleWithFilters = (entry: Extract<SetEntry, { kind: 'rule' }>): SigmaRule => {
     const filters = set.filtersFor(entry);
@@ -52,9 +54,9 @@ export function convertCollection(
       document: entry.origin.document,
       id: entry.kind === 'error' ? entry.id : item?.id ?? null,
       title: entry.kind === 'error' ? entry.title : item?.title ?? null,
-      target: resolved.backend.name,
-      pipeline: resolved.pipelineName,
-      format: resolved.format,
+      target: plan.backend.name,
+      pipeline: plan.pipelineName,
+      format: plan.format,
     };
     if (entry.kind === 'error') {
       results.push({ ...base, ok: false, queries: [], errors: [entry.error], warnings: [] });
@@ -72,7 +74,7 @@ export function convertCollection(
           continue;
         case 'rule': {
           if (set.isHiddenByCorrelation(entry)) continue;
-          const converted = converter.convertRule(ruleWithFilters(entry), options, resolved, base.file);
+          const converted = convertRule(cache, plan, ruleWithFilters(entry), base.file);
           results.push({
             ...base,
             ok: true,
@@ -99,12 +101,10 @@ export function convertCollection(
   return results;
 
   function convertCorrelation(c: SigmaCorrelation, file: string): { text: string; warnings: string[] } {
-    if (resolved.format !== 'query' && !own(resolved.backend.formats, resolved.format)?.correlations) {
-      // Checked before rendering, so the refusal names the format rather than a query detail.
-      converter.formats.renderCorrelation(c, options, resolved, { queryText: '', tables: [], dataSources: [], columns: [], file });
-    }
+    // Checked before rendering, so the refusal names the format rather than a query detail.
+    if (plan.format !== 'query') requireCorrelationFormat(plan, c);
     set.checkCorrelation(c);
-    const { backend, pipeline } = resolved;
+    const { backend, pipeline } = plan;
     const tables: string[] = [];
     const dataSources: DataSource[] = [];
     const rendered = renderCorrelation(c, {
@@ -112,22 +112,22 @@ export function convertCollection(
       set,
       def: requireCorrelationDef(backend.correlation, backend.name),
       pipeline,
-      pipelineName: resolved.pipelineName,
-      schemas: pipeline ? converter.schemasFor(pipeline) : null,
+      pipelineName: plan.pipelineName,
+      schemas: plan.schemas,
       convertRule: (rule) => {
         const entry = set.entries.find((e): e is Extract<SetEntry, { kind: 'rule' }> => e.kind === 'rule' && e.rule === rule);
-        const converted = converter.convertRule(entry ? ruleWithFilters(entry) : rule, queryOptions, queryResolved);
+        const converted = convertRule(cache, queryPlan, entry ? ruleWithFilters(entry) : rule);
         if (converted.mapped.table) tables.push(converted.mapped.table);
         if (converted.mapped.dataSource) dataSources.push(converted.mapped.dataSource);
         return { text: converted.text, warnings: converted.mapped.warnings };
       },
-      template: (path) => converter.template(path),
+      template: (path) => cache.template(path),
     });
     const text = [...rendered.bindings, rendered.body].join('\n');
     const warnings = [...new Set(rendered.warnings)];
-    if (resolved.format === 'query') return { text, warnings };
+    if (plan.format === 'query') return { text, warnings };
     const columns = [...new Set([...rendered.columns.values(), pipeline?.timestamp ?? backend.correlation?.default_timestamp ?? ''])].filter((x) => x !== '');
-    const out = converter.formats.renderCorrelation(c, options, resolved, { queryText: text, tables, dataSources, columns, file });
+    const out = renderCorrelationFormat(cache, plan, c, { queryText: text, tables, dataSources, columns, file });
     return { text: out.text, warnings: [...warnings, ...out.warnings] };
   }
 }

@@ -1,9 +1,11 @@
 import { SigmaError, toDiagnostic } from '../core/errors';
-import type { Converter, ConvertOptions, RuleResult } from '../convert';
+import type { RuleResult } from '../conversion/options';
+import type { ConversionPlan } from '../conversion/plan';
+import type { ResourceCache } from '../conversion/resource-cache';
+import { convertRule } from '../conversion/convert-rule';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { documentKind, parseRule } from '../rule/parse-rule';
 import { locateWarnings } from './locate-warnings';
-import { own } from '../core/own';
 
 export interface CollectionOutput {
   /** One result per document (queries empty: the rules' text is the collection's). */
@@ -17,10 +19,9 @@ export interface CollectionOutput {
  * of one file through one template, which reads `rules` (each rule's full format context) and `failed`
  * (title and reason of each rule that did not convert, so the output says what it leaves out).
  */
-export function convertCollectionFormat(converter: Converter, text: string, file: string, options: ConvertOptions): CollectionOutput {
-  const resolved = converter.resolveOptions(options);
-  const format = own(resolved.backend.formats, resolved.format);
-  if (!format?.collection) throw new SigmaError('internal', `format '${resolved.format}' is not a collection format`);
+export function convertCollectionFormat(cache: ResourceCache, plan: ConversionPlan, text: string, file: string): CollectionOutput {
+  const { formatDef: format } = plan;
+  if (!format.collection) throw new SigmaError('internal', `format '${plan.format}' is not a collection format`);
   const lines = text.split('\n');
   const results: RuleResult[] = [];
   const contexts: Record<string, unknown>[] = [];
@@ -29,18 +30,18 @@ export function convertCollectionFormat(converter: Converter, text: string, file
     const value = (doc.value ?? {}) as Record<string, unknown>;
     const title = typeof value.title === 'string' ? value.title : null;
     const id = typeof value.id === 'string' ? value.id : null;
-    const base = { file, document: doc.index, id, title, target: resolved.backend.name, pipeline: resolved.pipelineName, format: resolved.format };
+    const base = { file, document: doc.index, id, title, target: plan.backend.name, pipeline: plan.pipelineName, format: plan.format };
     try {
       if (doc.error) throw doc.error;
       const kind = documentKind(doc.value);
       if (kind !== 'rule') {
-        throw new SigmaError('unsupported-feature', `document ${doc.index} is ${kind === 'unknown' ? 'not a Sigma rule' : `a Sigma ${kind} rule`}: the ${resolved.format} format unions detection rules only`, {
+        throw new SigmaError('unsupported-feature', `document ${doc.index} is ${kind === 'unknown' ? 'not a Sigma rule' : `a Sigma ${kind} rule`}: the ${plan.format} format unions detection rules only`, {
           line: doc.firstLine,
           col: 1,
         });
       }
-      const rule = parseRule(doc, lines, { placeholders: options.placeholders, maxAlternatives: options.limits?.alternatives });
-      const converted = converter.convertRule(rule, options, resolved, file);
+      const rule = parseRule(doc, lines, { placeholders: plan.placeholders, maxAlternatives: plan.limits?.alternatives });
+      const converted = convertRule(cache, plan, rule, file);
       contexts.push(converted.output.context);
       results.push({ ...base, ok: true, queries: [], errors: [], warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule) });
     } catch (err) {
@@ -55,10 +56,10 @@ export function convertCollectionFormat(converter: Converter, text: string, file
     rules: contexts,
     failed,
     file,
-    target: resolved.backend.name,
-    pipeline: resolved.pipelineName,
+    target: plan.backend.name,
+    pipeline: plan.pipelineName,
     // Sorting needs one time column shared by every branch.
     time_column: times.size === 1 ? (contexts[0]?.time_column ?? null) : null,
   };
-  return { results, text: converter.template(format.template)(context).replace(/\s+$/, '') };
+  return { results, text: cache.template(format.template)(context).replace(/\s+$/, '') };
 }

@@ -1,30 +1,25 @@
 import { SigmaError } from '../core/errors';
 import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
-import type { BackendDef, FormatDef } from '../render/backend-def';
+import type { FormatDef } from '../render/backend-def';
 import type { RenderedQuery } from '../render/render-query';
 import { QUOTING, quoteSplunkSearch } from '../render/escape';
 import type { SigmaCorrelation } from '../correlation/model';
 import type { DataSource } from '../pipeline/types';
 import type { TelemetryRef } from './telemetry';
-import { applyPipeline, type PipelineResult } from '../pipeline/apply-pipeline';
+import { applyPipeline } from '../pipeline/apply-pipeline';
 import type { PipelineDef } from '../pipeline/types';
-import type { Converter, ConvertOptions } from '../convert';
-import { ruleContext } from '../convert';
+import type { ConversionPlan } from '../conversion/plan';
+import type { ResourceCache } from '../conversion/resource-cache';
+import type { TranslatedRule } from '../conversion/translate-rule';
+import { ruleContext } from './rule-context';
 import { parseEnrichment, renderEnrichment, type RenderedFlag } from './enrichment';
 import type { AttackMapping } from './attack-mapping';
 import { buildFormatContext, fieldProbe, type FieldColumn, type OtherTarget } from './format-context';
-import { loadMetadata, type AttackData, type Metadata } from './metadata';
-import { loadDefaultSettings, mergeSettings, settingsForRule, type ResolvedSettings, type Settings } from './settings';
+import type { AttackData } from './metadata';
+import { settingsForRule, type ResolvedSettings } from './settings';
 import { parseTelemetry } from './telemetry';
 import { own } from '../core/own';
-
-export interface Resolved {
-  readonly backend: BackendDef;
-  readonly pipeline: PipelineDef | null;
-  readonly pipelineName: string;
-  readonly format: string;
-}
 
 export interface FormatOutput {
   readonly text: string;
@@ -34,247 +29,198 @@ export interface FormatOutput {
 }
 
 /**
- * Renders a converted rule through its output format. Metadata and default settings are loaded once per
- * Converter (through its loader), so the core stays free of file system access and global state.
+ * Renders a translated rule through the plan's output format. `others`: the rule's query for every other
+ * target, for the formats that show them (the caller converts them: this module converts nothing).
  */
-export class FormatRenderer {
-  private metadataCache: Metadata | null = null;
-  private defaultsCache: Settings | null = null;
+export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, translated: TranslatedRule, file: string, others: readonly OtherTarget[]): FormatOutput {
+  const { rule, mapped, query } = translated;
+  const { backend, formatDef: format, schemas } = plan;
+  const warnings: string[] = [];
+  const table = translated.table ?? null;
+  const enrichment = renderRuleEnrichment(plan, rule, warnings);
+  refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, plan.pipeline?.timestamp);
+  const base = {
+    ...query,
+    rule: ruleContext(rule),
+    target: backend.name,
+    pipeline: plan.pipelineName,
+    enrichment,
+    computed_flags: enrichment.filter((f) => f.condition !== null),
+  };
+  const settings = plan.settings ? settingsForRule(plan.settings, rule.id) : null;
+  const risk = settings ? riskObject(settings, mapped.dataSource) : null;
+  const queryTemplate = plan.pipeline?.query_template ?? plan.queryFormat.template;
+  // An aggregating query (tstats) outputs only its by-fields: the risk object must be one of them.
+  const by = byFields(plan, query, enrichment, plan.pipeline?.query_template && settings?.splunk.risk ? risk?.field : undefined);
+  const queryText = cache.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
+  if (!settings) return { text: queryText, context: base, warnings };
 
-  constructor(private readonly converter: Converter) {}
-
-  metadata(): Metadata {
-    this.metadataCache ??= loadMetadata(this.converter.loader);
-    return this.metadataCache;
-  }
-
-  settings(options: ConvertOptions): Settings {
-    this.defaultsCache ??= loadDefaultSettings(this.converter.loader);
-    return mergeSettings(this.defaultsCache, options.settings);
-  }
-
-  /** Targets are the backends/*.yml files. */
-  targets(): string[] {
-    return this.converter.loader
-      .list('backends')
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => f.replace(/\.yml$/, ''));
-  }
-
-  render(rule: SigmaRule, options: ConvertOptions, resolved: Resolved, mapped: PipelineResult, query: RenderedQuery, file = ''): FormatOutput {
-    const { backend } = resolved;
-    const warnings: string[] = [];
-    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined) ?? null;
-    const enrichment = this.enrichment(rule, resolved, warnings);
-    const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
-    refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, resolved.pipeline?.timestamp);
-    const base = {
-      ...query,
-      rule: ruleContext(rule),
-      target: backend.name,
-      pipeline: resolved.pipelineName,
+  return renderDeployable(
+    cache,
+    plan,
+    rule,
+    settings,
+    {
+      query,
+      queryText,
+      table,
+      tables: table ? [table] : [],
+      tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
+      fields: fieldColumns(plan, rule),
       enrichment,
-      computed_flags: enrichment.filter((f) => f.condition !== null),
-    };
-    const format = requireFormat(backend, resolved.format);
-    const deployable = resolved.format !== 'query' || format.collection === true;
-    const settings = deployable ? settingsForRule(this.settings(options), rule.id) : null;
-    const risk = settings ? riskObject(settings, mapped.dataSource) : null;
-    const queryFormat = requireFormat(backend, 'query');
-    const queryTemplate = resolved.pipeline?.query_template ?? queryFormat.template;
-    // An aggregating query (tstats) outputs only its by-fields: the risk object must be one of them.
-    const by = byFields(resolved, query, enrichment, resolved.pipeline?.query_template && settings?.splunk.risk ? risk?.field : undefined);
-    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
-    if (!settings) return { text: queryText, context: base, warnings };
-
-    return this.renderDeployable(
-      rule,
-      resolved,
-      format,
-      settings,
-      {
-        query,
-        queryText,
-        table,
-        tables: table ? [table] : [],
-        tableColumns: schemas && table ? (own(schemas, table) ?? null) : null,
-        fields: this.fieldColumns(rule, resolved),
-        enrichment,
-        dataSource: mapped.dataSource ?? null,
-        outputColumns: null,
-        risk,
-        // A search (not an aggregating tstats) can be restricted to the data source's indices.
-        searchPrefix: format.search_prefix && !resolved.pipeline?.query_template ? splunkDataRestriction(settings, mapped.dataSource) : null,
-        others: format.others ? this.otherTargets(rule, options, backend.name) : [],
-        telemetry: parseTelemetry(rule),
-        file,
-      },
-      warnings,
-    );
-  }
-
-  /**
-   * A correlation rule in a deployable format: its query (already rendered) with the correlation's own
-   * metadata, the tables and data sources of the rules it refers to, and the columns its query returns.
-   */
-  renderCorrelation(c: SigmaCorrelation, options: ConvertOptions, resolved: Resolved, parts: CorrelationParts): FormatOutput {
-    const format = requireFormat(resolved.backend, resolved.format);
-    if (!format.correlations) {
-      const able = Object.entries(resolved.backend.formats)
-        .filter(([, f]) => f.correlations)
-        .map(([n]) => n);
-      throw new SigmaError(
-        'unsupported-feature',
-        `format '${resolved.format}' cannot deploy correlation rules${format.correlation_refusal ? `: ${format.correlation_refusal}` : ''}; use ${[...able, 'query'].map((n) => `--format ${n}`).join(' or ')}`,
-        c.loc,
-      );
-    }
-    const rule = correlationAsRule(c);
-    let settings = settingsForRule(this.settings(options), rule.id);
-    const warnings: string[] = [];
-    // A run sees events of the last `lookback`: a window of `timespan` that began before the previous run's
-    // end is only complete if lookback covers the schedule plus the timespan. The default lookback grows to
-    // that; one the user set is kept, with a warning.
-    const needed = settings.frequency.seconds + c.timespan.seconds;
-    if (settings.lookback.seconds < needed) {
-      if (userSetLookback(options, rule.id)) {
-        warnings.push(
-          `correlation '${c.title}': schedule.lookback ${settings.lookback.text} is shorter than schedule.frequency ${settings.frequency.text} plus the timespan ${c.timespan.text}, so windows that straddle two runs are missed`,
-        );
-      } else {
-        settings = { ...settings, lookback: { text: `${needed}s`, seconds: needed } };
-      }
-    }
-    const indices = unique(parts.dataSources.flatMap((d) => d.index ?? []));
-    const dataSource: DataSource | null = parts.dataSources.length ? { ...parts.dataSources[0], ...(indices.length ? { index: indices } : {}) } : null;
-    return this.renderDeployable(
-      rule,
-      resolved,
-      format,
-      settings,
-      {
-        query: { stages: {}, condition: '', source: '', fields: [] },
-        queryText: parts.queryText,
-        table: parts.tables[0] ?? null,
-        tables: unique(parts.tables),
-        tableColumns: null,
-        fields: [],
-        enrichment: [],
-        dataSource,
-        outputColumns: parts.columns,
-        risk: riskObject(settings, dataSource ?? undefined, parts.columns),
-        searchPrefix: null,
-        others: [],
-        telemetry: [],
-        file: parts.file,
-      },
-      warnings,
-    );
-  }
-
-  private renderDeployable(rule: SigmaRule, resolved: Resolved, format: FormatDef, settings: ResolvedSettings, parts: DeployableParts, warnings: string[]): FormatOutput {
-    const { backend } = resolved;
-    const context = buildFormatContext({
-      rule,
-      ruleContext: ruleContext(rule),
-      target: backend.name,
-      targetDescription: backend.description,
-      pipeline: resolved.pipelineName,
-      query: parts.query,
-      queryText: parts.searchPrefix ? `${parts.searchPrefix} ${parts.queryText}` : parts.queryText,
-      table: parts.table,
-      tables: parts.tables,
-      tableColumns: parts.tableColumns,
-      fields: parts.fields,
-      enrichment: parts.enrichment,
-      metadata: this.metadata(),
-      settings,
-      dataSource: parts.dataSource,
-      outputColumns: parts.outputColumns,
-      risk: parts.risk,
-      others: parts.others,
-      telemetry: parts.telemetry,
-      file: parts.file,
-    });
-    // A string literal of the target's column stage (hunting's DetectionType column).
-    const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
-    const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
-    context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
-    warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack));
-    if (format.collection) return { text: '', context, warnings };
-    return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
-  }
-
-  /** The rule's enrichment flags through its pipeline (without the logsource's own conditions) and column stage. */
-  private enrichment(rule: SigmaRule, resolved: Resolved, warnings: string[]): RenderedFlag[] {
-    const flags = parseEnrichment(rule);
-    if (!flags.length) return [];
-    const stageName = resolved.backend.column_stage;
-    const stage = stageName ? (resolved.backend.stages.find((s) => s.name === stageName) ?? null) : null;
-    const rendered = renderEnrichment(flags, (e) => this.mapExpr(e, rule, resolved), stage, resolved.backend.name);
-    for (const f of rendered) if (f.reason && stage) warnings.push(`enrichment flag '${f.name}' is left out: ${f.reason}`);
-    return rendered;
-  }
-
-  /** A flag is evaluated on rows the query already selected, so the logsource's extra conditions are not repeated. */
-  private mapExpr(e: Expr, rule: SigmaRule, resolved: Resolved): Expr {
-    const p = resolved.pipeline;
-    if (!p) return e;
-    const bare: PipelineDef = { ...p, conditions: undefined, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
-    return applyPipeline({ expr: e, logsource: rule.logsource }, bare, this.converter.schemasFor(p)).expr;
-  }
-
-  /** Where each of the rule's `fields` lives in the target (null: the pipeline has no column for it). */
-  private fieldColumns(rule: SigmaRule, resolved: Resolved): FieldColumn[] {
-    return rule.fields.map((field) => {
-      try {
-        const cols: string[] = [];
-        const walk = (e: Expr): void => {
-          if (e.kind === 'exists') cols.push(e.field);
-          else if (e.kind === 'and' || e.kind === 'or') e.args.forEach(walk);
-        };
-        walk(this.mapExpr(fieldProbe(field), rule, resolved));
-        return { field, columns: cols.length ? cols : null };
-      } catch {
-        return { field, columns: null };
-      }
-    });
-  }
-
-  /** The rule's query for every other target with its default pipeline; a refusal keeps its message. */
-  private otherTargets(rule: SigmaRule, options: ConvertOptions, self: string): OtherTarget[] {
-    return this.targets()
-      .filter((t) => t !== self)
-      .map((target) => {
-        const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query', limits: options.limits };
-        let pipeline = '';
-        let description = target;
-        try {
-          const resolved = this.converter.resolveOptions(opts);
-          pipeline = resolved.pipelineName;
-          description = resolved.backend.description;
-          const converted = this.converter.convertRule(rule, opts, resolved);
-          return { target, description, pipeline, table: converted.mapped.table ?? null, ok: true, query: converted.text, error: null };
-        } catch (err) {
-          return { target, description, pipeline, table: null, ok: false, query: null, error: (err as Error).message };
-        }
-      });
-  }
+      dataSource: mapped.dataSource ?? null,
+      outputColumns: null,
+      risk,
+      // A search (not an aggregating tstats) can be restricted to the data source's indices.
+      searchPrefix: format.search_prefix && !plan.pipeline?.query_template ? splunkDataRestriction(settings, mapped.dataSource) : null,
+      others,
+      telemetry: parseTelemetry(rule),
+      file,
+    },
+    warnings,
+  );
 }
 
-function requireFormat(backend: BackendDef, name: string): FormatDef {
-  const f = own(backend.formats, name);
-  if (!f) throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${name}'`);
-  return f;
+/** Refuses a correlation in a format that cannot deploy one, naming the formats that can. */
+export function requireCorrelationFormat(plan: ConversionPlan, c: SigmaCorrelation): void {
+  if (plan.formatDef.correlations) return;
+  const able = Object.entries(plan.backend.formats)
+    .filter(([, f]) => f.correlations)
+    .map(([n]) => n);
+  throw new SigmaError(
+    'unsupported-feature',
+    `format '${plan.format}' cannot deploy correlation rules${plan.formatDef.correlation_refusal ? `: ${plan.formatDef.correlation_refusal}` : ''}; use ${[...able, 'query'].map((n) => `--format ${n}`).join(' or ')}`,
+    c.loc,
+  );
+}
+
+/**
+ * A correlation rule in a deployable format: its query (already rendered) with the correlation's own
+ * metadata, the tables and data sources of the rules it refers to, and the columns its query returns.
+ */
+export function renderCorrelationFormat(cache: ResourceCache, plan: ConversionPlan, c: SigmaCorrelation, parts: CorrelationParts): FormatOutput {
+  requireCorrelationFormat(plan, c);
+  if (!plan.settings) throw new SigmaError('internal', `format '${plan.format}' has no settings`);
+  const rule = correlationAsRule(c);
+  let settings = settingsForRule(plan.settings, rule.id);
+  const warnings: string[] = [];
+  // A run sees events of the last `lookback`: a window of `timespan` that began before the previous run's
+  // end is only complete if lookback covers the schedule plus the timespan. The default lookback grows to
+  // that; one the user set is kept, with a warning.
+  const needed = settings.frequency.seconds + c.timespan.seconds;
+  if (settings.lookback.seconds < needed) {
+    if (userSetLookback(plan, rule.id)) {
+      warnings.push(
+        `correlation '${c.title}': schedule.lookback ${settings.lookback.text} is shorter than schedule.frequency ${settings.frequency.text} plus the timespan ${c.timespan.text}, so windows that straddle two runs are missed`,
+      );
+    } else {
+      settings = { ...settings, lookback: { text: `${needed}s`, seconds: needed } };
+    }
+  }
+  const indices = unique(parts.dataSources.flatMap((d) => d.index ?? []));
+  const dataSource: DataSource | null = parts.dataSources.length ? { ...parts.dataSources[0], ...(indices.length ? { index: indices } : {}) } : null;
+  return renderDeployable(
+    cache,
+    plan,
+    rule,
+    settings,
+    {
+      query: { stages: {}, condition: '', source: '', fields: [] },
+      queryText: parts.queryText,
+      table: parts.tables[0] ?? null,
+      tables: unique(parts.tables),
+      tableColumns: null,
+      fields: [],
+      enrichment: [],
+      dataSource,
+      outputColumns: parts.columns,
+      risk: riskObject(settings, dataSource ?? undefined, parts.columns),
+      searchPrefix: null,
+      others: [],
+      telemetry: [],
+      file: parts.file,
+    },
+    warnings,
+  );
+}
+
+function renderDeployable(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule, settings: ResolvedSettings, parts: DeployableParts, warnings: string[]): FormatOutput {
+  const { backend, formatDef: format } = plan;
+  const metadata = cache.metadata();
+  const context = buildFormatContext({
+    rule,
+    ruleContext: ruleContext(rule),
+    target: backend.name,
+    targetDescription: backend.description,
+    pipeline: plan.pipelineName,
+    query: parts.query,
+    queryText: parts.searchPrefix ? `${parts.searchPrefix} ${parts.queryText}` : parts.queryText,
+    table: parts.table,
+    tables: parts.tables,
+    tableColumns: parts.tableColumns,
+    fields: parts.fields,
+    enrichment: parts.enrichment,
+    metadata,
+    settings,
+    dataSource: parts.dataSource,
+    outputColumns: parts.outputColumns,
+    risk: parts.risk,
+    others: parts.others,
+    telemetry: parts.telemetry,
+    file: parts.file,
+  });
+  // A string literal of the target's column stage (hunting's DetectionType column).
+  const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
+  const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
+  context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
+  warnings.push(...attackWarnings(context.attack as AttackMapping, format, metadata.attack));
+  if (format.collection) return { text: '', context, warnings };
+  return { text: cache.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
+}
+
+/** The rule's enrichment flags through its pipeline (without the logsource's own conditions) and column stage. */
+function renderRuleEnrichment(plan: ConversionPlan, rule: SigmaRule, warnings: string[]): RenderedFlag[] {
+  const flags = parseEnrichment(rule);
+  if (!flags.length) return [];
+  const stageName = plan.backend.column_stage;
+  const stage = stageName ? (plan.backend.stages.find((s) => s.name === stageName) ?? null) : null;
+  const rendered = renderEnrichment(flags, (e) => mapExpr(plan, e, rule), stage, plan.backend.name);
+  for (const f of rendered) if (f.reason && stage) warnings.push(`enrichment flag '${f.name}' is left out: ${f.reason}`);
+  return rendered;
+}
+
+/** A flag is evaluated on rows the query already selected, so the logsource's extra conditions are not repeated. */
+function mapExpr(plan: ConversionPlan, e: Expr, rule: SigmaRule): Expr {
+  const p = plan.pipeline;
+  if (!p) return e;
+  const bare: PipelineDef = { ...p, conditions: undefined, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
+  return applyPipeline({ expr: e, logsource: rule.logsource }, bare, plan.schemas).expr;
+}
+
+/** Where each of the rule's `fields` lives in the target (null: the pipeline has no column for it). */
+function fieldColumns(plan: ConversionPlan, rule: SigmaRule): FieldColumn[] {
+  return rule.fields.map((field) => {
+    try {
+      const cols: string[] = [];
+      const walk = (e: Expr): void => {
+        if (e.kind === 'exists') cols.push(e.field);
+        else if (e.kind === 'and' || e.kind === 'or') e.args.forEach(walk);
+      };
+      walk(mapExpr(plan, fieldProbe(field), rule));
+      return { field, columns: cols.length ? cols : null };
+    } catch {
+      return { field, columns: null };
+    }
+  });
 }
 
 /**
  * The fields an aggregating query (tstats) must group by so that later stages and enrichment
  * columns still see them: every field of the condition, then those of the enrichment flags.
  */
-function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly RenderedFlag[], extra?: string): string[] {
-  const stageName = resolved.pipeline?.stages?.[0];
-  const stage = resolved.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
+function byFields(plan: ConversionPlan, query: RenderedQuery, flags: readonly RenderedFlag[], extra?: string): string[] {
+  const stageName = plan.pipeline?.stages?.[0];
+  const stage = plan.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
   const quote = stage ? QUOTING.field[stage.field_quoting] : undefined;
   const out = new Set(query.fields);
   for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
@@ -394,8 +340,8 @@ function correlationAsRule(c: SigmaCorrelation): SigmaRule {
 }
 
 /** Whether --settings sets schedule.lookback for this rule (globally or in its `rules:` entry). */
-function userSetLookback(options: ConvertOptions, id: string | undefined): boolean {
-  const user = options.settings;
+function userSetLookback(plan: ConversionPlan, id: string | undefined): boolean {
+  const user = plan.userSettings;
   if (!user) return false;
   const perRule = id !== undefined && user.rules && Object.hasOwn(user.rules, id) ? user.rules[id] : undefined;
   return user.schedule?.lookback !== undefined || perRule?.schedule?.lookback !== undefined;

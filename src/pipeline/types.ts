@@ -1,4 +1,7 @@
 import type { ValueTransformDef } from './values/value-transform-def';
+import type { LogsourceMatch } from './logsource-match';
+
+export type { LogsourceMatch } from './logsource-match';
 
 /** Pipeline data as written in backends/pipelines/<name>.yml (see docs/pipelines.md). */
 export type FieldTarget = string | readonly string[];
@@ -6,12 +9,6 @@ export type FieldTarget = string | readonly string[];
 export interface PipelineCondition {
   readonly field: string;
   readonly value: string | number | readonly (string | number)[];
-}
-
-export interface LogsourceMatch {
-  readonly category?: string | readonly string[];
-  readonly product?: string | readonly string[];
-  readonly service?: string | readonly string[];
 }
 
 /**

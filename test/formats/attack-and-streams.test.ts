@@ -13,7 +13,7 @@ import { commonRoot, planOutputNames, slugify } from '../../src/cli/output-names
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const converter = new Converter(createFsLoader(ROOT));
-const attack = converter.formats.metadata().attack;
+const attack = converter.resources.metadata().attack;
 
 const rule = (tags: string[], extra = '') => `title: Tagged
 id: 6f0b2a3c-1d4e-4f5a-8b6c-7d8e9f0a1b2c

@@ -137,7 +137,7 @@ if (!corpus) {
 } else {
   const files = readCorpus(corpus).map((f) => ({ file: f.name, text: f.text }));
   const converter = new Converter(createFsLoader(ROOT));
-  const attack = converter.formats.metadata().attack;
+  const attack = converter.resources.metadata().attack;
   // Each rule's tags, by file and document.
   const tagsOf = new Map<string, readonly string[]>();
   for (const f of files) {

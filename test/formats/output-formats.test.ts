@@ -5,7 +5,6 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { Converter, type ConvertOptions, type RuleResult } from '../../src/convert';
 import { createFsLoader } from '../../src/cli/fs-loader';
-import { convertCollectionFormat } from '../../src/output/collection-format';
 import { kqlDiagnostics } from '../support/kusto';
 import { parseConf } from './conf-parser';
 import { defenderDetectionRuleSchema, elasticRuleSchema, sentinelArmSchema } from './vendor-schemas';
@@ -139,7 +138,7 @@ describe('defender-detection (Microsoft Graph detectionRule)', () => {
 
 describe('hunting (one query for the whole file)', () => {
   it('unions every rule, tags each branch with DetectionType, and parses', () => {
-    const out = convertCollectionFormat(converter, RULES, RULE_FILE, { target: 'kql', format: 'hunting' });
+    const out = converter.convertCollectionFormat(RULES, RULE_FILE, { target: 'kql', format: 'hunting' });
     expect(out.results.every((r) => r.ok)).toBe(true);
     const q = out.text as string;
     expect(q.match(/\| extend DetectionType = /g)).toHaveLength(3);
@@ -150,7 +149,7 @@ describe('hunting (one query for the whole file)', () => {
 
   it('says which rules it leaves out and why', () => {
     const bad = RULES + '\n---\ntitle: broken\nlogsource: {category: process_creation}\ndetection: {s: {CurrentDirectory: x}, condition: s}\n';
-    const out = convertCollectionFormat(converter, bad, RULE_FILE, { target: 'kql', format: 'hunting' });
+    const out = converter.convertCollectionFormat(bad, RULE_FILE, { target: 'kql', format: 'hunting' });
     expect(out.results.filter((r) => !r.ok)).toHaveLength(1);
     expect(out.text).toMatch(/^\/\/ not included: broken: .*CurrentDirectory/m);
     expect(kqlErrors(out.text as string)).toEqual([]);

@@ -7,7 +7,6 @@ import fc from 'fast-check';
 import * as path from 'path';
 import { createFsLoader } from '../../src/cli/fs-loader';
 import { Converter } from '../../src/convert';
-import { convertCollectionFormat } from '../../src/output/collection-format';
 import { commentText, confStanzaName, markdownText, terminalText } from '../../src/render/escape';
 import { fillTemplate } from '../../src/render/render-expr';
 import { kqlDiagnostics } from '../support/kusto';
@@ -102,7 +101,7 @@ describe('query comments: no line terminator survives, so no text leaves the com
     fc.assert(
       fc.property(hostileText, hostileText, hostileText, (title, id, file) => {
         const text = rule({ title: title || 't', id: id || 'i' });
-        const out = convertCollectionFormat(converter, text, file + '.yml', { target: 'kql', format: 'hunting', pipeline: 'defender-xdr' });
+        const out = converter.convertCollectionFormat(text, file + '.yml', { target: 'kql', format: 'hunting', pipeline: 'defender-xdr' });
         expect(kqlDiagnostics(out.text, undefined, 'defender-xdr')).toEqual([]);
         expect(out.text.match(/^union$/gm)).toHaveLength(1);
         for (const line of out.text.split(/\r\n?|[\n\u2028\u2029\u0085]/)) expect(line).not.toMatch(/^\s*\| union NoSuchTable/);

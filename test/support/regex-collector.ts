@@ -1,11 +1,9 @@
 /**
  * A Converter that remembers every regex its queries hold, in a given regex dialect: after each
- * rule's conversion it asks the renderer (regexFor) which regex each predicate of the rendered
- * expression became. Correlation members and rules with filters go through the same convertRule.
+ * rule's conversion (the Converter's rule observer) it asks the renderer (regexFor) which regex each
+ * predicate of the mapped expression became. Correlation members and rules with filters are observed too.
  */
 import { Converter } from '../../src/convert';
-import type { ConvertedRule, ConvertOptions } from '../../src/convert';
-import type { SigmaRule } from '../../src/rule/model';
 import type { RegexDialect } from '../../src/render/backend-def';
 import { regexFor } from '../../src/render/render-expr';
 import { mapPredicates } from '../../src/ir/normalize';
@@ -21,23 +19,21 @@ export interface CollectedRegex {
 }
 
 export class RegexCollectingConverter extends Converter {
-  readonly regexes: CollectedRegex[] = [];
+  readonly regexes: CollectedRegex[];
 
-  constructor(loader: ResourceLoader, private readonly dialect: RegexDialect) {
-    super(loader);
-  }
-
-  override convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
-    const converted = super.convertRule(rule, options, resolved, file);
-    const stages = resolved.backend.stages.filter((s) => s.regex_dialect === this.dialect);
-    const where = `${file ? `${file}: ` : ''}${rule.title}`;
-    mapPredicates(converted.mapped.expr, (p) => {
-      for (const stage of stages) {
-        const re = regexFor(p, stage);
-        if (re) this.regexes.push({ pattern: re.pattern, caseInsensitive: re.caseInsensitiveOp, rule: where, target: resolved.backend.name });
-      }
-      return p;
+  constructor(loader: ResourceLoader, dialect: RegexDialect) {
+    const regexes: CollectedRegex[] = [];
+    super(loader, (rule, mapped, plan, file) => {
+      const stages = plan.backend.stages.filter((s) => s.regex_dialect === dialect);
+      const where = `${file ? `${file}: ` : ''}${rule.title}`;
+      mapPredicates(mapped.expr, (p) => {
+        for (const stage of stages) {
+          const re = regexFor(p, stage);
+          if (re) regexes.push({ pattern: re.pattern, caseInsensitive: re.caseInsensitiveOp, rule: where, target: plan.backend.name });
+        }
+        return p;
+      });
     });
-    return converted;
+    this.regexes = regexes;
   }
 }

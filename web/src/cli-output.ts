@@ -5,7 +5,6 @@
  */
 import { Converter, type ConvertOptions, type RuleResult } from '../../src/index';
 import type { Diagnostic } from '../../src/core/errors';
-import { convertCollectionFormat } from '../../src/output/collection-format';
 import { countYamlDocuments } from '../../src/rule/yaml-source';
 import { formatDiagnostic } from '../../src/cli/report';
 import { combineStream, type StreamItem } from '../../src/output/stream';
@@ -31,19 +30,19 @@ export function convertLikeCli(converter: Converter, text: string, file: string,
   const messages: PageMessage[] = [];
   let resolved;
   try {
-    resolved = converter.resolveOptions(options);
+    resolved = converter.plan(options);
   } catch (err) {
     const message = (err as Error).message;
     return { stdout: '', messages: [{ severity: 'error', text: `sigma-convert: ${message}`, message }], extension: 'txt', converted: 0, failed: 0 };
   }
-  const formatDef = resolved.backend.formats[resolved.format];
+  const formatDef = resolved.formatDef;
   const extension = formatDef?.extension ?? 'txt';
   const separator = formatDef?.separator ?? '\n\n';
   let results: RuleResult[];
   let collectionText: string | null = null;
   try {
     if (formatDef?.collection) {
-      const out = convertCollectionFormat(converter, text, file, options);
+      const out = converter.convertCollectionFormat(text, file, options);
       results = out.results;
       collectionText = out.text;
     } else {

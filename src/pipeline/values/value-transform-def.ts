@@ -1,4 +1,4 @@
-import type { LogsourceMatch } from '../types';
+import type { LogsourceMatch } from '../logsource-match';
 
 /**
  * Value transformations as pipeline data (`value_transforms:` in backends/pipelines/*.yml, see

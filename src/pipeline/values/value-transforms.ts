@@ -1,6 +1,6 @@
 import type { Expr, Predicate } from '../../ir/types';
 import type { LogSource } from '../../rule/model';
-import type { LogsourceMatch } from '../types';
+import type { LogsourceMatch } from '../logsource-match';
 import { applyHashes } from './hashes-transform';
 import { applyJoin } from './join-transform';
 import { applyHexNumber, applyPrefixRewrite, applyRegistryData, applyValueMap } from './value-map-transforms';

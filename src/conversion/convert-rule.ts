@@ -1,0 +1,48 @@
+import type { SigmaRule } from '../rule/model';
+import type { PipelineResult } from '../pipeline/apply-pipeline';
+import type { RenderedQuery } from '../render/render-query';
+import { renderRuleFormat, type FormatOutput } from '../output/format-renderer';
+import type { OtherTarget } from '../output/format-context';
+import { resolvePlan, type ConversionPlan } from './plan';
+import type { ResourceCache } from './resource-cache';
+import { translateRule } from './translate-rule';
+
+/** The parts of one rule's conversion that output formats are rendered from. */
+export interface ConvertedRule {
+  readonly rule: SigmaRule;
+  readonly mapped: PipelineResult;
+  readonly query: RenderedQuery;
+  readonly text: string;
+  /** The output format's template context and its warnings. */
+  readonly output: FormatOutput;
+}
+
+/** Pipeline, render and output format for one parsed rule. */
+export function convertRule(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule, file = ''): ConvertedRule {
+  const translated = translateRule(plan, rule);
+  const others = plan.settings && plan.formatDef.others ? otherTargets(cache, plan, rule) : [];
+  const output = renderRuleFormat(cache, plan, translated, file, others);
+  plan.observe?.(rule, translated.mapped, plan, file);
+  return { rule, mapped: translated.mapped, query: translated.query, text: output.text, output };
+}
+
+/** The rule's query for every other target with its default pipeline; a refusal keeps its message. */
+function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule): OtherTarget[] {
+  const { placeholders, settings, limits } = plan.options;
+  return cache
+    .targets()
+    .filter((t) => t !== plan.backend.name)
+    .map((target) => {
+      let pipeline = '';
+      let description = target;
+      try {
+        const other = resolvePlan(cache, { target, placeholders, settings, format: 'query', limits }, plan.observe);
+        pipeline = other.pipelineName;
+        description = other.backend.description;
+        const converted = convertRule(cache, other, rule);
+        return { target, description, pipeline, table: converted.mapped.table ?? null, ok: true, query: converted.text, error: null };
+      } catch (err) {
+        return { target, description, pipeline, table: null, ok: false, query: null, error: (err as Error).message };
+      }
+    });
+}

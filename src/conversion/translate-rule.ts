@@ -1,0 +1,23 @@
+import { applyPipeline, identityPipeline, type PipelineResult } from '../pipeline/apply-pipeline';
+import { renderQuery, type RenderedQuery } from '../render/render-query';
+import type { SigmaRule } from '../rule/model';
+import type { ConversionPlan } from './plan';
+
+/** One rule in the target's terms: mapped by the pipeline, its condition and source rendered. */
+export interface TranslatedRule {
+  readonly rule: SigmaRule;
+  readonly mapped: PipelineResult;
+  readonly query: RenderedQuery;
+  /** The table (KQL table, EQL category, CIM data model) queried: the pipeline's choice, else --table. */
+  readonly table: string | undefined;
+}
+
+/** The pure rule conversion: pipeline, then rendering; no output format, no definitions loaded. */
+export function translateRule(plan: ConversionPlan, rule: SigmaRule): TranslatedRule {
+  const mapped = plan.pipeline
+    ? applyPipeline(rule, plan.pipeline, plan.schemas, { allowUnmapped: plan.allowUnmapped })
+    : identityPipeline(rule, plan.table);
+  const table = mapped.table ?? plan.table;
+  const query = renderQuery(mapped.expr, plan.backend, { table, index: plan.index }, plan.pipeline?.stages);
+  return { rule, mapped, query, table };
+}
