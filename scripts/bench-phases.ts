@@ -45,7 +45,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     phases.push({ name, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     return result;
   };
-  const resolved = time('definitions', () => converter.resolveOptions(options));
+  const resolved = time('definitions', () => converter.plan(options));
   const { backend, pipeline } = resolved;
   const schemas = pipeline?.schema ? converter.resources.schema(pipeline.schema) : null;
 
@@ -101,7 +101,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     const out: string[] = [];
     for (const r of rendered) {
       try {
-        out.push(renderRuleFormat(converter.resources, resolved, { rule: r.rule, mapped: r.mapped, query: r.query, table: r.mapped.table }, r.file, []).text);
+        out.push(renderRuleFormat(converter.resources, resolved, { rule: r.rule, mapped: r.mapped, query: r.query, table: r.mapped.table }, r.file, () => []).text);
       } catch {
         // a format refusal: reported by the CLI
       }

@@ -1,3 +1,4 @@
+import { SigmaError } from '../core/errors';
 import type { SigmaRule } from '../rule/model';
 import type { PipelineResult } from '../pipeline/apply-pipeline';
 import type { RenderedQuery } from '../render/render-query';
@@ -20,17 +21,22 @@ export interface ConvertedRule {
 /** Pipeline, render and output format for one parsed rule. */
 export function convertRule(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule, file = ''): ConvertedRule {
   const translated = translateRule(plan, rule);
-  const others = plan.settings && plan.formatDef.others ? otherTargets(cache, plan, rule) : [];
-  const output = renderRuleFormat(cache, plan, translated, file, others);
+  const output = renderRuleFormat(cache, plan, translated, file, (named) => otherTargets(cache, plan, rule, named));
   plan.observe?.(rule, translated.mapped, plan, file);
   return { rule, mapped: translated.mapped, query: translated.query, text: output.text, output };
 }
 
-/** The rule's query for every other target with its default pipeline; a refusal keeps its message. */
-function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule): OtherTarget[] {
+/**
+ * The rule's query for other targets (those named, in their order, else every target) with their default
+ * pipelines; a refusal keeps its message.
+ */
+function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule, named: readonly string[] | null): OtherTarget[] {
   const { placeholders, settings, limits } = plan.options;
-  return cache
-    .targets()
+  const all = cache.targets();
+  for (const t of named ?? []) {
+    if (!all.includes(t)) throw new SigmaError('invalid-value', `settings other_targets: unknown target '${t}'; available: ${all.join(', ')}`);
+  }
+  return (named ?? all)
     .filter((t) => t !== plan.backend.name)
     .map((target) => {
       let pipeline = '';

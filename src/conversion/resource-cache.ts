@@ -1,15 +1,12 @@
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-import { loadBackendDef, type BackendDef } from '../render/backend-def';
+import { listTargets, loadBackendDef, type BackendDef } from '../render/backend-def';
 import { createTemplateEnvironment, type TemplateFn } from '../render/handlebars';
 import { loadFieldSchema, loadPipeline, loadPipelineChain, loadSchemas } from '../pipeline/load-pipeline';
 import { mergeTables, type PipelineSource } from '../pipeline/merge-pipeline';
 import type { FieldSchema, PipelineDef, TableSchemas } from '../pipeline/types';
 import { loadMetadata, type Metadata } from '../output/metadata';
 import { loadDefaultSettings, type Settings } from '../output/settings';
-
-/** Where the targets are: one backends/<target>.yml each. */
-const TARGETS_DIR = 'backends';
 
 /**
  * Every definition a conversion reads (backends, pipelines, schemas, templates, metadata, default
@@ -34,10 +31,7 @@ export class ResourceCache {
 
   /** The targets: the backends/*.yml files, sorted. */
   targets(): readonly string[] {
-    this.targetsCache ??= this.loader
-      .list(TARGETS_DIR)
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => f.replace(/\.yml$/, ''));
+    this.targetsCache ??= listTargets(this.loader);
     return this.targetsCache;
   }
 

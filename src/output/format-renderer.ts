@@ -28,11 +28,14 @@ export interface FormatOutput {
   readonly warnings: readonly string[];
 }
 
+/** The rule converted for other targets: those named (settings other_targets), else every target. */
+export type OtherTargets = (named: readonly string[] | null) => readonly OtherTarget[];
+
 /**
- * Renders a translated rule through the plan's output format. `others`: the rule's query for every other
- * target, for the formats that show them (the caller converts them: this module converts nothing).
+ * Renders a translated rule through the plan's output format. `others` converts the rule for the other
+ * targets, for the formats that show them (the caller converts: this module converts nothing).
  */
-export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, translated: TranslatedRule, file: string, others: readonly OtherTarget[]): FormatOutput {
+export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, translated: TranslatedRule, file: string, others: OtherTargets): FormatOutput {
   const { rule, mapped, query } = translated;
   const { backend, formatDef: format, schemas } = plan;
   const warnings: string[] = [];
@@ -73,7 +76,7 @@ export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, tra
       risk,
       // A search (not an aggregating tstats) can be restricted to the data source's indices.
       searchPrefix: format.search_prefix && !plan.pipeline?.query_template ? splunkDataRestriction(settings, mapped.dataSource) : null,
-      others,
+      others: format.others ? others(settings.other_targets) : [],
       telemetry: parseTelemetry(rule),
       file,
     },
