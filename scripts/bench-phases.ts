@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Converter, type ConvertOptions } from '../src/convert';
+import { SigmaError } from '../src/core/errors';
 import { createFsLoader } from '../src/cli/fs-loader';
 import { decodeRuleBytes } from '../src/cli/decode';
 import { parseYamlDocuments, type YamlDocument } from '../src/rule/yaml-source';
@@ -68,7 +69,8 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
         if (doc.error || documentKind(doc.value) !== 'rule') continue;
         try {
           out.push({ rule: parseRule(doc, d.lines), file: files[i] as string });
-        } catch {
+        } catch (err) {
+          if (!(err instanceof SigmaError)) throw err;
           // refused rules drop out, as in the CLI (which reports them)
         }
       }
@@ -80,7 +82,8 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     for (const r of rules) {
       try {
         out.push({ ...r, mapped: pipeline ? applyPipeline(r.rule, pipeline, schemas) : identityPipeline(r.rule) });
-      } catch {
+      } catch (err) {
+        if (!(err instanceof SigmaError)) throw err;
         // unmapped logsource: reported by the CLI
       }
     }
@@ -91,7 +94,8 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     for (const r of mapped) {
       try {
         out.push({ ...r, query: renderQuery(r.mapped.expr, backend, { table: r.mapped.table }, pipeline?.stages) });
-      } catch {
+      } catch (err) {
+        if (!(err instanceof SigmaError)) throw err;
         // inexpressible in the target: reported by the CLI
       }
     }
@@ -102,7 +106,8 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     for (const r of rendered) {
       try {
         out.push(renderRuleFormat(converter.resources, resolved, { rule: r.rule, mapped: r.mapped, query: r.query, table: r.mapped.table }, r.file, () => []).text);
-      } catch {
+      } catch (err) {
+        if (!(err instanceof SigmaError)) throw err;
         // a format refusal: reported by the CLI
       }
     }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM, launchChromium, serveFolder } from './web-browser';
+import { isFsError } from '../src/cli/fs-errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WEB = path.join(ROOT, 'dist', 'web');
@@ -42,7 +43,8 @@ function rendererCpu(): Map<number, number> {
   let pids: string[];
   try {
     pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
+  } catch (err) {
+    if (!isFsError(err)) throw err;
     return out;
   }
   const tick = 100; // USER_HZ on Linux
@@ -51,7 +53,8 @@ function rendererCpu(): Map<number, number> {
       if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
       out.set(Number(pid), (Number(fields[11]) + Number(fields[12])) / tick);
-    } catch {
+    } catch (err) {
+      if (!isFsError(err)) throw err;
       // the process ended meanwhile
     }
   }

@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'util';
 import { parseDataYaml } from '../src/core/data-yaml';
+import { SigmaError } from '../src/core/errors';
 import { sourceFiles, writeGeneratedMap } from './source-files';
 
 const entries: string[] = [];
@@ -14,7 +15,8 @@ for (const { path: file, text: source } of sourceFiles('backends', '.yml')) {
   let value: unknown;
   try {
     value = parseDataYaml(source, file, 'backend-definition');
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SigmaError)) throw err;
     continue; // a broken file keeps its error at run time
   }
   const json = JSON.stringify(value);

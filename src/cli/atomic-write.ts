@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isFsError } from './fs-errors';
 
 /** Writes a file completely or not at all: a temporary file in the same folder, then a rename. */
 export function writeFileAtomic(target: string, content: string): void {
@@ -12,7 +13,8 @@ export function writeFileAtomic(target: string, content: string): void {
   } catch (err) {
     try {
       fs.unlinkSync(tmp);
-    } catch {
+    } catch (cleanup) {
+      if (!isFsError(cleanup)) throw cleanup;
       // nothing left behind
     }
     throw err;

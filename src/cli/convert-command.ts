@@ -21,6 +21,7 @@ import { own } from '../core/own';
 import { parseUserDataYaml } from '../core/data-yaml';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { readPipelineArgs } from './pipeline-args';
+import { isFsError } from './fs-errors';
 
 export interface ConvertArgs {
   target: string;
@@ -162,7 +163,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   for (const file of files) {
     try {
       const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
-      if ('error' in decoded) throw new Error(decoded.error);
+      if ('error' in decoded) throw new SigmaError('input', decoded.error);
       texts.set(file, decoded.text);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
@@ -173,7 +174,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   try {
     filterTexts = (args.filter ?? []).map((f) => {
       const decoded = decodeRuleBytes(readBounded(f, DEFAULT_LIMITS.fileBytes));
-      if ('error' in decoded) throw new Error(`${f}: ${decoded.error}`);
+      if ('error' in decoded) throw new SigmaError('input', `${f}: ${decoded.error}`);
       return { file: f, text: decoded.text };
     });
   } catch (err) {
@@ -321,7 +322,8 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
-  } catch {
+  } catch (err) {
+    if (!isFsError(err)) throw err;
     return false;
   }
 }
@@ -337,8 +339,8 @@ function jsonLine(full: RuleResult, output: string | null): string {
 /** Reads a small text file the user names, refusing it before reading when it is larger than `max` bytes (or not a regular file). */
 function readBoundedText(file: string, max: number): string {
   const st = fs.statSync(file);
-  if (!st.isFile()) throw new Error('not a regular file');
-  if (st.size > max) throw new Error(`the file is larger than ${max} bytes`);
+  if (!st.isFile()) throw new SigmaError('input', 'not a regular file');
+  if (st.size > max) throw new SigmaError('input', `the file is larger than ${max} bytes`);
   return fs.readFileSync(file, 'utf8');
 }
 

@@ -11,7 +11,9 @@ export function decodeRuleBytes(bytes: Buffer): { text: string } | { error: stri
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
+  } catch (err) {
+    // TextDecoder with fatal: true reports invalid UTF-8 with this code (duck-typed: the error may be of another realm).
+    if ((err as { code?: unknown } | null)?.code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw err;
     return { error: 'the file is not valid UTF-8 text (is it binary, or in another encoding? save it as UTF-8)' };
   }
   if (text.includes('\u0000')) return { error: 'the file contains NUL bytes: it looks like a binary file, not a YAML rule' };

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ResourceLoader } from '../core/resources';
+import { isMissingPath } from './fs-errors';
+import { SigmaError } from '../core/errors';
 
 /** The project root holding backends/ and templates/ (dist/src/cli → three levels up). */
 export function projectRoot(): string {
@@ -13,15 +15,17 @@ export function createFsLoader(root = projectRoot()): ResourceLoader {
     read(p) {
       try {
         return fs.readFileSync(path.join(root, ...p.split('/')), 'utf8');
-      } catch {
-        return undefined;
+      } catch (err) {
+        if (isMissingPath(err)) return undefined;
+        throw new SigmaError('backend-definition', `cannot read ${p}: ${(err as Error).message}`);
       }
     },
     list(dir) {
       try {
         return fs.readdirSync(path.join(root, ...dir.split('/'))).sort();
-      } catch {
-        return [];
+      } catch (err) {
+        if (isMissingPath(err)) return [];
+        throw new SigmaError('backend-definition', `cannot list ${dir}: ${(err as Error).message}`);
       }
     },
   };

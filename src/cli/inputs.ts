@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_LIMITS } from '../core/limits';
+import { isFsError } from './fs-errors';
+import { SigmaError } from '../core/errors';
 
 export interface InputFile {
   /** The name shown to the user ('-' for standard input). */
@@ -100,7 +102,8 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
     try {
       lstat = fs.lstatSync(full);
       stat = lstat.isSymbolicLink() ? fs.statSync(full) : lstat;
-    } catch {
+    } catch (err) {
+      if (!isFsError(err)) throw err;
       continue; // a dangling symlink: nothing to convert
     }
     if (!stat.isDirectory() && !RULE_FILE.test(name)) continue;
@@ -108,7 +111,8 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
     if (lstat.isSymbolicLink()) {
       try {
         real = fs.realpathSync(full);
-      } catch {
+      } catch (err) {
+        if (!isFsError(err)) throw err;
         continue;
       }
       if (!isInside(realRoot, real)) {
@@ -142,9 +146,9 @@ export function readBounded(file: string | null, maxBytes: number): Buffer {
     // A regular file says its size: refused before reading when too large, else read in one go.
     const st = fs.fstatSync(fd);
     const special = file === null ? null : specialKind(st);
-    if (special) throw new Error(`${special}, not a regular file`);
+    if (special) throw new SigmaError('input', `${special}, not a regular file`);
     if (st.isFile()) {
-      if (st.size > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      if (st.size > maxBytes) throw new SigmaError('input', `the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
       return fs.readFileSync(fd);
     }
     const chunks: Buffer[] = [];
@@ -161,7 +165,7 @@ export function readBounded(file: string | null, maxBytes: number): Buffer {
       }
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
+      if (total > maxBytes) throw new SigmaError('input', `the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
       chunks.push(chunk.subarray(0, n));
     }
     return Buffer.concat(chunks, total);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
+import { isFsError } from './fs-errors';
 
 /** One file the run will write, and whose output it is (for messages). */
 export interface PlannedWrite {
@@ -18,11 +19,13 @@ function realOrResolved(p: string): string {
   const abs = path.resolve(p);
   try {
     return fs.realpathSync(abs);
-  } catch {
+  } catch (err) {
+    if (!isFsError(err)) throw err;
     // Not there yet: its folder may still be a symlink to somewhere that matters.
     try {
       return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
-    } catch {
+    } catch (inner) {
+      if (!isFsError(inner)) throw inner;
       return abs;
     }
   }

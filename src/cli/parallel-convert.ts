@@ -4,6 +4,7 @@ import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import { convertCollection } from '../correlation/convert-collection';
 import type { RuleSet, SourceText } from '../correlation/rule-set';
 import { createFsLoader } from './fs-loader';
+import { SigmaError } from '../core/errors';
 
 /**
  * Converting many files in parts, on several cores when there are: the files are cut into
@@ -164,7 +165,8 @@ export async function convertInParallel(
   let mine: PartOutcome[] | null;
   try {
     mine = convertParts(converter, runs[0] ?? [], options);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SigmaError)) throw err;
     mine = null; // the caller converts the run as one set, and reports what went wrong there
   }
   if (!mine) return stopAll();

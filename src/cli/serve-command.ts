@@ -4,6 +4,7 @@ import * as path from 'path';
 import type { Argv } from 'yargs';
 import { projectRoot } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
+import { isFsError } from './fs-errors';
 
 export interface ServeArgs {
   port: number;
@@ -50,7 +51,9 @@ export function createStaticServer(root: string): http.Server {
     let rel: string;
     try {
       rel = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    } catch {
+    } catch (err) {
+      // new URL: TypeError; a malformed %-escape: URIError.
+      if (!(err instanceof TypeError || err instanceof URIError)) throw err;
       return send(400, 'bad path\n');
     }
     if (rel.includes('\0')) return send(400, 'bad path\n');
@@ -58,7 +61,8 @@ export function createStaticServer(root: string): http.Server {
     try {
       if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
       file = fs.realpathSync(file);
-    } catch {
+    } catch (err) {
+      if (!isFsError(err)) throw err;
       return send(404, 'not found\n');
     }
     if (file !== base && !file.startsWith(base + path.sep)) return send(404, 'not found\n');

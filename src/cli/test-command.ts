@@ -19,6 +19,8 @@ import { formatDiagnostic } from './report';
 import { Converter } from '../convert';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { collectFilters, setDocuments, testCorrelations } from '../evaluate/correlation-tester';
+import { isFsError } from './fs-errors';
+import { SigmaError } from '../core/errors';
 
 export interface TestArgs {
   pipeline?: string[];
@@ -106,7 +108,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       try {
         text = fs.readFileSync(args.expect, 'utf8');
       } catch (err) {
-        throw new Error(`cannot read expectations file ${args.expect}: ${(err as Error).message}`);
+        throw new SigmaError('input', `cannot read expectations file ${args.expect}: ${(err as Error).message}`);
       }
       expectations = parseExpectations(text, args.expect);
       const base = path.dirname(path.resolve(args.expect));
@@ -292,7 +294,7 @@ function separateRulePaths(args: TestArgs): TestArgs {
  */
 function confinedPath(base: string, rel: string, where: string, key: 'events' | 'pipeline'): string {
   if (path.isAbsolute(rel) || /^[a-zA-Z]:/.test(rel) || rel.startsWith('\\\\')) {
-    throw new Error(`${where}: '${key}' must be a path relative to the expectations file's folder, not an absolute path`);
+    throw new SigmaError('invalid-value', `${where}: '${key}' must be a path relative to the expectations file's folder, not an absolute path`);
   }
   const abs = path.resolve(base, rel);
   let realBase = base;
@@ -300,11 +302,12 @@ function confinedPath(base: string, rel: string, where: string, key: 'events' | 
   try {
     realBase = fs.realpathSync(base);
     real = fs.realpathSync(abs);
-  } catch {
+  } catch (err) {
+    if (!isFsError(err)) throw err;
     // A missing events file is reported when it is read; only the written path is checked here.
   }
   if (!isInside(base, abs) || !isInside(realBase, real)) {
-    throw new Error(`${where}: '${key}' must stay inside the expectations file's folder (${base}); '..' and symlinks out of it are refused`);
+    throw new SigmaError('invalid-value', `${where}: '${key}' must stay inside the expectations file's folder (${base}); '..' and symlinks out of it are refused`);
   }
   return abs;
 }
@@ -312,7 +315,8 @@ function confinedPath(base: string, rel: string, where: string, key: 'events' | 
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
-  } catch {
+  } catch (err) {
+    if (!isFsError(err)) throw err;
     return false;
   }
 }

@@ -13,6 +13,7 @@ import { formatDiagnostic } from './report';
 import { createFsLoader } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
 import { readPipelineArgs } from './pipeline-args';
+import { SigmaError } from '../core/errors';
 
 export interface ValidateArgs {
   target?: string;
@@ -41,7 +42,7 @@ function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
   if (!args.target && !sources) return null;
   const converter = new Converter(createFsLoader());
   const target = args.target ?? (sources === 'none' ? undefined : converter.resolvePipeline(sources as NonNullable<typeof sources>).target);
-  if (!target) throw new Error('--pipeline none needs --target');
+  if (!target) throw new SigmaError('invalid-value', '--pipeline none needs --target');
   const options = { target, pipeline: sources };
   const { pipeline } = converter.plan({ ...options, table: sources === 'none' ? 'Events' : undefined });
   if (!pipeline) return null; // --pipeline none: field names are kept, nothing to map
@@ -86,7 +87,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     let text: string;
     try {
       const decoded = decodeRuleBytes(readInput(file));
-      if ('error' in decoded) throw new Error(decoded.error);
+      if ('error' in decoded) throw new SigmaError('input', decoded.error);
       text = decoded.text;
     } catch (err) {
       findings.push(fileProblem(file.name, (err as Error).message));

@@ -1,3 +1,4 @@
+import { SigmaError } from '../core/errors';
 import type { ConditionNode } from './ast';
 
 interface Token {
@@ -6,14 +7,15 @@ interface Token {
   readonly offset: number; // 0-based offset in the condition text
 }
 
-/** Raised with the 0-based offset in the condition; the caller turns it into a file location. */
-export class ConditionSyntaxError extends Error {
+/** A SigmaError raised with the 0-based offset in the condition; the caller turns it into a file location. */
+export class ConditionSyntaxError extends SigmaError {
   constructor(
     message: string,
     readonly offset: number,
-    readonly code: 'condition-syntax' | 'condition-identifier' = 'condition-syntax',
+    code: 'condition-syntax' | 'condition-identifier' = 'condition-syntax',
   ) {
-    super(message);
+    super(code, message);
+    this.name = 'ConditionSyntaxError';
   }
 }
 

@@ -48,7 +48,8 @@ function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRul
         const converted = convertRule(cache, other, rule);
         return { target, description, pipeline, table: converted.mapped.table ?? null, ok: true, query: converted.text, error: null };
       } catch (err) {
-        return { target, description, pipeline, table: null, ok: false, query: null, error: (err as Error).message };
+        if (!(err instanceof SigmaError)) throw err;
+        return { target, description, pipeline, table: null, ok: false, query: null, error: err.message };
       }
     });
 }

@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
 import { SigmaError, type ErrorCode } from './errors';
+import { loadBuildOutput } from './build-output';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 
 /** What the build stored for one definition file (scripts/build-definitions.ts): its text and its value as JSON. */
@@ -11,12 +12,8 @@ let parsedAtBuild: ParsedDefinitions | null | undefined;
 /** The value the build parsed from exactly this text of this file, as a fresh object; undefined otherwise. */
 function fromBuild(text: string, name: string): unknown {
   if (parsedAtBuild === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      parsedAtBuild = require('../generated/definition-data') as ParsedDefinitions;
-    } catch {
-      parsedAtBuild = null;
-    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    parsedAtBuild = loadBuildOutput(() => require('../generated/definition-data') as ParsedDefinitions, 'generated/definition-data') ?? null;
   }
   const entry = parsedAtBuild && Object.hasOwn(parsedAtBuild, name) ? parsedAtBuild[name] : undefined;
   return entry && entry.source === text ? JSON.parse(entry.json) : undefined;

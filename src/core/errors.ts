@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../ir/types';
+import type { SourceLocation } from './location';
 
 /** Stable error codes: part of the public interface (they appear in --json output). */
 export type ErrorCode =

@@ -203,7 +203,8 @@ function jsonValue(column: unknown, keys: readonly string[], jsonText: boolean):
   if (jsonText && typeof v === 'string') {
     try {
       v = JSON.parse(v) as unknown;
-    } catch {
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       return undefined;
     }
   }

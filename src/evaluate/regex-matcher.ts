@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { RE2JS, RE2JSException } from 're2js';
 import { SigmaError } from '../core/errors';
 import type { RegexFlag, SourceLocation } from '../ir/types';
 import type { TextTest } from './string-matcher';
@@ -25,7 +25,9 @@ export function compileRegex(pattern: string, flags: readonly RegexFlag[], loc?:
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    // RE2JS reports a pattern it refuses with its own exception types; anything else is a bug.
+    if (!(err instanceof RE2JSException)) throw err;
+    const reason = err.message;
     throw new SigmaError(
       'unsupported-feature',
       `regular expression '${pattern}' cannot be evaluated by the linear-time engine (${reason}); lookarounds and backreferences are outside the Sigma regex flavour`,

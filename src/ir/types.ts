@@ -1,9 +1,9 @@
 /** Intermediate representation: a boolean tree over predicates, independent of any target. */
 
-export interface SourceLocation {
-  readonly line: number; // 1-based
-  readonly col: number; // 1-based
-}
+import { SigmaError } from '../core/errors';
+import type { SourceLocation } from '../core/location';
+
+export type { SourceLocation } from '../core/location';
 
 /** A literal run of characters or a structural wildcard (never an escaped one). */
 export type StrPart = string | { readonly wildcard: 'multi' | 'single' };
@@ -44,7 +44,7 @@ export function isPredicate(e: Expr): e is Predicate {
 }
 
 export function assertNever(x: never): never {
-  throw new Error(`unhandled IR node ${JSON.stringify(x)}`);
+  throw new SigmaError('internal', `unhandled IR node ${JSON.stringify(x)}`);
 }
 
 /** The field a predicate reads, or null for keywords / field-less regex. */

@@ -1,4 +1,5 @@
 import type { AttackData } from './metadata';
+import { SigmaError } from '../core/errors';
 import { own } from '../core/own';
 
 export interface TacticRef {
@@ -119,7 +120,7 @@ export function mapAttackTags(tags: readonly string[], data: AttackData): Attack
   }
   const refs: TacticRef[] = [...tactics.values()].map(({ tag, from, derived }) => {
     const info = data.tactics.get(tag);
-    if (!info) throw new Error(`internal: tactic '${tag}' missing from ATT&CK data`);
+    if (!info) throw new SigmaError('internal', `tactic '${tag}' missing from ATT&CK data`);
     return { tag, ...info, reference: `https://attack.mitre.org/tactics/${info.id}/`, from, derived };
   });
   const techniqueIds = techniques.map((t) => t.id);

@@ -211,7 +211,9 @@ function fieldColumns(plan: ConversionPlan, rule: SigmaRule): FieldColumn[] {
       };
       walk(mapExpr(plan, fieldProbe(field), rule));
       return { field, columns: cols.length ? cols : null };
-    } catch {
+    } catch (err) {
+      // The pipeline refuses the field (unmapped, or outside its field schema): it has no column.
+      if (!(err instanceof SigmaError)) throw err;
       return { field, columns: null };
     }
   });

@@ -1,4 +1,5 @@
 import type { ResourceLoader } from '../core/resources';
+import { SigmaError } from '../core/errors';
 import { loadYamlData } from './load-yaml-data';
 
 /** backends/metadata/*.yml: how rule metadata maps to each SIEM's vocabulary (see the files' comments). */
@@ -162,15 +163,15 @@ export function buildAttackData(file: AttackFile, name = 'backends/metadata/atta
   const tactics = new Map(Object.entries(file.tactics));
   const newTactics = new Map<string, { name: string; writtenAs: string }>();
   for (const [tag, t] of Object.entries(file.v19_tactics)) {
-    if (!tactics.has(t.written_as)) throw new Error(`${name}: v19 tactic ${tag} is written as unknown tactic '${t.written_as}'`);
+    if (!tactics.has(t.written_as)) throw new SigmaError('backend-definition', `${name}: v19 tactic ${tag} is written as unknown tactic '${t.written_as}'`);
     newTactics.set(tag, { name: t.name, writtenAs: t.written_as });
   }
   const techniques = new Map<string, TechniqueInfo>();
   const entries = Object.entries(file.techniques);
   for (const [id, [techName, ...own]] of entries) {
-    for (const tactic of own) if (!tactics.has(tactic)) throw new Error(`${name}: technique ${id} names unknown tactic '${tactic}'`);
+    for (const tactic of own) if (!tactics.has(tactic)) throw new SigmaError('backend-definition', `${name}: technique ${id} names unknown tactic '${tactic}'`);
     const parent = id.includes('.') ? file.techniques[id.slice(0, 5)] : undefined;
-    if (id.includes('.') && !parent) throw new Error(`${name}: sub-technique ${id} has no parent technique`);
+    if (id.includes('.') && !parent) throw new SigmaError('backend-definition', `${name}: sub-technique ${id} has no parent technique`);
     techniques.set(id, { name: techName as string, tactics: own.length ? own : (parent?.slice(1) ?? []) });
   }
   const retired = new Map<string, 'revoked' | 'deprecated'>([...file.deprecated.map((id) => [id, 'deprecated'] as const), ...file.revoked.map((id) => [id, 'revoked'] as const)]);

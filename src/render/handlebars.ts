@@ -3,6 +3,7 @@ import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 import { commentText, confStanzaName, escapeHtml, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
 import { own } from '../core/own';
+import { loadBuildOutput } from '../core/build-output';
 
 export type TemplateFn = (context: unknown) => string;
 
@@ -230,7 +231,7 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
           return fn(context);
         } catch (err) {
           if (err instanceof SigmaError) throw err;
-          throw new Error(`template ${name}: ${(err as Error).message}`);
+          throw new SigmaError('backend-definition', `template ${name}: ${(err as Error).message}`);
         }
       };
     },
@@ -252,10 +253,6 @@ type PrecompiledTemplates = Record<string, { source: string; spec: unknown }>;
 
 /** Templates precompiled by the build, keyed by path; each is used only while its source is unchanged. */
 function precompiledTemplates(): PrecompiledTemplates | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../generated/templates') as PrecompiledTemplates;
-  } catch {
-    return undefined;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return loadBuildOutput(() => require('../generated/templates') as PrecompiledTemplates, 'generated/templates');
 }

@@ -11,7 +11,8 @@ export function validateRegex(pattern: string, loc?: SourceLocation): void {
     if (inline) new RegExp(pattern.slice(inline[0].length), [...new Set(inline[1])].join(''));
     else new RegExp(pattern);
   } catch (err) {
-    const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
+    if (!(err instanceof SyntaxError)) throw err;
+    const reason = err.message.replace(/^Invalid regular expression: /, '');
     throw new SigmaError('invalid-regex', `invalid regular expression '${pattern}': ${reason}`, loc);
   }
 }

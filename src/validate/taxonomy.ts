@@ -1,4 +1,5 @@
 import * as yaml from 'js-yaml';
+import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { closestName, didYouMean } from '../core/suggest';
 import type { LogSource } from '../rule/model';
@@ -93,7 +94,7 @@ function matches(match: LogsourceMatch, ls: LogSource): boolean {
 /** The taxonomy data file and the field maps of every shipped pipeline. */
 export function loadTaxonomy(loader: ResourceLoader): Taxonomy {
   const text = loader.read(TAXONOMY_FILE);
-  if (text === undefined) throw new Error(`missing ${TAXONOMY_FILE} (regenerate it with npm run taxonomy)`);
+  if (text === undefined) throw new SigmaError('backend-definition', `missing ${TAXONOMY_FILE} (regenerate it with npm run taxonomy)`);
   const data = yaml.load(text) as TaxonomyData;
   const scopes: FieldScope[] = [];
   for (const name of listPipelines(loader)) scopes.push(...pipelineFieldScopes(loadPipeline(loader, name)));
