@@ -5,7 +5,7 @@ import { createTemplateEnvironment, type TemplateFn } from '../render/handlebars
 import { loadFieldSchema, loadPipeline, loadPipelineChain, loadSchemas } from '../pipeline/load-pipeline';
 import { mergeTables, type PipelineSource } from '../pipeline/merge-pipeline';
 import type { FieldSchema, PipelineDef, TableSchemas } from '../pipeline/types';
-import { loadMetadata, type Metadata } from '../output/metadata';
+import { loadMetadata, loadVocabulary, type Metadata, type Vocabulary } from '../output/metadata';
 import { loadDefaultSettings, type Settings } from '../output/settings';
 
 /**
@@ -24,6 +24,7 @@ export class ResourceCache {
   private readonly templates = new Map<string, TemplateFn>();
   private readonly hb = createTemplateEnvironment();
   private metadataCache: Metadata | null = null;
+  private vocabularyCache: Vocabulary | null = null;
   private settingsCache: Settings | null = null;
   private targetsCache: readonly string[] | null = null;
 
@@ -110,8 +111,14 @@ export class ResourceCache {
 
   /** backends/metadata/*.yml: the SIEMs' vocabulary for levels, tactics and ATT&CK. */
   metadata(): Metadata {
-    this.metadataCache ??= loadMetadata(this.loader);
+    this.metadataCache ??= loadMetadata(this.loader, this.vocabulary());
     return this.metadataCache;
+  }
+
+  /** backends/metadata/vocabulary.yml alone: the SIEMs' words (cheaper than all of metadata()). */
+  vocabulary(): Vocabulary {
+    this.vocabularyCache ??= loadVocabulary(this.loader);
+    return this.vocabularyCache;
   }
 
   /** backends/metadata/settings-defaults.yml: the deployable formats' settings before --settings. */

@@ -1,7 +1,7 @@
 import { BACKEND_DEFINITION_SCHEMA } from '../render/backend-def';
 import { FIELD_SCHEMA_SCHEMA, PIPELINE_SCHEMA } from '../pipeline/load-pipeline';
 import { LOGSOURCE_MAP_SCHEMA } from '../evaluate/logsource-map';
-import { attackSchema, levelsSchema, microsoftSchema, statusesSchema } from '../output/metadata';
+import { attackSchema, levelsSchema, microsoftSchema, statusesSchema, vocabularySchema } from '../output/metadata';
 import { settingsSchema } from '../output/settings';
 
 /** Every schema of the project's own data files: precompiled at build time, meta-checked by a test. */
@@ -14,5 +14,6 @@ export const DEFINITION_SCHEMAS: Readonly<Record<string, object>> = {
   levels: levelsSchema,
   statuses: statusesSchema,
   microsoft: microsoftSchema,
+  vocabulary: vocabularySchema,
   settings: settingsSchema,
 };

@@ -124,8 +124,8 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     settings,
     trigger: {
       operator: settings.trigger.operator,
-      arm_operator: { gt: 'GreaterThan', lt: 'LessThan', eq: 'Equal', ne: 'NotEqual' }[settings.trigger.operator],
-      splunk_relation: { gt: 'greater than', lt: 'less than', eq: 'equal to', ne: 'not equal to' }[settings.trigger.operator],
+      arm_operator: metadata.vocabulary.trigger_operators[settings.trigger.operator].arm,
+      splunk_relation: metadata.vocabulary.trigger_operators[settings.trigger.operator].splunk,
       threshold: settings.trigger.threshold,
     },
     maturity: own(metadata.statuses, rule.status ?? '') ?? 'development',
@@ -154,8 +154,8 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
     risk: settings.splunk.risk ? input.risk : null,
     correlation: input.outputColumns !== null,
     detection_type: rule.name ?? rule.title,
-    defender_category: attack.tactics[0]?.key ?? 'SuspiciousActivity',
-    defender_problem: defenderProblem(columns, input.table),
+    defender_category: attack.tactics[0]?.key ?? metadata.vocabulary.defender.default_category,
+    defender_problem: defenderProblem(columns, input.table, metadata.vocabulary.defender.required_columns),
     tables: input.tables,
     others: input.others,
     telemetry: input.telemetry,
@@ -187,8 +187,8 @@ export function fieldProbe(field: string): Expr {
   return { kind: 'exists', field };
 }
 
-/** Defender XDR custom detections need Timestamp, ReportId and an entity column (DeviceId) in the results. */
-function defenderProblem(columns: readonly string[], table: string | null): string | null {
-  const missing = ['Timestamp', 'DeviceId', 'ReportId'].filter((c) => !columns.includes(c));
+/** Defender XDR custom detections need the time, an entity id and the report id among their results (vocabulary.yml). */
+function defenderProblem(columns: readonly string[], table: string | null, required: readonly string[]): string | null {
+  const missing = required.filter((c) => !columns.includes(c));
   return missing.length ? `a Defender XDR custom detection must return ${missing.join(', ')}, which ${table ?? 'the table'} does not have` : null;
 }

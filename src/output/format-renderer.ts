@@ -41,7 +41,9 @@ export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, tra
   const warnings: string[] = [];
   const table = translated.table ?? null;
   const enrichment = renderRuleEnrichment(plan, rule, warnings);
-  refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, plan.pipeline?.timestamp);
+  if (enrichment.length) {
+    refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, plan.pipeline?.timestamp, cache.vocabulary().output_columns);
+  }
   const base = {
     ...query,
     rule: ruleContext(rule),
@@ -352,19 +354,24 @@ function userSetLookback(plan: ConversionPlan, id: string | undefined): boolean 
   return user.schedule?.lookback !== undefined || perRule?.schedule?.lookback !== undefined;
 }
 
-/** Columns the output formats generate next to the flags (hunting's DetectionType, correlations' rule name) and time columns. */
-const GENERATED_COLUMNS = ['DetectionType', 'sigma_rule', 'Timestamp', 'TimeGenerated', '_time', '@timestamp'];
-
 /**
  * A flag becomes a column (`extend Name = ...`, `eval Name=...`): named like a column the query reads, a
  * column of the table, a generated or a time column, it would overwrite that column for everything after it.
  */
-function refuseShadowingFlags(flags: readonly RenderedFlag[], rule: SigmaRule, read: readonly string[], columns: Readonly<Record<string, string>> | undefined, timestamp: string | undefined): void {
+function refuseShadowingFlags(
+  flags: readonly RenderedFlag[],
+  rule: SigmaRule,
+  read: readonly string[],
+  columns: Readonly<Record<string, string>> | undefined,
+  timestamp: string | undefined,
+  /** Columns the output formats generate next to the flags, and time columns (vocabulary.yml output_columns). */
+  generated: readonly string[],
+): void {
   const unquoted = read.map((f) => f.replace(/^\['(.*)'\]$|^`(.*)`$|^"(.*)"$/, (_m, a?: string, b?: string, c?: string) => a ?? b ?? c ?? ''));
   for (const f of flags) {
     const lower = f.name.toLowerCase();
     const clash =
-      GENERATED_COLUMNS.some((g) => g.toLowerCase() === lower) || (timestamp !== undefined && timestamp.toLowerCase() === lower) ? 'a column the output generates or the time column'
+      generated.some((g) => g.toLowerCase() === lower) || (timestamp !== undefined && timestamp.toLowerCase() === lower) ? 'a column the output generates or the time column'
       : read.includes(f.name) || unquoted.includes(f.name) ? 'a column the query reads'
       : columns !== undefined && Object.hasOwn(columns, f.name) ? 'a column of the table'
       : f.name.startsWith('_') ? "Splunk's internal field namespace (names starting with '_')"

@@ -57,8 +57,21 @@ export interface MicrosoftData {
   readonly entities: readonly EntityRule[];
 }
 
+/** backends/metadata/vocabulary.yml: the SIEMs' words that do not come from a rule (see the file's comments). */
+export interface Vocabulary {
+  readonly grades: { readonly sentinel: readonly string[]; readonly defender: readonly string[]; readonly splunk_notable: readonly string[]; readonly elastic: readonly string[] };
+  readonly trigger_operators: Readonly<Record<TriggerOperator, { readonly arm: string; readonly splunk: string }>>;
+  readonly defender: { readonly default_category: string; readonly required_columns: readonly string[] };
+  readonly output_columns: readonly string[];
+}
+
+/** The comparisons a deployable rule's trigger may use (settings trigger.operator). */
+export const TRIGGER_OPERATORS = ['gt', 'lt', 'eq', 'ne'] as const;
+export type TriggerOperator = (typeof TRIGGER_OPERATORS)[number];
+
 export interface Metadata {
   readonly levels: Readonly<Record<Level, LevelGrades>>;
+  readonly vocabulary: Vocabulary;
   readonly statuses: Readonly<Record<string, string>>;
   readonly attack: AttackData;
   readonly microsoft: MicrosoftData;
@@ -72,15 +85,16 @@ const gradesSchema = {
   required: ['sentinel', 'defender', 'splunk', 'elastic'],
   additionalProperties: false,
   properties: {
-    sentinel: { enum: ['Informational', 'Low', 'Medium', 'High'] },
-    defender: { enum: ['informational', 'low', 'medium', 'high'] },
+    // The words are checked against vocabulary.yml when the files load (checkGrades).
+    sentinel: str,
+    defender: str,
     splunk: {
       type: 'object',
       required: ['alert_severity', 'notable_severity', 'risk_score'],
       additionalProperties: false,
       properties: {
         alert_severity: { type: 'integer', minimum: 1, maximum: 6 },
-        notable_severity: { enum: ['informational', 'low', 'medium', 'high', 'critical'] },
+        notable_severity: str,
         risk_score: { type: 'integer', minimum: 0, maximum: 100 },
       },
     },
@@ -88,7 +102,7 @@ const gradesSchema = {
       type: 'object',
       required: ['severity', 'risk_score'],
       additionalProperties: false,
-      properties: { severity: { enum: ['low', 'medium', 'high', 'critical'] }, risk_score: { type: 'integer', minimum: 0, maximum: 100 } },
+      properties: { severity: str, risk_score: { type: 'integer', minimum: 0, maximum: 100 } },
     },
   },
 } as const;
@@ -178,11 +192,68 @@ export function buildAttackData(file: AttackFile, name = 'backends/metadata/atta
   return { version: file.version, tactics, newTactics, techniques, retired };
 }
 
-/** Loads and validates every metadata file. */
-export function loadMetadata(loader: ResourceLoader): Metadata {
+const wordList = { type: 'array', minItems: 1, uniqueItems: true, items: str } as const;
+export const vocabularySchema = {
+  type: 'object',
+  required: ['grades', 'trigger_operators', 'defender', 'output_columns'],
+  additionalProperties: false,
+  properties: {
+    grades: {
+      type: 'object',
+      required: ['sentinel', 'defender', 'splunk_notable', 'elastic'],
+      additionalProperties: false,
+      properties: { sentinel: wordList, defender: wordList, splunk_notable: wordList, elastic: wordList },
+    },
+    trigger_operators: {
+      type: 'object',
+      required: [...TRIGGER_OPERATORS],
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        TRIGGER_OPERATORS.map((op) => [op, { type: 'object', required: ['arm', 'splunk'], additionalProperties: false, properties: { arm: str, splunk: str } }]),
+      ),
+    },
+    defender: {
+      type: 'object',
+      required: ['default_category', 'required_columns'],
+      additionalProperties: false,
+      properties: { default_category: { type: 'string', pattern: '^[A-Za-z]+$' }, required_columns: wordList },
+    },
+    output_columns: wordList,
+  },
+};
+
+/** Every grade levels.yml writes must be a word of the SIEM's vocabulary (a typo would deploy a rule the SIEM rejects). */
+export function checkGrades(levels: Readonly<Record<Level, LevelGrades>>, vocabulary: Vocabulary, name = 'backends/metadata/levels.yml'): void {
+  for (const level of LEVELS) {
+    const g = levels[level];
+    const used: [keyof Vocabulary['grades'], string, string][] = [
+      ['sentinel', g.sentinel, 'sentinel'],
+      ['defender', g.defender, 'defender'],
+      ['splunk_notable', g.splunk.notable_severity, 'splunk.notable_severity'],
+      ['elastic', g.elastic.severity, 'elastic.severity'],
+    ];
+    for (const [grade, word, key] of used) {
+      const words = vocabulary.grades[grade];
+      if (!words.includes(word)) {
+        throw new SigmaError('backend-definition', `${name}: ${level}.${key} '${word}' is not one of ${words.join(', ')} (backends/metadata/vocabulary.yml grades.${grade})`);
+      }
+    }
+  }
+}
+
+/** backends/metadata/vocabulary.yml, validated. */
+export function loadVocabulary(loader: ResourceLoader): Vocabulary {
+  return loadYamlData<Vocabulary>(loader, 'backends/metadata/vocabulary.yml', vocabularySchema);
+}
+
+/** Loads and validates every metadata file (the vocabulary, when the caller already has it, is not read again). */
+export function loadMetadata(loader: ResourceLoader, vocabulary: Vocabulary = loadVocabulary(loader)): Metadata {
   const attack = buildAttackData(loadYamlData<AttackFile>(loader, 'backends/metadata/attack.yml', attackSchema));
+  const levels = loadYamlData<Record<Level, LevelGrades>>(loader, 'backends/metadata/levels.yml', levelsSchema);
+  checkGrades(levels, vocabulary);
   return {
-    levels: loadYamlData<Record<Level, LevelGrades>>(loader, 'backends/metadata/levels.yml', levelsSchema),
+    levels,
+    vocabulary,
     statuses: loadYamlData<Record<string, string>>(loader, 'backends/metadata/statuses.yml', statusesSchema),
     attack,
     microsoft: loadYamlData<MicrosoftData>(loader, 'backends/metadata/microsoft.yml', microsoftSchema),

@@ -3,7 +3,7 @@ import { checkDefinition } from '../core/definition-schema';
 import type { Limits } from '../core/limits';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-import { LEVELS, type Level } from './metadata';
+import { LEVELS, TRIGGER_OPERATORS, type Level, type TriggerOperator } from './metadata';
 import { DURATION_PATTERN, parseDuration, type Duration } from './durations';
 import { loadYamlData, parseYamlData } from './load-yaml-data';
 import { own } from '../core/own';
@@ -14,7 +14,7 @@ export interface RuleSettings {
   readonly severity: Level | null;
   readonly default_level: Level;
   readonly enabled: boolean;
-  readonly trigger: { readonly operator: 'gt' | 'lt' | 'eq' | 'ne'; readonly threshold: number };
+  readonly trigger: { readonly operator: TriggerOperator; readonly threshold: number };
   readonly max_signals: number;
   readonly author: string | null;
   readonly license: string | null;
@@ -52,7 +52,7 @@ const ruleProps = {
   trigger: {
     type: 'object',
     additionalProperties: false,
-    properties: { operator: { enum: ['gt', 'lt', 'eq', 'ne'] }, threshold: { type: 'integer', minimum: 0 } },
+    properties: { operator: { enum: [...TRIGGER_OPERATORS] }, threshold: { type: 'integer', minimum: 0 } },
   },
   max_signals: { type: 'integer', minimum: 1 },
   author: { type: ['string', 'null'] },
