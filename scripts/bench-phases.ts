@@ -14,7 +14,7 @@ import { decodeRuleBytes } from '../src/cli/decode';
 import { parseYamlDocuments, type YamlDocument } from '../src/rule/yaml-source';
 import { documentKind, parseRule } from '../src/rule/parse-rule';
 import type { SigmaRule } from '../src/rule/model';
-import { applyPipeline, identityPipeline, type PipelineResult } from '../src/pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, ruleInput, type PipelineResult } from '../src/pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from '../src/render/render-query';
 import { renderRuleFormat } from '../src/output/format-renderer';
 import { CORPUS_FOLDERS } from './corpus-run';
@@ -81,7 +81,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     const out: { rule: SigmaRule; file: string; mapped: PipelineResult }[] = [];
     for (const r of rules) {
       try {
-        out.push({ ...r, mapped: pipeline ? applyPipeline(r.rule, pipeline, schemas) : identityPipeline(r.rule) });
+        out.push({ ...r, mapped: pipeline ? applyPipeline(ruleInput(r.rule), pipeline, schemas) : identityPipeline(ruleInput(r.rule)) });
       } catch (err) {
         if (!(err instanceof SigmaError)) throw err;
         // unmapped logsource: reported by the CLI

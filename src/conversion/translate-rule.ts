@@ -1,4 +1,4 @@
-import { applyPipeline, identityPipeline, type PipelineResult } from '../pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, ruleInput, type PipelineResult } from '../pipeline/apply-pipeline';
 import { renderQuery, type RenderedQuery } from '../render/render-query';
 import type { SigmaRule } from '../rule/model';
 import type { ConversionPlan } from './plan';
@@ -15,8 +15,8 @@ export interface TranslatedRule {
 /** The pure rule conversion: pipeline, then rendering; no output format, no definitions loaded. */
 export function translateRule(plan: ConversionPlan, rule: SigmaRule): TranslatedRule {
   const mapped = plan.pipeline
-    ? applyPipeline(rule, plan.pipeline, plan.schemas, { allowUnmapped: plan.allowUnmapped })
-    : identityPipeline(rule, plan.table);
+    ? applyPipeline(ruleInput(rule), plan.pipeline, plan.schemas, { allowUnmapped: plan.allowUnmapped })
+    : identityPipeline(ruleInput(rule), plan.table);
   const table = mapped.table ?? plan.table;
   const query = renderQuery(mapped.expr, plan.backend, { table, index: plan.index }, plan.pipeline?.stages);
   return { rule, mapped, query, table };

@@ -3,6 +3,7 @@ import type { Expr, SourceLocation } from '../ir/types';
 import { applyPipeline } from '../pipeline/apply-pipeline';
 import type { PipelineDef, TableSchemas } from '../pipeline/types';
 import type { SigmaRule } from '../rule/model';
+import { predicatesOf } from '../ir/visit';
 
 /**
  * The target column a Sigma field of a rule becomes under the pipeline, found by running the
@@ -11,7 +12,7 @@ import type { SigmaRule } from '../rule/model';
  */
 export function mapRuleField(rule: SigmaRule, field: string, pipeline: PipelineDef | null, schemas: TableSchemas | null, loc?: SourceLocation): string {
   if (!pipeline) return field;
-  const mapped = applyPipeline({ expr: { kind: 'exists', field, loc }, logsource: rule.logsource }, pipeline, schemas);
+  const mapped = applyPipeline({ expr: { kind: 'exists', field, loc: loc ?? rule.loc }, logsource: rule.logsource, span: rule.logsourceLoc }, pipeline, schemas);
   const fields = new Set<string>();
   collectExists(mapped.expr, fields);
   const only = [...fields];
@@ -26,18 +27,5 @@ export function mapRuleField(rule: SigmaRule, field: string, pipeline: PipelineD
 }
 
 function collectExists(e: Expr, out: Set<string>): void {
-  switch (e.kind) {
-    case 'exists':
-      out.add(e.field);
-      return;
-    case 'and':
-    case 'or':
-      for (const a of e.args) collectExists(a, out);
-      return;
-    case 'not':
-      collectExists(e.arg, out);
-      return;
-    default:
-      return;
-  }
+  for (const p of predicatesOf(e)) if (p.kind === 'exists') out.add(p.field);
 }

@@ -74,7 +74,7 @@ export interface SigmaCorrelation {
   /** Also emit the referenced rules as stand-alone queries. */
   readonly generate: boolean;
   readonly raw: Readonly<Record<string, unknown>>;
-  readonly loc?: SourceLocation;
+  readonly loc: SourceLocation;
 }
 
 export interface SigmaFilter {

@@ -96,7 +96,7 @@ export function parseCorrelation(doc: YamlDocument, origin: DocumentOrigin): Sig
     aliases,
     generate: generateRaw === true,
     raw: value,
-    loc: top?.loc,
+    loc: top?.loc ?? { line: doc.firstLine, col: 1 },
   };
 }
 

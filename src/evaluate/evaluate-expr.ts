@@ -1,5 +1,6 @@
 import { SigmaError } from '../core/errors';
 import { assertNever, type CompareOp, type Expr, type Predicate, type SigmaString, type TimePart } from '../ir/types';
+import { visitExpr, type ExprVisitor } from '../ir/visit';
 import { cidrContains, parseCidr } from '../rule/cidr';
 import { concatSigmaStrings } from '../rule/sigma-string';
 import type { EventAccessor } from './event-accessor';
@@ -24,34 +25,35 @@ export function evaluateExpr(expr: Expr, event: EventAccessor): boolean {
  * `not` is plain negation, a number matches numerically and also its string form.
  */
 export function compileExpr(expr: Expr): CompiledExpr {
-  switch (expr.kind) {
-    case 'const': {
-      const v = expr.value;
-      return () => v;
-    }
-    case 'not': {
-      const inner = compileExpr(expr.arg);
-      return (ev) => !inner(ev);
-    }
-    case 'and': {
-      const args = expr.args.map(compileExpr);
-      return (ev) => {
-        for (const a of args) if (!a(ev)) return false;
-        return true;
-      };
-    }
-    case 'or': {
-      const args = compileOrArgs(expr.args);
-      if (args.length === 1) return args[0] as CompiledExpr;
-      return (ev) => {
-        for (const a of args) if (a(ev)) return true;
-        return false;
-      };
-    }
-    default:
-      return compilePredicate(expr);
-  }
+  return visitExpr(expr, COMPILE);
 }
+
+const COMPILE: ExprVisitor<CompiledExpr> = {
+  predicate: (p) => compilePredicate(p),
+  const: (node) => {
+    const v = node.value;
+    return () => v;
+  },
+  not: (node, visit) => {
+    const inner = visit(node.arg);
+    return (ev) => !inner(ev);
+  },
+  and: (node, visit) => {
+    const args = node.args.map(visit);
+    return (ev) => {
+      for (const a of args) if (!a(ev)) return false;
+      return true;
+    };
+  },
+  or: (node) => {
+    const args = compileOrArgs(node.args);
+    if (args.length === 1) return args[0] as CompiledExpr;
+    return (ev) => {
+      for (const a of args) if (a(ev)) return true;
+      return false;
+    };
+  },
+};
 
 /**
  * An OR of string matches on one field (a value list: `Image|endswith: [...]`) reads and case-folds

@@ -2,7 +2,8 @@ import { parseDataYaml } from '../core/data-yaml';
 import { definitionValidator } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-import type { Expr } from '../ir/types';
+import type { Expr, SourceLocation } from '../ir/types';
+import { parseYamlDocuments } from '../rule/yaml-source';
 import type { LogSource } from '../rule/model';
 import { plainSigmaString } from '../rule/sigma-string';
 import type { EventAccessor } from './event-accessor';
@@ -78,6 +79,7 @@ export function parseLogsourceMap(text: string, file: string): LogsourceMap {
     throw new SigmaError('pipeline-definition', `${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
   }
   const raw = (data as { sources: RawSource[] }).sources;
+  const spans = entrySpans(text);
   const index = new Map<string, Map<string, number[]>>();
   const unindexed: number[] = [];
   raw.forEach((s, i) => {
@@ -97,8 +99,8 @@ export function parseLogsourceMap(text: string, file: string): LogsourceMap {
   return {
     index,
     unindexed,
-    sources: raw.map((s) => ({
-      test: compileExpr(eventCondition(s.event)),
+    sources: raw.map((s, i) => ({
+      test: compileExpr(eventCondition(s.event, spans[i] ?? { line: 1, col: 1 })),
       logsource: Object.fromEntries(
         KEYS.filter((k) => s.logsource[k] !== undefined).map((k) => [k, listOf(s.logsource[k] as string | string[]).map((v) => v.toLowerCase())]),
       ),
@@ -110,11 +112,18 @@ function listOf<T>(v: T | T[]): T[] {
   return Array.isArray(v) ? v : [v];
 }
 
+/** Where each entry of `sources:` is written: the span of its conditions. */
+function entrySpans(text: string): SourceLocation[] {
+  const doc = parseYamlDocuments(text)[0];
+  const sources = doc && typeof doc.value === 'object' && doc.value !== null ? (doc.value as { sources?: unknown }).sources : undefined;
+  return (typeof sources === 'object' && sources !== null ? doc?.positions.get(sources)?.items : undefined) ?? [];
+}
+
 /** The entry's field conditions as IR, so they are evaluated with exactly the rules' semantics. */
-function eventCondition(event: RawSource['event']): Expr {
+function eventCondition(event: RawSource['event'], loc: SourceLocation): Expr {
   const args: Expr[] = Object.entries(event).map(([field, value]) => {
     const alternatives: Expr[] = listOf(value).map((v) =>
-      typeof v === 'number' ? { kind: 'number', field, value: v } : { kind: 'match', field, value: plainSigmaString(v), cased: false },
+      typeof v === 'number' ? { kind: 'number', field, value: v, loc } : { kind: 'match', field, value: plainSigmaString(v), cased: false, loc },
     );
     return alternatives.length === 1 ? (alternatives[0] as Expr) : { kind: 'or', args: alternatives };
   });

@@ -1,7 +1,7 @@
 import { toDiagnostic, type Diagnostic } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { Converter } from '../convert';
-import { applyPipeline, identityPipeline } from '../pipeline/apply-pipeline';
+import { applyPipeline, identityPipeline, ruleInput } from '../pipeline/apply-pipeline';
 import type { Placeholders } from '../rule/modifiers';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
 import type { LogSource } from '../rule/model';
@@ -88,10 +88,10 @@ export class RuleTester {
         const named = (options.filters ?? []).filter((f) => f.rules.some((r) => r.ref === parsed.id || r.ref === parsed.name));
         const rule = applyFilters(parsed, named);
         let table: string | undefined;
-        let expr = identityPipeline(rule).expr;
+        let expr = identityPipeline(ruleInput(rule)).expr;
         if (sources !== 'none') {
           const def = this.converter.resolvePipeline(sources);
-          const mapped = applyPipeline(rule, def, this.converter.schemasFor(def));
+          const mapped = applyPipeline(ruleInput(rule), def, this.converter.schemasFor(def));
           expr = mapped.expr;
           table = mapped.table;
         }

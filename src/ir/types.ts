@@ -17,25 +17,130 @@ export type CompareOp = 'lt' | 'lte' | 'gt' | 'gte';
 export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 export type RegexFlag = 'i' | 'm' | 's';
 
-export type Predicate =
-  | { readonly kind: 'match'; readonly field: string; readonly value: SigmaString; readonly cased: boolean; readonly loc?: SourceLocation }
-  | { readonly kind: 'number'; readonly field: string; readonly value: number; readonly loc?: SourceLocation }
-  | { readonly kind: 'boolean'; readonly field: string; readonly value: boolean; readonly loc?: SourceLocation }
-  | { readonly kind: 'keyword'; readonly value: SigmaString; readonly cased: boolean; readonly loc?: SourceLocation }
-  | { readonly kind: 'regex'; readonly field: string | null; readonly pattern: string; readonly flags: readonly RegexFlag[]; readonly loc?: SourceLocation }
-  | { readonly kind: 'cidr'; readonly field: string; readonly network: string; readonly family: 4 | 6; readonly loc?: SourceLocation }
-  | { readonly kind: 'compare'; readonly field: string; readonly op: CompareOp; readonly value: number; readonly loc?: SourceLocation }
-  | { readonly kind: 'timepart'; readonly field: string; readonly part: TimePart; readonly op: 'eq' | CompareOp; readonly value: number; readonly loc?: SourceLocation }
-  | { readonly kind: 'exists'; readonly field: string; readonly loc?: SourceLocation }
-  | { readonly kind: 'null'; readonly field: string; readonly loc?: SourceLocation }
-  | { readonly kind: 'fieldref'; readonly field: string; readonly other: string; readonly cased: boolean; readonly loc?: SourceLocation }
-  | { readonly kind: 'placeholder'; readonly field: string; readonly name: string; readonly loc?: SourceLocation };
+/** What every predicate carries: where the rule wrote it (absent only for conditions a pipeline adds). */
+interface PredicateBase {
+  readonly loc: SourceLocation;
+}
 
-export type Expr =
-  | Predicate
-  | { readonly kind: 'and' | 'or'; readonly args: readonly Expr[] }
-  | { readonly kind: 'not'; readonly arg: Expr }
-  | { readonly kind: 'const'; readonly value: boolean };
+/** field equals / starts with / ends with / contains / matches a pattern: the wildcards say which. */
+export interface MatchPredicate extends PredicateBase {
+  readonly kind: 'match';
+  readonly field: string;
+  readonly value: SigmaString;
+  readonly cased: boolean;
+}
+
+export interface NumberPredicate extends PredicateBase {
+  readonly kind: 'number';
+  readonly field: string;
+  readonly value: number;
+}
+
+export interface BooleanPredicate extends PredicateBase {
+  readonly kind: 'boolean';
+  readonly field: string;
+  readonly value: boolean;
+}
+
+/** A value searched for in any field (a Sigma keyword list). */
+export interface KeywordPredicate extends PredicateBase {
+  readonly kind: 'keyword';
+  readonly value: SigmaString;
+  readonly cased: boolean;
+}
+
+/** `|re`; a null field: a keyword regex. */
+export interface RegexPredicate extends PredicateBase {
+  readonly kind: 'regex';
+  readonly field: string | null;
+  readonly pattern: string;
+  readonly flags: readonly RegexFlag[];
+}
+
+export interface CidrPredicate extends PredicateBase {
+  readonly kind: 'cidr';
+  readonly field: string;
+  readonly network: string;
+  readonly family: 4 | 6;
+}
+
+export interface ComparePredicate extends PredicateBase {
+  readonly kind: 'compare';
+  readonly field: string;
+  readonly op: CompareOp;
+  readonly value: number;
+}
+
+/** `|minute`, `|hour`... of a time field compared with a number. */
+export interface TimePartPredicate extends PredicateBase {
+  readonly kind: 'timepart';
+  readonly field: string;
+  readonly part: TimePart;
+  readonly op: 'eq' | CompareOp;
+  readonly value: number;
+}
+
+export interface ExistsPredicate extends PredicateBase {
+  readonly kind: 'exists';
+  readonly field: string;
+}
+
+export interface NullPredicate extends PredicateBase {
+  readonly kind: 'null';
+  readonly field: string;
+}
+
+/** `|fieldref`: the field equals another field of the same event. */
+export interface FieldRefPredicate extends PredicateBase {
+  readonly kind: 'fieldref';
+  readonly field: string;
+  readonly other: string;
+  readonly cased: boolean;
+}
+
+/** `|expand` of a placeholder with no values given: the pipeline or the placeholders file must resolve it. */
+export interface PlaceholderPredicate extends PredicateBase {
+  readonly kind: 'placeholder';
+  readonly field: string;
+  readonly name: string;
+}
+
+export type Predicate =
+  | MatchPredicate
+  | NumberPredicate
+  | BooleanPredicate
+  | KeywordPredicate
+  | RegexPredicate
+  | CidrPredicate
+  | ComparePredicate
+  | TimePartPredicate
+  | ExistsPredicate
+  | NullPredicate
+  | FieldRefPredicate
+  | PlaceholderPredicate;
+
+export interface AndExpr {
+  readonly kind: 'and';
+  readonly args: readonly Expr[];
+}
+
+export interface OrExpr {
+  readonly kind: 'or';
+  readonly args: readonly Expr[];
+}
+
+export interface NotExpr {
+  readonly kind: 'not';
+  readonly arg: Expr;
+}
+
+/** Always true or always false: what a pipeline leaves where it knows a condition's value (normalizeExpr removes it). */
+export interface ConstExpr {
+  readonly kind: 'const';
+  readonly value: boolean;
+}
+
+export type Expr = Predicate | AndExpr | OrExpr | NotExpr | ConstExpr;
 
 export type PredicateKind = Predicate['kind'];
 

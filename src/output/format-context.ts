@@ -1,4 +1,4 @@
-import type { Expr } from '../ir/types';
+import type { Expr, SourceLocation } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import type { RenderedQuery } from '../render/render-query';
 import { mapAttackTags, type AttackMapping } from './attack-mapping';
@@ -183,8 +183,8 @@ function entityMappings(columns: readonly string[], metadata: Metadata) {
 }
 
 /** The IR used to ask the pipeline where one of the rule's `fields` lives. */
-export function fieldProbe(field: string): Expr {
-  return { kind: 'exists', field };
+export function fieldProbe(field: string, loc: SourceLocation): Expr {
+  return { kind: 'exists', field, loc };
 }
 
 /** Defender XDR custom detections need the time, an entity id and the report id among their results (vocabulary.yml). */

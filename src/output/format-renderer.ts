@@ -20,6 +20,7 @@ import type { AttackData } from './metadata';
 import { settingsForRule, type ResolvedSettings } from './settings';
 import { parseTelemetry } from './telemetry';
 import { own } from '../core/own';
+import { predicatesOf } from '../ir/visit';
 
 export interface FormatOutput {
   readonly text: string;
@@ -199,7 +200,7 @@ function mapExpr(plan: ConversionPlan, e: Expr, rule: SigmaRule): Expr {
   const p = plan.pipeline;
   if (!p) return e;
   const bare: PipelineDef = { ...p, conditions: undefined, logsources: p.logsources.map((l) => ({ ...l, conditions: undefined })), default: p.default ? { table: p.default.table } : undefined };
-  return applyPipeline({ expr: e, logsource: rule.logsource }, bare, plan.schemas).expr;
+  return applyPipeline({ expr: e, logsource: rule.logsource, span: rule.logsourceLoc }, bare, plan.schemas).expr;
 }
 
 /** Where each of the rule's `fields` lives in the target (null: the pipeline has no column for it). */
@@ -207,11 +208,7 @@ function fieldColumns(plan: ConversionPlan, rule: SigmaRule): FieldColumn[] {
   return rule.fields.map((field) => {
     try {
       const cols: string[] = [];
-      const walk = (e: Expr): void => {
-        if (e.kind === 'exists') cols.push(e.field);
-        else if (e.kind === 'and' || e.kind === 'or') e.args.forEach(walk);
-      };
-      walk(mapExpr(plan, fieldProbe(field), rule));
+      for (const p of predicatesOf(mapExpr(plan, fieldProbe(field, rule.loc), rule))) if (p.kind === 'exists') cols.push(p.field);
       return { field, columns: cols.length ? cols : null };
     } catch (err) {
       // The pipeline refuses the field (unmapped, or outside its field schema): it has no column.
@@ -342,8 +339,9 @@ function correlationAsRule(c: SigmaCorrelation): SigmaRule {
     expr: { kind: 'and', args: [] },
     unusedIdentifiers: [],
     raw,
-    ...(c.loc ? { loc: c.loc } : {}),
-  } as SigmaRule;
+    loc: c.loc,
+    logsourceLoc: c.loc,
+  };
 }
 
 /** Whether --settings sets schedule.lookback for this rule (globally or in its `rules:` entry). */

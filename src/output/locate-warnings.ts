@@ -1,5 +1,6 @@
 import type { Diagnostic, ErrorCode } from '../core/errors';
-import { isPredicate, type Expr, type SourceLocation } from '../ir/types';
+import type { Expr, SourceLocation } from '../ir/types';
+import { findPredicate } from '../ir/visit';
 
 /** What a warning can be located in: a detection rule's IR, or just a document's position. */
 export interface WarningSource {
@@ -32,16 +33,5 @@ function warningCode(message: string, field: string | undefined): ErrorCode {
 
 /** Where a field is first used in the detection (depth-first, in condition order). */
 function firstUse(expr: Expr, field: string): SourceLocation | undefined {
-  const stack: Expr[] = [expr];
-  while (stack.length) {
-    const e = stack.pop() as Expr;
-    if (isPredicate(e)) {
-      const fields = e.kind === 'fieldref' ? [e.field, e.other] : 'field' in e ? [e.field] : [];
-      if (fields.includes(field) && e.loc) return e.loc;
-      continue;
-    }
-    if (e.kind === 'and' || e.kind === 'or') for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i] as Expr);
-    else if (e.kind === 'not') stack.push(e.arg);
-  }
-  return undefined;
+  return findPredicate(expr, (p) => p.loc !== undefined && (p.kind === 'fieldref' ? [p.field, p.other] : 'field' in p ? [p.field] : []).includes(field))?.loc;
 }

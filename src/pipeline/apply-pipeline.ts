@@ -5,7 +5,7 @@ import { applyValueTransform, describeValueTransform, findValueTransform } from 
 import { mapPredicates, normalizeExpr } from '../ir/normalize';
 import { formatSigmaString, matchShape, plainSigmaString } from '../rule/sigma-string';
 import { ipv4NetworkRegex, parseCidr } from '../rule/cidr';
-import type { LogSource } from '../rule/model';
+import type { LogSource, SigmaRule } from '../rule/model';
 import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { DataSource, DataSourceDef, FieldSchema, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
 import { knownFields, type KnownFields } from './field-schema';
@@ -60,6 +60,13 @@ export interface PipelineInput {
   readonly logsource: LogSource;
   /** Where the rule wrote its logsource, for errors about it. */
   readonly logsourceLoc?: SourceLocation;
+  /** The span of the conditions the pipeline adds for the logsource (the rule's logsource, where it has one). */
+  readonly span: SourceLocation;
+}
+
+/** A parsed rule as the pipeline's input: the conditions it adds take their span from the rule's logsource. */
+export function ruleInput(rule: SigmaRule): PipelineInput {
+  return { expr: rule.expr, logsource: rule.logsource, logsourceLoc: rule.logsourceLoc, span: rule.logsourceLoc };
 }
 
 function listOf<T>(v: T | readonly T[] | undefined): readonly T[] {
@@ -287,7 +294,7 @@ function applyEntry(
   const conditions = [...(pipeline.conditions ?? []), ...(entry ? entry.conditions ?? [] : pipeline.default?.conditions ?? [])].map((c) =>
     columns && !(c.field in columns) ? { ...c, field: jsonPath(c.field) ?? c.field } : c,
   );
-  if (conditions.length) expr = { kind: 'and', args: [...conditions.map(conditionExpr), expr] };
+  if (conditions.length) expr = { kind: 'and', args: [...conditions.map((c) => conditionExpr(c, input.span)), expr] };
   for (const c of conditions) {
     const type = own(columns, c.field);
     if (type) fieldTypes.set(c.field, type);
@@ -325,10 +332,10 @@ function resolveDataSource(own: DataSourceDef | undefined, fallback: DataSourceD
   return { ...base, ...over };
 }
 
-function conditionExpr(c: PipelineCondition): Expr {
+function conditionExpr(c: PipelineCondition, loc: SourceLocation): Expr {
   const values = listOf(c.value);
   const preds: Expr[] = values.map((v) =>
-    typeof v === 'number' ? { kind: 'number', field: c.field, value: v } : { kind: 'match', field: c.field, value: plainSigmaString(v), cased: false },
+    typeof v === 'number' ? { kind: 'number', field: c.field, value: v, loc } : { kind: 'match', field: c.field, value: plainSigmaString(v), cased: false, loc },
   );
   return preds.length === 1 ? (preds[0] as Expr) : { kind: 'or', args: preds };
 }

@@ -1,12 +1,13 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate, SigmaString } from '../ir/types';
-import { assertNever, isPredicate } from '../ir/types';
+import { assertNever } from '../ir/types';
 import { decodeJoinedField } from '../ir/joined-field';
 import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-string';
 import type { BoolOp, StageDef } from './backend-def';
 import { QUOTING } from './escape';
 import { sigmaRegexToDialect, wildcardToRegex, type DialectRegex } from './regex-dialects';
 import { own } from '../core/own';
+import { findPredicate } from '../ir/visit';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
@@ -332,25 +333,12 @@ export function describePredicate(predicate: Predicate): string {
   }
 }
 
-/** The first predicate (depth-first) for which `missing` holds. */
-function firstPredicate(e: Expr, missing: (p: Predicate) => boolean): Predicate | null {
-  if (isPredicate(e)) return missing(e) ? e : null;
-  if (e.kind === 'not') return firstPredicate(e.arg, missing);
-  if (e.kind === 'and' || e.kind === 'or') {
-    for (const a of e.args) {
-      const found = firstPredicate(a, missing);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
 /** The first predicate for which no stage has a form: what an error should name. */
 export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predicate | null {
-  return firstPredicate(e, (p) => !stages.some((s) => renderPredicate(p, s) !== null));
+  return findPredicate(e, (p) => !stages.some((s) => renderPredicate(p, s) !== null));
 }
 
 /** The first predicate this stage cannot render. */
 export function firstPredicateNotIn(e: Expr, stage: StageDef): Predicate | null {
-  return firstPredicate(e, (p) => renderPredicate(p, stage) === null);
+  return findPredicate(e, (p) => renderPredicate(p, stage) === null);
 }

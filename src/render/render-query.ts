@@ -1,8 +1,9 @@
 import { SigmaError } from '../core/errors';
-import { isPredicate, predicateField, type Expr } from '../ir/types';
+import { predicateField, type Expr } from '../ir/types';
 import type { BackendDef } from './backend-def';
 import { QUOTING } from './escape';
 import { renderStages } from './split-stages';
+import { predicatesOf } from '../ir/visit';
 
 export interface RenderedQuery {
   /** The condition text per stage name (e.g. { where } or { search, where }). */
@@ -72,15 +73,10 @@ function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOpti
 /** The distinct fields an expression reads (fieldrefs included), in order of appearance. */
 export function exprFields(e: Expr): string[] {
   const out = new Set<string>();
-  const walk = (x: Expr): void => {
-    if (x.kind === 'and' || x.kind === 'or') x.args.forEach(walk);
-    else if (x.kind === 'not') walk(x.arg);
-    else if (isPredicate(x)) {
-      const field = predicateField(x);
-      if (field !== null) out.add(field);
-      if (x.kind === 'fieldref') out.add(x.other);
-    }
-  };
-  walk(e);
+  for (const p of predicatesOf(e)) {
+    const field = predicateField(p);
+    if (field !== null) out.add(field);
+    if (p.kind === 'fieldref') out.add(p.other);
+  }
   return [...out];
 }

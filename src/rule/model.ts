@@ -31,7 +31,8 @@ export interface SigmaRule {
   readonly falsepositives: readonly string[];
   readonly fields: readonly string[];
   readonly logsource: LogSource;
-  readonly logsourceLoc?: SourceLocation;
+  /** Where the rule writes its logsource (the rule's own location when it has none). */
+  readonly logsourceLoc: SourceLocation;
   /** The IR of each search identifier. */
   readonly detections: ReadonlyMap<string, Expr>;
   /** The rule's conditions (a list of conditions is OR-ed; each is also kept apart). */
@@ -42,5 +43,6 @@ export interface SigmaRule {
   readonly unusedIdentifiers: readonly string[];
   /** The document as parsed, for custom attributes (e.g. `enrichment`) and output templates. */
   readonly raw: Readonly<Record<string, unknown>>;
-  readonly loc?: SourceLocation;
+  /** The rule's document (its first key): the span of what no narrower position locates. */
+  readonly loc: SourceLocation;
 }

@@ -32,7 +32,8 @@ export interface FieldSpec {
   readonly values: readonly Scalar[];
   /** The value was written as a YAML list (so `all` is meaningful). */
   readonly isList: boolean;
-  readonly loc?: SourceLocation;
+  /** Where the field (or keyword) is written: the span of every predicate built from it. */
+  readonly loc: SourceLocation;
   readonly placeholders?: Placeholders;
   /** The rule's alternatives budget, shared by all its fields (core/limits.ts). */
   readonly budget?: AlternativesBudget;
@@ -122,7 +123,7 @@ function buildValueExpr(
   value: Scalar,
   cased: boolean,
   where: string,
-  loc: SourceLocation | undefined,
+  loc: SourceLocation,
   placeholders: Placeholders | undefined,
   budget: AlternativesBudget | undefined,
 ): Expr {

@@ -72,7 +72,9 @@ export function parseRule(doc: YamlDocument, source: SourceLines, parseOptions: 
   const options: ParseOptions = { ...parseOptions, budget: { left: limit, limit } };
   const value = doc.value;
   const top = isObj(value) ? doc.positions.get(value) : undefined;
-  const at = (key: string): SourceLocation | undefined => top?.keys.get(key) ?? top?.loc;
+  // Every node of the IR has a span: without a position for a key, the rule's own (its document's first line).
+  const ruleLoc: SourceLocation = top?.loc ?? { line: doc.firstLine, col: 1 };
+  const at = (key: string): SourceLocation => top?.keys.get(key) ?? ruleLoc;
   if (!isObj(value)) {
     throw new SigmaError('invalid-rule', 'a Sigma rule must be a YAML mapping with title, logsource and detection', { line: doc.firstLine, col: 1 });
   }
@@ -146,7 +148,7 @@ export function parseRule(doc: YamlDocument, source: SourceLines, parseOptions: 
     expr,
     unusedIdentifiers: [...detections.keys()].filter((n) => !used.has(n)),
     raw: value,
-    loc: top?.loc,
+    loc: ruleLoc,
   };
 }
 
@@ -164,7 +166,7 @@ function conditionLocation(text: string, offset: number, loc: SourceLocation | u
 function buildSearchIdentifier(
   name: string,
   body: unknown,
-  loc: SourceLocation | undefined,
+  loc: SourceLocation,
   doc: YamlDocument,
   budget: { left: number },
   options: ParseOptions,
@@ -190,7 +192,7 @@ function buildMap(
   name: string,
   map: Obj,
   pos: NodePositions | undefined,
-  loc: SourceLocation | undefined,
+  loc: SourceLocation,
   doc: YamlDocument,
   budget: { left: number },
   options: ParseOptions,

@@ -3,7 +3,6 @@ import { parseFilter } from '../correlation/parse-filter';
 import { SigmaError, toDiagnostic, type ErrorCode } from '../core/errors';
 import type { Converter, ConvertOptions } from '../convert';
 import type { Expr, Predicate, SourceLocation } from '../ir/types';
-import { isPredicate } from '../ir/types';
 import { parseCondition, ConditionSyntaxError } from '../condition/parser';
 import { expandCondition } from '../condition/expand';
 import { parseYamlDocuments, scanTopLevelScalar, type YamlDocument } from '../rule/yaml-source';
@@ -21,6 +20,7 @@ import type { AttackData } from '../output/metadata';
 import { DATE_PATTERN } from './sigma-rule-schema';
 import { pipelineSigmaFields, type LogsourceKey, type Taxonomy } from './taxonomy';
 import { didYouMean } from '../core/suggest';
+import { predicatesOf } from '../ir/visit';
 
 /** The pipeline whose field mappings a rule is checked against, and the converter that loaded it. */
 export interface PipelineCheck {
@@ -276,7 +276,7 @@ function checkPipeline(rule: SigmaRule, check: PipelineCheck, logsourceLoc: Sour
     const expr: Expr = preds.length === 1 ? (preds[0] as Predicate) : { kind: 'or', args: preds };
     const loc = preds[0]?.loc;
     try {
-      const mapped = applyPipeline({ expr, logsource: rule.logsource }, check.pipeline, check.schemas);
+      const mapped = applyPipeline({ expr, logsource: rule.logsource, span: rule.logsourceLoc }, check.pipeline, check.schemas);
       for (const w of mapped.warnings) add('warning', 'unmapped-field', w + suggestField(field, check), loc);
     } catch (err) {
       if (!(err instanceof SigmaError)) throw err;
@@ -304,17 +304,14 @@ function suggestField(field: string, check: PipelineCheck): string {
 }
 
 function collectPredicates(e: Expr, out: Map<string, Predicate[]>): void {
-  if (isPredicate(e)) {
-    const fields = e.kind === 'fieldref' ? [e.field, e.other] : e.kind === 'keyword' || (e.kind === 'regex' && e.field === null) ? [] : [e.field];
+  for (const p of predicatesOf(e)) {
+    const fields = p.kind === 'fieldref' ? [p.field, p.other] : p.kind === 'keyword' || (p.kind === 'regex' && p.field === null) ? [] : [p.field];
     for (const f of fields) {
       const list = out.get(f as string);
-      if (list) list.push(e);
-      else out.set(f as string, [e]);
+      if (list) list.push(p);
+      else out.set(f as string, [p]);
     }
-    return;
   }
-  if (e.kind === 'and' || e.kind === 'or') for (const a of e.args) collectPredicates(a, out);
-  else if (e.kind === 'not') collectPredicates(e.arg, out);
 }
 
 function documentMeta(value: unknown): { id: string | null; title: string | null } {
