@@ -194,12 +194,6 @@ function compilePredicate(p: Predicate): CompiledExpr {
         return a.some((x) => b.includes(x));
       };
     }
-    case 'placeholder':
-      throw new SigmaError(
-        'placeholder',
-        `placeholder %${p.name}% on field '${p.field}' has no values; supply them with --placeholders to evaluate the rule`,
-        p.loc,
-      );
     default:
       return assertNever(p);
   }

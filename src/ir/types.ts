@@ -98,13 +98,6 @@ export interface FieldRefPredicate extends PredicateBase {
   readonly cased: boolean;
 }
 
-/** `|expand` of a placeholder with no values given: the pipeline or the placeholders file must resolve it. */
-export interface PlaceholderPredicate extends PredicateBase {
-  readonly kind: 'placeholder';
-  readonly field: string;
-  readonly name: string;
-}
-
 export type Predicate =
   | MatchPredicate
   | NumberPredicate
@@ -116,8 +109,7 @@ export type Predicate =
   | TimePartPredicate
   | ExistsPredicate
   | NullPredicate
-  | FieldRefPredicate
-  | PlaceholderPredicate;
+  | FieldRefPredicate;
 
 export interface AndExpr {
   readonly kind: 'and';

@@ -197,8 +197,6 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
       const t = ops[p.cased ? 'fieldref_cased' : 'fieldref'];
       return t && field !== null && other !== null ? fillTemplate(t, { field, other }) : null;
     }
-    case 'placeholder':
-      return null;
     default:
       return assertNever(p);
   }
@@ -326,8 +324,6 @@ export function describePredicate(predicate: Predicate): string {
       return `${p.field}|cidr ${p.network}`;
     case 'fieldref':
       return `${p.field}|fieldref ${p.other}`;
-    case 'placeholder':
-      return `${p.field}|expand %${p.name}%`;
     default:
       return assertNever(p);
   }
