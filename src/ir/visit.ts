@@ -13,22 +13,24 @@ export interface ExprVisitor<T> {
   readonly const: (node: ConstExpr) => T;
 }
 
-/** Applies the visitor's handler for the node's kind. */
+/** Applies the visitor's handler for the node's kind (one recursion closure per call, not per node). */
 export function visitExpr<T>(e: Expr, visitor: ExprVisitor<T>): T {
-  const visit = (x: Expr): T => visitExpr(x, visitor);
-  switch (e.kind) {
-    case 'and':
-      return visitor.and(e, visit);
-    case 'or':
-      return visitor.or(e, visit);
-    case 'not':
-      return visitor.not(e, visit);
-    case 'const':
-      return visitor.const(e);
-    default:
-      if (isPredicate(e)) return visitor.predicate(e);
-      return assertNever(e);
-  }
+  const visit = (x: Expr): T => {
+    switch (x.kind) {
+      case 'and':
+        return visitor.and(x, visit);
+      case 'or':
+        return visitor.or(x, visit);
+      case 'not':
+        return visitor.not(x, visit);
+      case 'const':
+        return visitor.const(x);
+      default:
+        if (isPredicate(x)) return visitor.predicate(x);
+        return assertNever(x);
+    }
+  };
+  return visit(e);
 }
 
 /**
