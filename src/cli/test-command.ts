@@ -16,7 +16,7 @@ import { readRuleFiles } from './read-rule-files';
 import { isPipelineFile, readPipelineArgs } from './pipeline-args';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
 import { formatDiagnostic } from './report';
-import { Converter } from '../convert';
+import { ResourceCache } from '../conversion/resource-cache';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { collectFilters, setDocuments, testCorrelations } from '../evaluate/correlation-tester';
 import { isFsError } from './fs-errors';
@@ -204,7 +204,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   }
 
   // Correlation rules: evaluated on each events file over the events the referenced rules match.
-  const correlationConverter = new Converter(createFsLoader());
+  const correlationResources = new ResourceCache(createFsLoader());
   for (const unit of units.values()) {
     const file = eventsOf(unit);
     if (file.unreadable) continue;
@@ -212,7 +212,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       texts.map((t) => ({ file: t.name, text: t.text })),
       rulesByPipeline.get(unit.pipeline) ?? [],
       file.events,
-      { converter: correlationConverter, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField, maxAlternatives: args.maxAlternatives },
+      { resources: correlationResources, pipeline: pipelineSources.get(unit.pipeline) ?? unit.pipeline, placeholders, timeField: args.timeField, maxAlternatives: args.maxAlternatives },
     );
     for (const v of verdicts) {
       const c = v.correlation;

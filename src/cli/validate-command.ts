@@ -2,6 +2,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Argv } from 'yargs';
 import { Converter } from '../convert';
+import { ResourceCache } from '../conversion/resource-cache';
 import { toDiagnostic } from '../core/errors';
 import { sortFindings, type Finding } from '../validate/finding';
 import { duplicateIdFindings, RuleValidator, type IdDeclaration, type PipelineCheck } from '../validate/validate-rules';
@@ -44,9 +45,10 @@ function resolvePipelineCheck(args: ValidateArgs): PipelineCheck | null {
   const target = args.target ?? (sources === 'none' ? undefined : converter.resolvePipeline(sources as NonNullable<typeof sources>).target);
   if (!target) throw new SigmaError('invalid-value', '--pipeline none needs --target');
   const options = { target, pipeline: sources };
-  const { pipeline } = converter.plan({ ...options, table: sources === 'none' ? 'Events' : undefined });
+  const plan = converter.plan({ ...options, table: sources === 'none' ? 'Events' : undefined });
+  const { pipeline } = plan;
   if (!pipeline) return null; // --pipeline none: field names are kept, nothing to map
-  return { converter, options, pipeline, schemas: converter.schemasFor(pipeline) };
+  return { resources: converter.resources, plan, pipeline, schemas: plan.schemas };
 }
 
 /** `sigma-convert validate PATH...`: report every problem of every rule; exit 1 when any is an error. */
@@ -73,7 +75,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
     io.stderr(`sigma-convert: ${(err as Error).message}`);
     return ExitCode.Usage;
   }
-  const validator = new RuleValidator(check, taxonomy, (check?.converter ?? new Converter(createFsLoader())).resources.metadata().attack);
+  const validator = new RuleValidator(check, taxonomy, (check?.resources ?? new ResourceCache(createFsLoader())).metadata().attack);
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];

@@ -1,6 +1,6 @@
 import { toDiagnostic, type Diagnostic } from '../core/errors';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
-import type { Converter } from '../convert';
+import type { ResourceCache } from '../conversion/resource-cache';
 import { mapRuleField } from '../correlation/field-map';
 import type { SigmaCorrelation, SigmaFilter } from '../correlation/model';
 import { parseFilter } from '../correlation/parse-filter';
@@ -51,13 +51,13 @@ export function testCorrelations(
   texts: readonly SourceText[],
   prepared: readonly PreparedRule[],
   events: readonly { index: number; event: PreparedEvent }[],
-  options: { converter: Converter; pipeline: string | readonly PipelineSource[]; placeholders?: Placeholders; timeField?: string; maxAlternatives?: number },
+  options: { resources: ResourceCache; pipeline: string | readonly PipelineSource[]; placeholders?: Placeholders; timeField?: string; maxAlternatives?: number },
 ): CorrelationVerdict[] {
   const set = new RuleSet(texts, [], { placeholders: options.placeholders, maxAlternatives: options.maxAlternatives });
   const correlations = set.entries.flatMap((e) => (e.kind === 'correlation' ? [e.correlation] : []));
   if (correlations.length === 0) return [];
-  const pipeline = options.pipeline === 'none' ? null : options.converter.resolvePipeline(options.pipeline);
-  const schemas = pipeline ? options.converter.schemasFor(pipeline) : null;
+  const pipeline = options.pipeline === 'none' ? null : options.resources.resolvePipeline(options.pipeline);
+  const schemas = pipeline ? options.resources.schemasFor(pipeline) : null;
   const byDoc = new Map(prepared.map((r) => [`${r.file}\u0000${r.document}`, r]));
   const preparedEvents = new Map(events.map((e) => [e.index, e.event]));
   let timed: TimedEvent[] | null = null;

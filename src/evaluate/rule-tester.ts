@@ -1,6 +1,6 @@
 import { toDiagnostic, type Diagnostic } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
-import { Converter } from '../convert';
+import { ResourceCache } from '../conversion/resource-cache';
 import { applyPipeline, identityPipeline, ruleInput } from '../pipeline/apply-pipeline';
 import type { Placeholders } from '../rule/modifiers';
 import type { PipelineSource } from '../pipeline/merge-pipeline';
@@ -50,23 +50,23 @@ const TABLE_COLUMNS = ['Table', 'Type'] as const;
  * backends render. Definitions are loaded once per tester; preparing a rule compiles it once.
  */
 export class RuleTester {
-  private readonly converter: Converter;
+  private readonly resources: ResourceCache;
   private map: LogsourceMap | null = null;
 
   constructor(loader: ResourceLoader) {
-    this.converter = new Converter(loader);
+    this.resources = new ResourceCache(loader);
   }
 
   /** Loads a pipeline before any rule is read (unknown names, invalid files are usage errors); returns its name. */
   checkPipeline(sources: string | readonly PipelineSource[] | undefined): string {
     if (sources === undefined || sources === 'none') return 'none';
-    const def = this.converter.resolvePipeline(sources);
-    this.converter.schemasFor(def);
+    const def = this.resources.resolvePipeline(sources);
+    this.resources.schemasFor(def);
     return def.name;
   }
 
   logsourceMap(): LogsourceMap {
-    if (!this.map) this.map = loadLogsourceMap(this.converter.loader);
+    if (!this.map) this.map = loadLogsourceMap(this.resources.loader);
     return this.map;
   }
 
@@ -78,7 +78,7 @@ export class RuleTester {
   prepareText(text: string, file: string, options: TestOptions = {}): PreparedRule[] {
     const lines = text.split('\n');
     const sources = options.pipeline ?? 'none';
-    const pipelineName = sources === 'none' ? 'none' : this.converter.resolvePipeline(sources).name;
+    const pipelineName = sources === 'none' ? 'none' : this.resources.resolvePipeline(sources).name;
     return parseYamlDocuments(text).map((doc): PreparedRule => {
       const meta = documentMeta(doc.value);
       const base = { file, document: doc.index, id: meta.id, title: meta.title, pipeline: pipelineName };
@@ -90,8 +90,8 @@ export class RuleTester {
         let table: string | undefined;
         let expr = identityPipeline(ruleInput(rule)).expr;
         if (sources !== 'none') {
-          const def = this.converter.resolvePipeline(sources);
-          const mapped = applyPipeline(ruleInput(rule), def, this.converter.schemasFor(def));
+          const def = this.resources.resolvePipeline(sources);
+          const mapped = applyPipeline(ruleInput(rule), def, this.resources.schemasFor(def));
           expr = mapped.expr;
           table = mapped.table;
         }

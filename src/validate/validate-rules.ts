@@ -1,7 +1,9 @@
 import { parseCorrelation } from '../correlation/parse-correlation';
 import { parseFilter } from '../correlation/parse-filter';
 import { SigmaError, toDiagnostic, type ErrorCode } from '../core/errors';
-import type { Converter, ConvertOptions } from '../convert';
+import type { ConversionPlan } from '../conversion/plan';
+import type { ResourceCache } from '../conversion/resource-cache';
+import { convertRule } from '../conversion/convert-rule';
 import type { Expr, Predicate, SourceLocation } from '../ir/types';
 import { parseCondition, ConditionSyntaxError } from '../condition/parser';
 import { expandCondition } from '../condition/expand';
@@ -22,10 +24,10 @@ import { pipelineSigmaFields, type LogsourceKey, type Taxonomy } from './taxonom
 import { didYouMean } from '../core/suggest';
 import { predicatesOf } from '../ir/visit';
 
-/** The pipeline whose field mappings a rule is checked against, and the converter that loaded it. */
+/** The pipeline whose field mappings a rule is checked against, and the plan and resources that hold it. */
 export interface PipelineCheck {
-  readonly converter: Converter;
-  readonly options: ConvertOptions;
+  readonly resources: ResourceCache;
+  readonly plan: ConversionPlan;
   readonly pipeline: PipelineDef;
   readonly schemas: TableSchemas | null;
 }
@@ -288,11 +290,11 @@ function checkPipeline(rule: SigmaRule, check: PipelineCheck, logsourceLoc: Sour
     }
   }
   try {
-    check.converter.convertRule(rule, check.options);
+    convertRule(check.resources, check.plan, rule);
   } catch (err) {
     if (!(err instanceof SigmaError)) throw err;
     if (err.code === 'unmapped-field' || err.code === 'value-transform' || err.code === 'unknown-logsource') return; // reported above
-    add('error', err.code, `target '${check.options.target}': ${err.message}`, err.loc ?? rule.loc);
+    add('error', err.code, `target '${check.plan.backend.name}': ${err.message}`, err.loc ?? rule.loc);
   }
 }
 

@@ -21,6 +21,12 @@ describe('import graph of src/', () => {
     expect(cycles).toEqual([]);
   });
 
+  test('only the command line and the library entry import the Converter facade (src/convert.ts)', () => {
+    const importers = [...graph].filter(([, deps]) => deps.includes('convert.ts')).map(([m]) => m);
+    expect(importers.filter((m) => !m.startsWith('cli/') && m !== 'index.ts')).toEqual([]);
+    expect(importers).toContain('index.ts');
+  });
+
   test('the checker finds a cycle when there is one', () => {
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cycle-'));
     fs.mkdirSync(path.join(dir, 'x'));
