@@ -41,7 +41,7 @@ export function evaluateEvents(loader: ResourceLoader, converter: Converter, rul
     matched: rule.errors.length ? [] : events.filter((e) => rule.matches(e.event)).map((e) => e.index),
     errors: rule.errors.map((d) => `${d.line ? `${d.line}:${d.col ?? 1}: ` : ''}${d.message}`),
   }));
-  for (const v of testCorrelations([{ file, text: rulesText }], rules, events, { converter, pipeline })) {
+  for (const v of testCorrelations([{ file, text: rulesText }], rules, events, { resources: converter.resources, pipeline })) {
     verdicts.push({
       title: v.correlation.title,
       kind: 'correlation',
