@@ -1,15 +1,12 @@
 /**
- * A module the build generates (src/generated/, see scripts/build-*.ts), or undefined where the build did
- * not run (ts-jest, a bundle without it): only "that module is not there" is expected; an error inside
- * the module (or any other) is a bug and is rethrown.
+ * For a `require` of a module the build generates (src/generated/, see scripts/build-*.ts), in its catch:
+ * undefined where the build did not run (ts-jest, a bundle without it), since only "that module is not
+ * there" is expected; an error inside the module (or any other) is a bug and is rethrown. The require stays
+ * inside a try at each call site, which is what lets bundlers leave an unresolvable one for run time.
  */
-export function loadBuildOutput<T>(load: () => T, name: string): T | undefined {
-  try {
-    return load();
-  } catch (err) {
-    if (isModuleNotFound(err, name)) return undefined;
-    throw err;
-  }
+export function unlessNotBuilt(err: unknown, name: string): undefined {
+  if (isModuleNotFound(err, name)) return undefined;
+  throw err;
 }
 
 /** Duck-typed: a test runner's module system throws errors of another realm, which fail `instanceof Error`. */

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { SigmaError, type ErrorCode } from './errors';
-import { loadBuildOutput } from './build-output';
+import { unlessNotBuilt } from './build-output';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 
 /** What the build stored for one definition file (scripts/build-definitions.ts): its text and its value as JSON. */
@@ -12,8 +12,12 @@ let parsedAtBuild: ParsedDefinitions | null | undefined;
 /** The value the build parsed from exactly this text of this file, as a fresh object; undefined otherwise. */
 function fromBuild(text: string, name: string): unknown {
   if (parsedAtBuild === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    parsedAtBuild = loadBuildOutput(() => require('../generated/definition-data') as ParsedDefinitions, 'generated/definition-data') ?? null;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      parsedAtBuild = require('../generated/definition-data') as ParsedDefinitions;
+    } catch (err) {
+      parsedAtBuild = unlessNotBuilt(err, 'generated/definition-data') ?? null;
+    }
   }
   const entry = parsedAtBuild && Object.hasOwn(parsedAtBuild, name) ? parsedAtBuild[name] : undefined;
   return entry && entry.source === text ? JSON.parse(entry.json) : undefined;

@@ -1,7 +1,7 @@
 import type Ajv from 'ajv';
 import type { AnySchema, ValidateFunction } from 'ajv';
 import { SigmaError, type ErrorCode } from './errors';
-import { loadBuildOutput } from './build-output';
+import { unlessNotBuilt } from './build-output';
 
 /**
  * Validators for the project's own data files (backends, pipelines, metadata). Their schemas are
@@ -31,8 +31,13 @@ type PrecompiledModule = Record<string, ValidateFunction> & { __schemaKeys?: Rec
 
 /** The build step's standalone validator for exactly this schema, if there is one (see scripts/build-validators.ts). */
 function precompiled(schema: AnySchema): ValidateFunction | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = loadBuildOutput(() => require('../generated/definition-validators') as PrecompiledModule, 'generated/definition-validators');
+  let mod: PrecompiledModule | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../generated/definition-validators') as PrecompiledModule;
+  } catch (err) {
+    mod = unlessNotBuilt(err, 'generated/definition-validators');
+  }
   if (!mod) return undefined; // not built (ts-jest, a bundle): compile instead
   const text = JSON.stringify(schema);
   const name = Object.entries(mod.__schemaKeys ?? {}).find(([, k]) => k === text)?.[0];

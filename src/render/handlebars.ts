@@ -3,7 +3,7 @@ import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 import { commentText, confStanzaName, escapeHtml, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
 import { own } from '../core/own';
-import { loadBuildOutput } from '../core/build-output';
+import { unlessNotBuilt } from '../core/build-output';
 
 export type TemplateFn = (context: unknown) => string;
 
@@ -253,6 +253,10 @@ type PrecompiledTemplates = Record<string, { source: string; spec: unknown }>;
 
 /** Templates precompiled by the build, keyed by path; each is used only while its source is unchanged. */
 function precompiledTemplates(): PrecompiledTemplates | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return loadBuildOutput(() => require('../generated/templates') as PrecompiledTemplates, 'generated/templates');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../generated/templates') as PrecompiledTemplates;
+  } catch (err) {
+    return unlessNotBuilt(err, 'generated/templates');
+  }
 }
