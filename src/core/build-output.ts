@@ -9,9 +9,14 @@ export function unlessNotBuilt(err: unknown, name: string): undefined {
   throw err;
 }
 
-/** Duck-typed: a test runner's module system throws errors of another realm, which fail `instanceof Error`. */
+/**
+ * Node's (and Jest's) MODULE_NOT_FOUND, or the browser bundle's stand-in for require, which refuses every
+ * module it was not given ('Dynamic require of "..." is not supported'); either names the module.
+ * Duck-typed: a test runner's module system throws errors of another realm, which fail `instanceof Error`.
+ */
 function isModuleNotFound(err: unknown, name: string): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
-  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(name);
+  if (typeof message !== 'string' || !message.includes(name)) return false;
+  return code === 'MODULE_NOT_FOUND' || /^Dynamic require of "[^"]*" is not supported/.test(message);
 }
