@@ -31,7 +31,7 @@ export function convertRule(cache: ResourceCache, plan: ConversionPlan, rule: Si
  * pipelines; a refusal keeps its message.
  */
 function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRule, named: readonly string[] | null): OtherTarget[] {
-  const { placeholders, settings, limits } = plan.options;
+  const { placeholders, userSettings: settings, limits } = plan;
   const all = cache.targets();
   for (const t of named ?? []) {
     if (!all.includes(t)) throw new SigmaError('invalid-value', `settings other_targets: unknown target '${t}'; available: ${all.join(', ')}`);

@@ -41,8 +41,6 @@ export interface ConversionPlan {
   readonly placeholders: Placeholders | undefined;
   readonly allowUnmapped: AllowUnmapped | undefined;
   readonly limits: Partial<Limits> | undefined;
-  /** The options the plan came from (the other targets of a page are planned from them). */
-  readonly options: ConvertOptions;
   /** Sees every rule converted with this plan or one derived from it (test/support/regex-collector.ts). */
   readonly observe: RuleObserver | undefined;
 }
@@ -78,7 +76,6 @@ export function resolvePlan(cache: ResourceCache, options: ConvertOptions, obser
     placeholders: options.placeholders,
     allowUnmapped: options.allowUnmapped,
     limits: options.limits,
-    options,
     observe,
   };
   return withFormatOf(cache, base, formatName, formatDef);
