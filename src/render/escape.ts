@@ -252,15 +252,17 @@ export function escapeEsqlField(name: string): string | null {
   return plain ? name : '`' + name.replace(/`/g, '``') + '`';
 }
 
-/** ES|QL "..." string; other control characters have no escape: null. */
-export function escapeEsqlString(text: string): string | null {
+/**
+ * ES|QL "..." string: the lexer reads every character but '"', '\\', CR and LF as itself, and knows the escapes
+ * \t \n \r \" \\ (QUOTED_STRING in Elasticsearch's EsqlBaseLexer), so other controls stay as they are.
+ */
+export function escapeEsqlString(text: string): string {
   let out = '"';
   for (const ch of text) {
     if (ch === '"' || ch === '\\') out += '\\' + ch;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (/[\u0000-\u001f\u007f]/.test(ch)) return null;
     else out += ch;
   }
   return out + '"';
@@ -294,7 +296,7 @@ export function quoteEsqlRegexFolded(pattern: string): string | null {
 
 /** An index pattern after ES|QL FROM: bare when made of name characters and '*', else quoted. */
 export function esqlIndexPattern(pattern: string): string {
-  return /^[A-Za-z0-9_.*-]+$/.test(pattern) && !pattern.startsWith('-') ? pattern : (escapeEsqlString(pattern) ?? '""');
+  return /^[A-Za-z0-9_.*-]+$/.test(pattern) && !pattern.startsWith('-') ? pattern : escapeEsqlString(pattern);
 }
 
 export interface QuotingStrategies {
