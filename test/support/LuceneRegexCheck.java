@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.WildcardQuery;
@@ -31,6 +32,8 @@ import org.apache.lucene.util.automaton.UTF32ToUTF8;
 public class LuceneRegexCheck {
     /** Elasticsearch's default `max_determinized_states` for a regexp query. */
     static final int MAX_DETERMINIZED_STATES = 10000;
+    /** Clauses one boolean query may hold in the query check (docs/targets-lucene-esql.md: value lists that need more). */
+    static final int MAX_CLAUSES = 8192;
 
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -71,6 +74,12 @@ public class LuceneRegexCheck {
         CheckingQueryParser() {
             super("message", new KeywordAnalyzer());
             setAllowLeadingWildcard(true);
+        }
+
+        static {
+            // Elasticsearch 8 sizes its clause limit from heap and thread pool (at least 1024, usually several
+            // thousand); the corpus's longest value lists go beyond Lucene's default of 1024 in one OR.
+            BooleanQuery.setMaxClauseCount(MAX_CLAUSES);
         }
 
         @Override
