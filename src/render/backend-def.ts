@@ -15,6 +15,8 @@ export interface StageDef {
   readonly tokens: { readonly and: string; readonly or: string; readonly not: string; readonly group: string };
   readonly field_quoting: string;
   readonly string_quoting?: string;
+  /** The strategy for `|cased` string matches when it differs from string_quoting (SQLite: LIKE for insensitive, GLOB for cased). */
+  readonly string_quoting_cased?: string;
   readonly regex_quoting?: string;
   readonly regex_dialect?: RegexDialect;
   readonly operators: Readonly<Record<string, string>>;
@@ -63,6 +65,8 @@ export interface BackendDef {
   readonly description: string;
   readonly default_pipeline: string;
   readonly source_option: 'table' | 'index' | 'category';
+  /** The table queried when neither the pipeline nor --table names one (the SQL targets' `events`). */
+  readonly default_table?: string;
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
   /** The stage whose boolean expressions can also compute a column (enrichment flags); none: the target cannot. */
@@ -107,6 +111,7 @@ const schema = {
     description: { type: 'string' },
     default_pipeline: { type: 'string' },
     source_option: { enum: ['table', 'index', 'category'] },
+    default_table: { type: 'string' },
     stages: {
       type: 'array',
       minItems: 1,
@@ -125,6 +130,7 @@ const schema = {
           },
           field_quoting: { enum: Object.keys(QUOTING.field) },
           string_quoting: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
+          string_quoting_cased: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           regex_quoting: { enum: Object.keys(QUOTING.literal) },
           regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
           operators: {
@@ -188,7 +194,8 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
   for (const stage of def.stages) {
     for (const [key, template] of Object.entries(stage.operators)) {
       const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];
-      for (const m of template.matchAll(/\{(\w+)\}/g)) {
+      // `\x{A0}` in a template is a regex escape (RE2), not a placeholder.
+      for (const m of template.matchAll(/(?<!\\x)\{(\w+)\}/g)) {
         if (!allowed.includes(m[1] as string)) {
           throw new SigmaError('backend-definition', `${path}: operator '${key}' of stage '${stage.name}' uses {${m[1]}}; it may use ${allowed.map((a) => `{${a}}`).join(', ')}`);
         }

@@ -121,7 +121,7 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
       if (group && group.list.length >= 2 && group.members.has(a) && template) {
         if (group.text === undefined) {
           // Computed once per group: when a value cannot be quoted, every member falls back alone.
-          const values = group.list.map((g) => inValue(stage, g.value));
+          const values = group.list.map((g) => inValue(stage, g.value, g.cased));
           const field = quoteField(stage, a.field);
           group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(', ') }) : null;
         }
@@ -137,8 +137,8 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   return out;
 }
 
-function inValue(stage: StageDef, value: SigmaString): string | null {
-  const strategy = stage.string_quoting;
+function inValue(stage: StageDef, value: SigmaString, cased: boolean): string | null {
+  const strategy = (cased ? stage.string_quoting_cased : undefined) ?? stage.string_quoting;
   if (!strategy) return null;
   const pattern = QUOTING.pattern[strategy];
   if (pattern) return pattern(value);
@@ -225,7 +225,7 @@ function renderNativeStringMatch(stage: StageDef, field: string | null, value: S
   const { shape, text } = matchShape(effective);
   const key = keyword ? (cased ? 'keyword_cased' : 'keyword') : cased ? `${shape}_cased` : shape;
   const template = ops[key];
-  const strategy = stage.string_quoting;
+  const strategy = (cased ? stage.string_quoting_cased : undefined) ?? stage.string_quoting;
   if (template && strategy) {
     const pattern = QUOTING.pattern[strategy];
     let quoted: string | null = null;
