@@ -60,6 +60,26 @@ describe.each(['sqlite', 'duckdb'] as const)('%s: queries select exactly the eve
     expect(report.matched).toBeGreaterThan(report.compared);
   });
 
+  it('hostile values: LIKE and GLOB metacharacters, quotes, backslashes, non-ASCII letters, missing fields under not', async () => {
+    const rule = [
+      'title: hostile values',
+      'logsource: {product: windows}',
+      'detection:',
+      '  a: {A|contains: "50%_off\\\\x\'q"}',
+      '  b: {B|cased: "Ab\\\\*[c]\\\\?d*"}',
+      '  c: {C: Über, C2|contains: straße, C3|endswith: ДОМ}',
+      '  d: {D|contains|cased: Ж, E: "line\\nbreak\\u2028"}',
+      '  e: {F: null, G|exists: true, H|re: "(?i)^k[a-z]+$"}',
+      '  f: {I: "", J: "*"}',
+      '  condition: a or b or c or d or (e and not f)',
+    ].join('\n');
+    const report = emptyReport();
+    await checkAgreement(converter, engine(), [{ file: 'hostile.yml', text: rule }], {}, report);
+    expect({ refusals: report.refusals, compared: report.compared }).toEqual({ refusals: [], compared: 1 });
+    expect(describeFailures(report)).toBe('');
+    expect(report.matched).toBeGreaterThan(10);
+  });
+
   const corpus = findCorpus(ROOT);
   (corpus ? it : it.skip)(`the SigmaHQ corpus (${process.env.SQL_CORPUS_ALL ? 'every rule' : 'every 8th rule'})`, async () => {
     const all = readCorpus(corpus as string).map((f) => ({ file: f.name, text: f.text }));

@@ -10,6 +10,8 @@ import { documentKind } from '../../src/rule/parse-rule';
 import { parseYamlDocuments } from '../../src/rule/yaml-source';
 import type { Placeholders } from '../../src/rule/modifiers';
 import { generateEvents } from './sql-events';
+import { identityPipeline } from '../../src/pipeline/apply-pipeline';
+import type { Expr } from '../../src/ir/types';
 import type { SqlEngine } from './sql-engines';
 
 export interface RuleFile {
@@ -60,7 +62,12 @@ export async function checkAgreement(
   for (const { file, text } of files) {
     const lines = text.split('\n');
     for (const doc of parseYamlDocuments(text)) {
-      if (doc.error || documentKind(doc.value) !== 'rule') continue;
+      if (doc.error) {
+        report.refused++;
+        report.refusals.push(`${file}: ${doc.error.message}`);
+        continue;
+      }
+      if (documentKind(doc.value) !== 'rule') continue;
       let query: string;
       let test: CompiledExpr;
       let expr;
@@ -68,7 +75,9 @@ export async function checkAgreement(
         const rule = parseRule(doc, lines, { placeholders: options.placeholders });
         const converted = converter.convertRule(rule, opts, resolved, file);
         query = converted.text.trim();
-        expr = converted.mapped.expr;
+        // The reference is the rule itself (the flat table keeps its field names), not the pipeline's output:
+        // numbers and networks are then checked as Sigma reads them. Keywords search the log line, `message`.
+        expr = options.pipeline === 'none' ? converted.mapped.expr : keywordsInMessage(identityPipeline(rule).expr);
       } catch (err) {
         report.refused++;
         if (report.refusals.length < 2000) report.refusals.push(`${file}: ${(err as Error).message}`);
@@ -80,7 +89,7 @@ export async function checkAgreement(
         report.notEvaluable++;
         continue;
       }
-      const { columns, events } = generateEvents(expr, file.length + doc.index);
+      const { columns, events } = generateEvents(expr, file.length + doc.index, options.pipeline !== 'none');
       const expected = new Set<number>();
       events.forEach((e, i) => {
         if (test(createEventAccessor(e))) expected.add(i);
@@ -99,5 +108,22 @@ export async function checkAgreement(
       const extra = [...selected].filter((i) => !expected.has(i)).map((i) => events[i] as Record<string, string>);
       if (missed.length || extra.length) report.disagreements.push({ file, engine: engine.name, query, missed: missed.slice(0, 3), extra: extra.slice(0, 3) });
     }
+  }
+}
+
+/** Keywords (unbound values) as the flat pipelines read them: a case-insensitive contains on `message`. */
+function keywordsInMessage(e: Expr): Expr {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      return { ...e, args: e.args.map(keywordsInMessage) };
+    case 'not':
+      return { ...e, arg: keywordsInMessage(e.arg) };
+    case 'keyword':
+      return { kind: 'match', field: 'message', value: { type: 'string', parts: [{ wildcard: 'multi' }, ...e.value.parts, { wildcard: 'multi' }] }, cased: e.cased, loc: e.loc };
+    case 'regex':
+      return e.field === null ? { ...e, field: 'message' } : e;
+    default:
+      return e;
   }
 }

@@ -32,7 +32,7 @@ function regexLiterals(pattern: string): string[] {
 }
 
 /** Candidate texts per field. */
-function candidates(expr: Expr): Map<string, string[]> {
+function candidates(expr: Expr, canonical: boolean): Map<string, string[]> {
   const out = new Map<string, Set<string>>();
   const add = (field: string, ...values: string[]): void => {
     let set = out.get(field);
@@ -58,12 +58,29 @@ function candidates(expr: Expr): Map<string, string[]> {
       case 'number':
       case 'compare': {
         const v = p.value;
-        add(p.field, String(v), `0${v}`, String(v + 1), String(v - 1), ` ${v}\t`, `\u00a0+${v}`, `${v}.`, `${v}e0`, `${v / 10}E1`, `${v}x`, `${v} ${v}`, '.5', '-', '1e', 'e5');
+        add(p.field, String(v), String(v + 1), String(v - 1), `${v}x`, `${v} ${v}`, '-', '1e', 'e5');
+        // Other spellings of the number, where the target reads text as a number (the flat pipelines store numbers canonically).
+        if (!canonical) add(p.field, `0${v}`, ` ${v}\t`, `\u00a0+${v}`, `${v}.`, `${v}e0`, `${v / 10}E1`, '.5');
         break;
       }
       case 'boolean':
         add(p.field, String(p.value), upperAscii(String(p.value)), String(!p.value));
         break;
+      case 'cidr': {
+        const [addr] = p.network.split('/');
+        const a = addr ?? '';
+        if (p.family === 4) {
+          const octets = a.split('.');
+          const last = Number(octets[3] ?? 0);
+          const next = [...octets.slice(0, 3), String((last + 1) % 256)].join('.');
+          const padded = octets.map((o) => o.padStart(3, '0')).join('.');
+          add(p.field, a, next, `${a}.1`, [String((Number(octets[0]) + 1) % 256), ...octets.slice(1)].join('.'), '255.255.255.255', '0.0.0.0', '256.1.1.1', '1.2.3');
+          if (!canonical) add(p.field, padded, ` ${a}\u00a0`);
+        } else {
+          add(p.field, a, a.toUpperCase(), `${a}1`, `${a}%eth0`, ` ${a} `, '::1', '::', '0:0:0:0:0:0:0:1', 'fe80::1', 'FE80:0::1', 'fc00::5', 'fd12:3456::1', '2001:db8::1', '::ffff:10.1.2.3', 'fec0::1');
+        }
+        break;
+      }
       case 'fieldref':
         add(p.field, 'same', 'SAME', 'other');
         add(p.other, 'same', 'Same', 'else');
@@ -97,9 +114,13 @@ export interface GeneratedEvents {
   readonly events: readonly FlatEvent[];
 }
 
-/** Events for one rule's mapped expression: each candidate alone, all fields positive with one varied or missing, random mixes. */
-export function generateEvents(expr: Expr, seed = 1, randomCount = 40): GeneratedEvents {
-  const byField = candidates(expr);
+/**
+ * Events for one rule's expression: each candidate alone, all fields positive with one varied or missing,
+ * random mixes. `canonical`: numbers and IPv4 addresses only in their canonical text (4624, 10.0.0.1), as the
+ * flat pipelines' data model stores them; else also other spellings Sigma reads as the same number or address.
+ */
+export function generateEvents(expr: Expr, seed = 1, canonical = false, randomCount = 40): GeneratedEvents {
+  const byField = candidates(expr, canonical);
   const columns = [...byField.keys()];
   const events: Record<string, string>[] = [{}];
   for (const [field, values] of byField) for (const v of values) events.push({ [field]: v });
