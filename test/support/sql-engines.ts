@@ -15,6 +15,10 @@ export interface SqlEngine {
   readonly name: 'sqlite' | 'duckdb';
   /** Replaces the `events` table by these events (row i has __id i) and runs the query: the ids it selects. */
   select(columns: readonly string[], events: readonly FlatEvent[], query: string): Promise<number[]>;
+  /** The one value a `SELECT expr` statement returns (booleans as true/false, NULL as null). */
+  scalar(sql: string): Promise<unknown>;
+  /** The column names a statement returns. */
+  columnNames(sql: string): Promise<string[]>;
   close(): void;
 }
 
@@ -62,6 +66,13 @@ export async function openSqlite(): Promise<SqlEngine> {
       const result = db.exec(`SELECT "__id" FROM (${query})`);
       return (result[0]?.values ?? []).map((row) => Number(row[0]));
     },
+    async scalar(sql) {
+      const v = db.exec(sql)[0]?.values[0]?.[0];
+      return v === undefined ? undefined : v;
+    },
+    async columnNames(sql) {
+      return db.exec(sql)[0]?.columns ?? [];
+    },
     close: () => db.close(),
   };
 }
@@ -77,6 +88,12 @@ export async function openDuckdb(): Promise<SqlEngine> {
       if (events.length) await connection.run(insertStatement(columns, events));
       const reader = await connection.runAndReadAll(`SELECT "__id" FROM (${query})`);
       return reader.getRows().map((row) => Number(row[0]));
+    },
+    async scalar(sql) {
+      return (await connection.runAndReadAll(sql)).getRows()[0]?.[0];
+    },
+    async columnNames(sql) {
+      return (await connection.runAndReadAll(sql)).columnNames();
     },
     close: () => {
       connection.closeSync();
