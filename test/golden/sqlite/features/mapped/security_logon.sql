@@ -1,0 +1,1 @@
+SELECT * FROM "events" WHERE "EventID" LIKE '4624' AND "LogonType" LIKE '10' AND "IpAddress" REGEXP '^192\.168\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$'
