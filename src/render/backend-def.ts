@@ -18,6 +18,8 @@ export interface StageDef {
   /** The strategy for `|cased` string matches when it differs from string_quoting (SQLite: LIKE for insensitive, GLOB for cased). */
   readonly string_quoting_cased?: string;
   readonly regex_quoting?: string;
+  /** A literal strategy for the network of `|cidr` (default string_quoting): the SQL targets write an exact address regex. */
+  readonly cidr_quoting?: string;
   readonly regex_dialect?: RegexDialect;
   readonly operators: Readonly<Record<string, string>>;
   readonly compare_ops?: Readonly<Record<string, string>>;
@@ -132,6 +134,7 @@ const schema = {
           string_quoting: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           string_quoting_cased: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           regex_quoting: { enum: Object.keys(QUOTING.literal) },
+          cidr_quoting: { enum: Object.keys(QUOTING.literal) },
           regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
           operators: {
             type: 'object',

@@ -6,6 +6,7 @@ import type { SigmaString } from '../ir/types';
 import { decodeFieldPath } from '../ir/field-path';
 import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
+import { cidrTextRegex, parseCidr } from '../rule/cidr';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
 export type LiteralQuoter = (text: string) => string | null;
@@ -191,6 +192,12 @@ function sqlLikePattern(value: SigmaString, fold: (s: string) => string): string
   return quoted === null ? null : escape ? `${quoted} ESCAPE '\\'` : quoted;
 }
 
+/** A `|cidr` network as a SQL string holding the exact regex of its addresses' text spellings (src/rule/cidr.ts). */
+export function quoteSqlCidrRegex(network: string): string | null {
+  const net = parseCidr(network);
+  return net ? escapeSqlString(cidrTextRegex(net)) : null;
+}
+
 /** DuckDB LIKE (case-sensitive), for `|cased`. */
 export function quoteSqlLike(value: SigmaString): string | null {
   return sqlLikePattern(value, (s) => s);
@@ -244,6 +251,7 @@ export const QUOTING: QuotingStrategies = {
     'splunk-eval-string': escapeSplunkEvalString,
     'eql-string': escapeEqlString,
     'sql-string': escapeSqlString,
+    'sql-cidr-regex': quoteSqlCidrRegex,
   },
   pattern: {
     'splunk-search': quoteSplunkSearch,

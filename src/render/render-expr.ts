@@ -187,7 +187,7 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
     case 'cidr': {
       const field = fieldOf(p.field);
       const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
-      const value = quoteLiteral(stage, p.network);
+      const value = quoteLiteral(stage, p.network, stage.cidr_quoting ?? stage.string_quoting);
       return t && field !== null && value !== null ? fillTemplate(t, { field, value }) : null;
     }
     case 'fieldref': {

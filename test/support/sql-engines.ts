@@ -47,7 +47,7 @@ function sqliteRegexp(pattern: string | null, text: unknown): number | null {
   if (pattern === null || text === null || text === undefined) return null;
   let re = regexCache.get(pattern);
   if (!re) {
-    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    re = RE2JS.compile(pattern); // RE2 syntax, as the sqlite target documents
     regexCache.set(pattern, re);
   }
   return re.test(String(text)) ? 1 : 0;

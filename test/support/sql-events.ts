@@ -74,10 +74,9 @@ function candidates(expr: Expr, canonical: boolean): Map<string, string[]> {
           const last = Number(octets[3] ?? 0);
           const next = [...octets.slice(0, 3), String((last + 1) % 256)].join('.');
           const padded = octets.map((o) => o.padStart(3, '0')).join('.');
-          add(p.field, a, next, `${a}.1`, [String((Number(octets[0]) + 1) % 256), ...octets.slice(1)].join('.'), '255.255.255.255', '0.0.0.0', '256.1.1.1', '1.2.3');
-          if (!canonical) add(p.field, padded, ` ${a}\u00a0`);
+          add(p.field, a, next, `${a}.1`, [String((Number(octets[0]) + 1) % 256), ...octets.slice(1)].join('.'), '255.255.255.255', '0.0.0.0', '256.1.1.1', '1.2.3', padded, ` ${a}\u00a0`);
         } else {
-          add(p.field, a, a.toUpperCase(), `${a}1`, `${a}%eth0`, ` ${a} `, '::1', '::', '0:0:0:0:0:0:0:1', 'fe80::1', 'FE80:0::1', 'fc00::5', 'fd12:3456::1', '2001:db8::1', '::ffff:10.1.2.3', 'fec0::1');
+          add(p.field, a, a.toUpperCase(), `${a}1`, `${a}%eth0`, ` ${a} `, '::1', '::', '0:0:0:0:0:0:0:1', '0000::01', 'fe80::1', 'FE80:0::1', 'febf:ffff::10.0.0.1', 'fc00::5', 'fd12:3456::1', '2001:db8::1', '::ffff:10.1.2.3', 'fec0::1', '::1:0');
         }
         break;
       }
@@ -116,7 +115,7 @@ export interface GeneratedEvents {
 
 /**
  * Events for one rule's expression: each candidate alone, all fields positive with one varied or missing,
- * random mixes. `canonical`: numbers and IPv4 addresses only in their canonical text (4624, 10.0.0.1), as the
+ * random mixes. `canonical`: numbers only in their canonical text (4624), as the
  * flat pipelines' data model stores them; else also other spellings Sigma reads as the same number or address.
  */
 export function generateEvents(expr: Expr, seed = 1, canonical = false, randomCount = 40): GeneratedEvents {
