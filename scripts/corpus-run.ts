@@ -9,7 +9,7 @@ import type { ErrorCode } from '../src/core/errors';
 import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
 
 export interface CorpusConfig {
-  readonly target: 'kql' | 'splunk' | 'eql' | 'lucene' | 'esql';
+  readonly target: string;
   readonly pipeline: string;
 }
 
@@ -22,6 +22,8 @@ export const CORPUS_CONFIGS: readonly CorpusConfig[] = [
   { target: 'eql', pipeline: 'ecs' },
   { target: 'lucene', pipeline: 'ecs' },
   { target: 'esql', pipeline: 'ecs' },
+  { target: 'sqlite', pipeline: 'sqlite-flat' },
+  { target: 'duckdb', pipeline: 'duckdb-flat' },
 ];
 
 /** The rule folders of a SigmaHQ release. */

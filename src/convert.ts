@@ -176,7 +176,7 @@ export class Converter {
     if (!own(backend.formats, format)) {
       throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}${didYouMean(format, Object.keys(backend.formats))}`);
     }
-    if (backend.source_option === 'table' && !pipeline && !options.table) {
+    if (backend.source_option === 'table' && !pipeline && !options.table && !backend.default_table) {
       throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
     }
     return { backend, pipeline, pipelineName, format };
@@ -260,7 +260,7 @@ export class Converter {
     const mapped = pipeline
       ? applyPipeline(rule, pipeline, this.schemasFor(pipeline), { allowUnmapped: options.allowUnmapped })
       : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
-    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
+    const table = mapped.table ?? (backend.source_option === 'table' ? (options.table ?? backend.default_table) : undefined);
     const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);
     const format = own(backend.formats, resolved.format);
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);

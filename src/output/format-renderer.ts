@@ -61,7 +61,7 @@ export class FormatRenderer {
   render(rule: SigmaRule, options: ConvertOptions, resolved: Resolved, mapped: PipelineResult, query: RenderedQuery, file = ''): FormatOutput {
     const { backend } = resolved;
     const warnings: string[] = [];
-    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined) ?? null;
+    const table = mapped.table ?? (backend.source_option === 'table' ? (options.table ?? backend.default_table) : undefined) ?? null;
     const enrichment = this.enrichment(rule, resolved, warnings);
     const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
     refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, resolved.pipeline?.timestamp);

@@ -20,6 +20,8 @@ export interface StageDef {
   readonly regex_quoting?: string;
   /** Quoting of a regex that must match case-insensitively, for stages without a case-insensitive regex operator (it folds case itself). */
   readonly regex_quoting_i?: string;
+  /** A literal strategy for the network of `|cidr` (default string_quoting): the SQL targets write an exact address regex. */
+  readonly cidr_quoting?: string;
   readonly regex_dialect?: RegexDialect;
   readonly operators: Readonly<Record<string, string>>;
   readonly compare_ops?: Readonly<Record<string, string>>;
@@ -75,6 +77,8 @@ export interface BackendDef {
   readonly source_option: 'table' | 'index' | 'category' | 'condition';
   /** With source_option condition: the field holding the table's value (e.g. ECS event.category). */
   readonly source_field?: string;
+  /** The table queried when neither the pipeline nor --table names one (the SQL targets' `events`). */
+  readonly default_table?: string;
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
   /** The stage whose boolean expressions can also compute a column (enrichment flags); none: the target cannot. */
@@ -121,6 +125,7 @@ const schema = {
     data_models: { type: 'array', items: { type: 'string' }, minItems: 1 },
     source_option: { enum: ['table', 'index', 'category', 'condition'] },
     source_field: { type: 'string', minLength: 1 },
+    default_table: { type: 'string' },
     stages: {
       type: 'array',
       minItems: 1,
@@ -142,6 +147,7 @@ const schema = {
           string_quoting_cased: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           regex_quoting: { enum: Object.keys(QUOTING.literal) },
           regex_quoting_i: { enum: Object.keys(QUOTING.literal) },
+          cidr_quoting: { enum: Object.keys(QUOTING.literal) },
           regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
           operators: {
             type: 'object',
@@ -215,7 +221,8 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
   for (const stage of def.stages) {
     for (const [key, template] of Object.entries(stage.operators)) {
       const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];
-      for (const m of template.matchAll(/\{(\w+)\}/g)) {
+      // `\x{A0}` in a template is a regex escape (RE2), not a placeholder.
+      for (const m of template.matchAll(/(?<!\\x)\{(\w+)\}/g)) {
         if (!allowed.includes(m[1] as string)) {
           throw new SigmaError('backend-definition', `${path}: operator '${key}' of stage '${stage.name}' uses {${m[1]}}; it may use ${allowed.map((a) => `{${a}}`).join(', ')}`);
         }

@@ -121,7 +121,7 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
       if (group && group.list.length >= 2 && group.members.has(a) && template) {
         if (group.text === undefined) {
           // Computed once per group: when a value cannot be quoted, every member falls back alone.
-          const values = group.list.map((g) => inValue(stage, g.value, a.cased));
+          const values = group.list.map((g) => inValue(stage, g.value, g.cased));
           const field = quoteField(stage, a.field);
           group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(', ') }) : null;
         }
@@ -188,7 +188,7 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
       const field = fieldOf(p.field);
       const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
       // A network has no case: the cased quoting, where the stage has one, writes it as it is.
-      const value = quoteLiteral(stage, p.network, stage.string_quoting_cased ?? stage.string_quoting);
+      const value = quoteLiteral(stage, p.network, stage.cidr_quoting ?? stage.string_quoting_cased ?? stage.string_quoting);
       return t && field !== null && value !== null ? fillTemplate(t, { field, value }) : null;
     }
     case 'fieldref': {
