@@ -20,6 +20,7 @@ import type { ConvertOptions, RuleResult } from './conversion/options';
 export type { ConvertOptions, RuleResult } from './conversion/options';
 export type { ConvertedRule } from './conversion/convert-rule';
 export type { ConversionPlan } from './conversion/plan';
+export { acceptsPipeline } from './conversion/plan';
 export { ruleContext } from './output/rule-context';
 
 /**

@@ -31,8 +31,10 @@ export interface ConversionPlan {
   readonly queryFormat: FormatDef;
   /** A format other than the plain query (or a collection of queries): it reads settings and metadata. */
   readonly deployable: boolean;
-  /** --table, for a target that queries tables; the pipeline's table wins where it names one. */
+  /** --table, for a target that queries tables (what `--pipeline none` names as the rule's table). */
   readonly table: string | undefined;
+  /** The table queried where the pipeline names none: --table, else the backend's default_table. */
+  readonly defaultTable: string | undefined;
   readonly index: string | undefined;
   /** Defaults merged with --settings (not yet with a rule's own entry); null for the plain query. */
   readonly settings: Settings | null;
@@ -54,14 +56,18 @@ export function resolvePlan(cache: ResourceCache, options: ConvertOptions, obser
   const requested = options.pipeline ?? backend.default_pipeline;
   const pipeline = requested === 'none' ? null : cache.resolvePipeline(requested);
   const pipelineName = pipeline ? pipeline.name : 'none';
-  if (pipeline && pipeline.target !== backend.name) {
-    throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' is for target '${pipeline.target}', not '${backend.name}'`);
+  if (pipeline && !acceptsPipeline(backend, pipeline)) {
+    const what = pipeline.data_model
+      ? `describes data model '${pipeline.data_model}', which target '${backend.name}' does not query (it queries ${(backend.data_models ?? []).join(', ') || 'no shared data model'})`
+      : `is for target '${pipeline.target}', not '${backend.name}'`;
+    throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' ${what}`);
   }
   const schemas = pipeline ? cache.schemasFor(pipeline) : null;
   const formatName = options.format ?? 'query';
   const formatDef = requireFormat(backend, formatName);
   const table = backend.source_option === 'table' ? options.table : undefined;
-  if (backend.source_option === 'table' && !pipeline && !table) {
+  const defaultTable = backend.source_option === 'table' ? (options.table ?? backend.default_table) : undefined;
+  if (backend.source_option === 'table' && !pipeline && !defaultTable) {
     throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
   }
   const base = {
@@ -71,6 +77,7 @@ export function resolvePlan(cache: ResourceCache, options: ConvertOptions, obser
     schemas,
     queryFormat: requireFormat(backend, 'query'),
     table,
+    defaultTable,
     index: options.index,
     userSettings: options.settings,
     placeholders: options.placeholders,
@@ -79,6 +86,12 @@ export function resolvePlan(cache: ResourceCache, options: ConvertOptions, obser
     observe,
   };
   return withFormatOf(cache, base, formatName, formatDef);
+}
+
+/** A pipeline serves every target that queries its data model (a pipeline without one: its own target). */
+export function acceptsPipeline(backend: BackendDef, pipeline: PipelineDef): boolean {
+  if (pipeline.data_model !== undefined) return backend.data_models?.includes(pipeline.data_model) ?? false;
+  return pipeline.target === backend.name;
 }
 
 /** The same plan with another output format of its target (e.g. 'query' for the rules a correlation reads). */

@@ -8,7 +8,7 @@ export interface TranslatedRule {
   readonly rule: SigmaRule;
   readonly mapped: PipelineResult;
   readonly query: RenderedQuery;
-  /** The table (KQL table, EQL category, CIM data model) queried: the pipeline's choice, else --table. */
+  /** The table (KQL table, EQL category, CIM data model) queried: the pipeline's choice, else --table or the backend's default. */
   readonly table: string | undefined;
 }
 
@@ -17,7 +17,7 @@ export function translateRule(plan: ConversionPlan, rule: SigmaRule): Translated
   const mapped = plan.pipeline
     ? applyPipeline(ruleInput(rule), plan.pipeline, plan.schemas, { allowUnmapped: plan.allowUnmapped })
     : identityPipeline(ruleInput(rule), plan.table);
-  const table = mapped.table ?? plan.table;
-  const query = renderQuery(mapped.expr, plan.backend, { table, index: plan.index }, plan.pipeline?.stages);
+  const table = mapped.table ?? plan.defaultTable;
+  const query = renderQuery(mapped.expr, plan.backend, { table, index: plan.index, span: rule.logsourceLoc }, plan.pipeline?.stages);
   return { rule, mapped, query, table };
 }

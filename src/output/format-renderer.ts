@@ -58,7 +58,8 @@ export function renderRuleFormat(cache: ResourceCache, plan: ConversionPlan, tra
   const queryTemplate = plan.pipeline?.query_template ?? plan.queryFormat.template;
   // An aggregating query (tstats) outputs only its by-fields: the risk object must be one of them.
   const by = byFields(plan, query, enrichment, plan.pipeline?.query_template && settings?.splunk.risk ? risk?.field : undefined);
-  const queryText = cache.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
+  // data_source: where the logsource's events are stored (ES|QL names its index patterns in FROM).
+  const queryText = cache.template(queryTemplate)({ ...base, by_fields: by, datamodel: table, data_source: mapped.dataSource ?? null }).replace(/\s+$/, '');
   if (!settings) return { text: queryText, context: base, warnings };
 
   return renderDeployable(

@@ -6,7 +6,9 @@ import type { ResourceLoader } from '../core/resources';
 import { QUOTING } from './escape';
 import { CORRELATION_DEF_SCHEMA, type CorrelationDef } from '../correlation/correlation-def';
 
-export type RegexDialect = 're2' | 'pcre' | 'lucene';
+import type { RegexDialect } from './regex-dialects';
+
+export type { RegexDialect } from './regex-dialects';
 export type BoolOp = 'and' | 'or' | 'not';
 
 export interface StageDef {
@@ -15,7 +17,13 @@ export interface StageDef {
   readonly tokens: { readonly and: string; readonly or: string; readonly not: string; readonly group: string };
   readonly field_quoting: string;
   readonly string_quoting?: string;
+  /** Quoting of the values of `*_cased` operators (and CIDR networks) when it differs from string_quoting. */
+  readonly string_quoting_cased?: string;
   readonly regex_quoting?: string;
+  /** Quoting of a regex that must match case-insensitively, for stages without a case-insensitive regex operator (it folds case itself). */
+  readonly regex_quoting_i?: string;
+  /** A literal strategy for the network of `|cidr` (default string_quoting): the SQL targets write an exact address regex. */
+  readonly cidr_quoting?: string;
   readonly regex_dialect?: RegexDialect;
   readonly operators: Readonly<Record<string, string>>;
   readonly compare_ops?: Readonly<Record<string, string>>;
@@ -62,7 +70,17 @@ export interface BackendDef {
   readonly name: string;
   readonly description: string;
   readonly default_pipeline: string;
-  readonly source_option: 'table' | 'index' | 'category';
+  /** The data models (pipelines' `data_model`) this target can query: a pipeline of any of them may be used. */
+  readonly data_models?: readonly string[];
+  /**
+   * table: the pipeline's table is the query's source; index: Splunk's --index; category: the EQL event
+   * category; condition: the table (but `any`) becomes a condition `source_field == table`, ANDed to the query.
+   */
+  readonly source_option: 'table' | 'index' | 'category' | 'condition';
+  /** With source_option condition: the field holding the table's value (e.g. ECS event.category). */
+  readonly source_field?: string;
+  /** The table queried when neither the pipeline nor --table names one (the SQL targets' `events`). */
+  readonly default_table?: string;
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
   /** The stage whose boolean expressions can also compute a column (enrichment flags); none: the target cannot. */
@@ -106,7 +124,10 @@ const schema = {
     name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     description: { type: 'string' },
     default_pipeline: { type: 'string' },
-    source_option: { enum: ['table', 'index', 'category'] },
+    data_models: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    source_option: { enum: ['table', 'index', 'category', 'condition'] },
+    source_field: { type: 'string', minLength: 1 },
+    default_table: { type: 'string' },
     stages: {
       type: 'array',
       minItems: 1,
@@ -125,7 +146,10 @@ const schema = {
           },
           field_quoting: { enum: Object.keys(QUOTING.field) },
           string_quoting: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
+          string_quoting_cased: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           regex_quoting: { enum: Object.keys(QUOTING.literal) },
+          regex_quoting_i: { enum: Object.keys(QUOTING.literal) },
+          cidr_quoting: { enum: Object.keys(QUOTING.literal) },
           regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
           operators: {
             type: 'object',
@@ -190,13 +214,17 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
   const data = parseDataYaml(text, path, 'backend-definition');
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
+  if ((def.source_option === 'condition') !== (def.source_field !== undefined)) {
+    throw new SigmaError('backend-definition', `${path}: source_field goes with source_option condition, and only with it`);
+  }
   if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
     throw new SigmaError('backend-definition', `${path}: column_stage '${def.column_stage}' is not a stage of this target`);
   }
   for (const stage of def.stages) {
     for (const [key, template] of Object.entries(stage.operators)) {
       const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];
-      for (const m of template.matchAll(/\{(\w+)\}/g)) {
+      // `\x{A0}` in a template is a regex escape (RE2), not a placeholder.
+      for (const m of template.matchAll(/(?<!\\x)\{(\w+)\}/g)) {
         if (!allowed.includes(m[1] as string)) {
           throw new SigmaError('backend-definition', `${path}: operator '${key}' of stage '${stage.name}' uses {${m[1]}}; it may use ${allowed.map((a) => `{${a}}`).join(', ')}`);
         }

@@ -6,6 +6,8 @@ import type { SigmaString } from '../ir/types';
 import { decodeFieldPath } from '../ir/field-path';
 import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
+import { foldLuceneRegexCase, hasCasedCharacter, wildcardToRegex } from './regex-dialects';
+import { cidrTextRegex, parseCidr } from '../rule/cidr';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
 export type LiteralQuoter = (text: string) => string | null;
@@ -152,6 +154,237 @@ export function escapeEqlField(name: string): string | null {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
+// ---------------------------------------------------------------------------------------------
+// Elasticsearch query_string / Kibana Lucene syntax (docs/targets-lucene-esql.md). The classic query parser
+// reads any character after a backslash as itself; a quoted phrase ends at '"'; a regex is /.../.
+
+/** Elasticsearch's default index.max_regex_length: a longer regexp is refused before Lucene sees it. */
+export const ELASTIC_MAX_REGEX_LENGTH = 1000;
+
+/** Text of a bare query_string term: every character but ASCII letters, digits, '_', '.', '@' and non-ASCII non-spaces gets a backslash. */
+function escapeLuceneTermText(text: string): string {
+  let out = '';
+  for (const ch of text) out += /^[A-Za-z0-9_.@]$/.test(ch) || (ch > '\u007f' && !/\s/u.test(ch)) ? ch : '\\' + ch;
+  return out;
+}
+
+/** A query_string field name: escaped as a term; a field pattern ('*', '?') or a joined or JSON field has no form. */
+export function escapeLuceneField(name: string): string | null {
+  if (name === '' || decodeJoinedField(name) || decodeFieldPath(name) || /[*?]/.test(name)) return null;
+  return escapeLuceneTermText(name);
+}
+
+/**
+ * A case-sensitive query_string value: a quoted phrase without wildcards (on a keyword field, one exact term;
+ * quoting also keeps a leading '<' or '>' from being read as a range, and AND/OR/NOT from being operators);
+ * with wildcards, a bare term whose literal characters are escaped.
+ */
+export function quoteLuceneTerm(value: SigmaString): string {
+  if (!value.parts.some(isWildcard)) {
+    const text = value.parts.join('');
+    return '"' + text.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  }
+  return value.parts.map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '*' : '?') : escapeLuceneTermText(p))).join('');
+}
+
+/**
+ * A case-insensitive query_string value. Keyword fields compare case-sensitively and query_string has no
+ * case-insensitive option, so a value with cased letters becomes a regex of both cases per letter
+ * (`/[cC][mM][dD]\.[eE][xX][eE]/`, whole-value like every Lucene regex); a value without is a plain term.
+ */
+export function quoteLuceneCaseInsensitive(value: SigmaString): string | null {
+  if (!value.parts.some((p) => !isWildcard(p) && hasCasedCharacter(p))) return quoteLuceneTerm(value);
+  return quoteLuceneRegexFolded(wildcardToRegex(value, 'lucene', true).pattern);
+}
+
+/**
+ * A Lucene regex as a query_string /.../ term. Inside it the parser only knows '\/': every '/' is written so,
+ * and a literal backslash is never left before a '/' (the term would run on to a later '/'): `[\\]` outside
+ * a class, moved to the class's end inside one. Null when longer than Elasticsearch accepts.
+ */
+export function quoteLuceneRegex(pattern: string): string | null {
+  if (pattern.length > ELASTIC_MAX_REGEX_LENGTH) return null;
+  const chars = [...pattern];
+  let out = '';
+  let inClass = false;
+  let deferredBackslash = false;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\') {
+      const e = chars[++i];
+      if (e === undefined) return null;
+      if (e === '\\' && inClass) {
+        if (chars[i + 1] === '-' || out.endsWith('-')) return null; // a range ending at a backslash: not moved
+        deferredBackslash = true;
+      } else if (e === '\\') out += '[\\\\]';
+      else out += '\\' + e;
+      continue;
+    }
+    if (c === '/') out += '\\/';
+    else if (c === '[' && !inClass) {
+      inClass = true;
+      out += c;
+    } else if (c === ']' && inClass) {
+      inClass = false;
+      out += (deferredBackslash ? '\\\\' : '') + c;
+      deferredBackslash = false;
+    } else out += c;
+  }
+  return inClass ? null : `/${out}/`;
+}
+
+/** quoteLuceneRegex of the pattern made case-insensitive (foldLuceneRegexCase): query_string has no regex flag. */
+export function quoteLuceneRegexFolded(pattern: string): string | null {
+  const folded = foldLuceneRegexCase(pattern);
+  return folded === null ? null : quoteLuceneRegex(folded);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elasticsearch ES|QL. Strings: "..." with \\ \" \n \r \t; LIKE: '*' and '?' wildcards, backslash escapes;
+// RLIKE: Lucene regex syntax.
+
+const ESQL_WORDS = new Set('and or not like rlike in is null true false asc desc by on with as nulls first last metadata where from'.split(' '));
+
+/** ES|QL field: dotted identifiers bare; anything else (or a keyword) in backticks, a backtick doubled. */
+export function escapeEsqlField(name: string): string | null {
+  if (name === '' || decodeJoinedField(name) || decodeFieldPath(name)) return null;
+  const parts = name.split('.');
+  const plain = parts.every((p) => /^([A-Za-z][A-Za-z0-9_]*|[_@][A-Za-z0-9_]+)$/.test(p) && !ESQL_WORDS.has(p.toLowerCase()));
+  return plain ? name : '`' + name.replace(/`/g, '``') + '`';
+}
+
+/**
+ * ES|QL "..." string: the lexer reads every character but '"', '\\', CR and LF as itself, and knows the escapes
+ * \t \n \r \" \\ (QUOTED_STRING in Elasticsearch's EsqlBaseLexer), so other controls stay as they are.
+ */
+export function escapeEsqlString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function esqlLike(value: SigmaString, fold: (s: string) => string): string | null {
+  const pattern = value.parts.map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '*' : '?') : fold(p).replace(/[\\*?]/g, (c) => '\\' + c))).join('');
+  return escapeEsqlString(pattern);
+}
+
+/** ES|QL LIKE pattern, case-sensitive. */
+export function quoteEsqlLike(value: SigmaString): string | null {
+  return esqlLike(value, (s) => s);
+}
+
+/** ES|QL LIKE pattern for `TO_LOWER(field) LIKE ...`: the literal text lower-cased as Sigma folds case. */
+export function quoteEsqlLikeLower(value: SigmaString): string | null {
+  return esqlLike(value, (s) => s.toLowerCase());
+}
+
+/** ES|QL RLIKE pattern (Lucene syntax) as a string; null when longer than Elasticsearch accepts. */
+export function quoteEsqlRegex(pattern: string): string | null {
+  return pattern.length > ELASTIC_MAX_REGEX_LENGTH ? null : escapeEsqlString(pattern);
+}
+
+/** quoteEsqlRegex of the pattern made case-insensitive: RLIKE has no case-insensitive form. */
+export function quoteEsqlRegexFolded(pattern: string): string | null {
+  const folded = foldLuceneRegexCase(pattern);
+  return folded === null ? null : quoteEsqlRegex(folded);
+}
+
+/** An index pattern after ES|QL FROM: bare when made of name characters and '*', else quoted. */
+export function esqlIndexPattern(pattern: string): string {
+  return /^[A-Za-z0-9_.*-]+$/.test(pattern) && !pattern.startsWith('-') ? pattern : escapeEsqlString(pattern);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL (the sqlite and duckdb targets, docs/targets-sql.md). Standard SQL quoting: a backslash is an
+// ordinary character in both engines' literals and identifiers; only the quote itself is doubled.
+
+/** A NUL ends the statement text in SQLite's tokenizer: values holding one are matched by regex instead. */
+const SQL_UNQUOTABLE = /\u0000/;
+
+/** SQL string literal: '...' with ' doubled. */
+export function escapeSqlString(text: string): string | null {
+  if (SQL_UNQUOTABLE.test(text)) return null;
+  return `'${text.split("'").join("''")}'`;
+}
+
+/**
+ * SQL column: always "..." with " doubled, so no column name can be read as a keyword of either engine
+ * (their reserved words differ by version). Columns joined or read inside JSON have no flat-table form.
+ */
+export function escapeSqlIdentifier(name: string): string | null {
+  if (decodeJoinedField(name) || decodeFieldPath(name) || SQL_UNQUOTABLE.test(name) || name === '') return null;
+  return `"${name.split('"').join('""')}"`;
+}
+
+/**
+ * A LIKE pattern. Neither engine has a default escape character, so a backslash is an ordinary character;
+ * only a value with a literal `%` or `_` needs one: it is then followed by ESCAPE '\' and its `%`, `_` and
+ * backslashes are escaped.
+ */
+function sqlLikePattern(value: SigmaString, fold: (s: string) => string): string | null {
+  const literals = value.parts.filter((p): p is string => !isWildcard(p));
+  const escape = literals.some((p) => /[%_]/.test(p));
+  let out = '';
+  for (const p of value.parts) {
+    if (isWildcard(p)) out += p.wildcard === 'multi' ? '%' : '_';
+    else out += escape ? fold(p).replace(/[%_\\]/g, (c) => '\\' + c) : fold(p);
+  }
+  const quoted = escapeSqlString(out);
+  return quoted === null ? null : escape ? `${quoted} ESCAPE '\\'` : quoted;
+}
+
+/** A `|cidr` network as a SQL string holding the exact regex of its addresses' text spellings (src/rule/cidr.ts). */
+export function quoteSqlCidrRegex(network: string): string | null {
+  const net = parseCidr(network);
+  return net ? escapeSqlString(cidrTextRegex(net)) : null;
+}
+
+/** DuckDB LIKE (case-sensitive), for `|cased`. */
+export function quoteSqlLike(value: SigmaString): string | null {
+  return sqlLikePattern(value, (s) => s);
+}
+
+/**
+ * DuckDB case-insensitive match: the rule's value folded as the evaluator folds it (toLowerCase), matched
+ * against lower(column) (templates). DuckDB's lower() is Unicode; where it differs from JavaScript's
+ * toLowerCase (docs/targets-sql.md) the results differ.
+ */
+export function quoteSqlLikeLower(value: SigmaString): string | null {
+  return sqlLikePattern(value, (s) => s.toLowerCase());
+}
+
+/** A letter outside ASCII that has another case: SQLite's LIKE compares it case-sensitively. */
+const NON_ASCII_CASED = /[^\u0000-\u007f]/u;
+function hasNonAsciiCased(text: string): boolean {
+  for (const c of text) if (NON_ASCII_CASED.test(c) && c.toLowerCase() !== c.toUpperCase()) return true;
+  return false;
+}
+
+/**
+ * SQLite case-insensitive match: LIKE folds ASCII letters only, so a value with a non-ASCII letter that has
+ * another case (É, Ж) is declined here and written as a case-insensitive regex instead.
+ */
+export function quoteSqliteLike(value: SigmaString): string | null {
+  if (value.parts.some((p) => !isWildcard(p) && hasNonAsciiCased(p))) return null;
+  return sqlLikePattern(value, (s) => s);
+}
+
+/** SQLite GLOB (case-sensitive, for `|cased`): `*` and `?` wildcards; a literal `*` `?` `[` is a one-character class. */
+export function quoteSqliteGlob(value: SigmaString): string | null {
+  let out = '';
+  for (const p of value.parts) {
+    if (isWildcard(p)) out += p.wildcard === 'multi' ? '*' : '?';
+    else out += p.replace(/[*?[]/g, (c) => `[${c}]`);
+  }
+  return escapeSqlString(out);
+}
+
 export interface QuotingStrategies {
   readonly literal: Readonly<Record<string, LiteralQuoter>>;
   readonly pattern: Readonly<Record<string, PatternQuoter>>;
@@ -164,16 +397,34 @@ export const QUOTING: QuotingStrategies = {
     'kql-string': escapeKqlString,
     'splunk-eval-string': escapeSplunkEvalString,
     'eql-string': escapeEqlString,
+    'lucene-regex': quoteLuceneRegex,
+    'lucene-regex-folded': quoteLuceneRegexFolded,
+    'esql-string': escapeEsqlString,
+    'esql-regex': quoteEsqlRegex,
+    'esql-regex-folded': quoteEsqlRegexFolded,
+    'sql-string': escapeSqlString,
+    'sql-cidr-regex': quoteSqlCidrRegex,
   },
   pattern: {
     'splunk-search': quoteSplunkSearch,
     'eql-wildcard': quoteEqlWildcard,
+    'lucene-term': quoteLuceneTerm,
+    'lucene-nocase': quoteLuceneCaseInsensitive,
+    'esql-like': quoteEsqlLike,
+    'esql-like-lower': quoteEsqlLikeLower,
+    'sql-like': quoteSqlLike,
+    'sql-like-lower': quoteSqlLikeLower,
+    'sqlite-like': quoteSqliteLike,
+    'sqlite-glob': quoteSqliteGlob,
   },
   field: {
     'kql-field': escapeKqlField,
     'splunk-field': escapeSplunkField,
     'splunk-eval-field': escapeSplunkEvalField,
     'eql-field': escapeEqlField,
+    'lucene-field': escapeLuceneField,
+    'esql-field': escapeEsqlField,
+    'sql-identifier': escapeSqlIdentifier,
   },
 };
 
