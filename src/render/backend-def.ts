@@ -179,7 +179,7 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
     const targets = loader.list('backends').filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4));
     throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path}); available: ${targets.join(', ')}${didYouMean(name, targets)}`);
   }
-  const data = parseDataYaml(text, path, 'backend-definition');
+  const data = parseDataYaml(text, path, 'backend-definition', loader);
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
   if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
