@@ -40,7 +40,7 @@ level: medium
 `;
 
 performance.mark('sigma-app-start');
-const loader = createMapLoader(resources);
+const loader = createMapLoader(resources.files, resources.built);
 const converter = new Converter(loader);
 
 const targets = loader
