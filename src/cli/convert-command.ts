@@ -3,11 +3,12 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
 import { SigmaError, type Diagnostic } from '../core/errors';
-import { mayReferToOtherDocuments, Converter, type ConvertOptions, type RuleResult } from '../convert';
+import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
+import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
 import { checkOutputPlan, tryWrite, type PlannedWrite } from './output-plan';
 import { createFsLoader } from './fs-loader';
@@ -184,7 +185,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   }
   // Files of plain detection rules are converted document by document and printed as they go, so a large
   // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
-  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayReferToOtherDocuments);
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayHoldCorrelationOrFilter);
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
