@@ -278,18 +278,21 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   const seenAt = new Uint32Array(n); // closure walk: the walk number that last reached a state
   let walk = 0;
   const stack = new Int32Array(n);
-  const closure = (from: readonly number[]): number[] => {
+  // Subsets are kept (as keys) until the count is done: typed arrays hold a large automaton's in a third of the memory.
+  const closureBuffer = new Int32Array(n);
+  const closure = (from: ArrayLike<number>): Int32Array => {
     walk++;
     let top = 0;
-    const out: number[] = [];
-    for (const s of from) {
+    let size = 0;
+    for (let i = 0; i < from.length; i++) {
+      const s = from[i] as number;
       if (seenAt[s] === walk) continue;
       seenAt[s] = walk;
       stack[top++] = s;
     }
     while (top > 0) {
       const s = stack[--top] as number;
-      if (kept[s]) out.push(s);
+      if (kept[s]) closureBuffer[size++] = s;
       for (const t of nfa.eps[s] ?? []) {
         if (seenAt[t] !== walk) {
           seenAt[t] = walk;
@@ -297,11 +300,11 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
         }
       }
     }
-    return out.sort((x, y) => x - y);
+    return closureBuffer.slice(0, size).sort();
   };
-  /** The states of several ascending lists, ascending, each once. */
+  /** The states of several lists, each once (a view of a buffer reused by the next call). */
   const unionBuffer = new Int32Array(n);
-  const union = (lists: readonly (readonly number[])[]): number[] => {
+  const union = (lists: readonly (readonly number[])[]): Int32Array => {
     walk++;
     let size = 0;
     for (const list of lists) {
@@ -311,20 +314,19 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
         unionBuffer[size++] = t;
       }
     }
-    return Array.from(unionBuffer.subarray(0, size).sort());
+    return unionBuffer.subarray(0, size);
   };
-  const closures = new ListTable<number[]>();
   const first = closure([frag.start]);
   const known = new ListTable<true>();
   known.set(first, true);
-  const queue: number[][] = [first];
+  const queue: Int32Array[] = [first];
   const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
   for (let head = 0; head < queue.length; head++) {
-    const set = queue[head] as number[];
+    const set = queue[head] as Int32Array;
     // The subset's targets per range list; then per character class, the range lists present that cover it.
     const present: number[] = [];
-    for (const s of set) {
-      for (const m of moveFrom[s] as { range: number; to: number }[]) {
+    for (let i = 0; i < set.length; i++) {
+      for (const m of moveFrom[set[i] as number] as { range: number; to: number }[]) {
         const list = targetsOf[m.range] as number[];
         if (list.length === 0) present.push(m.range);
         list.push(m.to);
@@ -338,9 +340,8 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
       const sig = moving.join(',');
       if (done.has(sig)) continue;
       done.add(sig);
-      const targets = moving.length === 1 ? (targetsOf[moving[0] as number] as number[]).slice() : union(moving.map((r) => targetsOf[r] as number[]));
-      let next = closures.get(targets);
-      if (!next) closures.set(targets, (next = closure(targets)));
+      const targets = moving.length === 1 ? (targetsOf[moving[0] as number] as number[]) : union(moving.map((r) => targetsOf[r] as number[]));
+      const next = closure(targets);
       if (known.get(next)) continue;
       known.set(next, true);
       if (known.size > limit) return null;
@@ -352,21 +353,21 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
 }
 
 /**
- * A map keyed by lists of numbers compared by content: a 32-bit hash of the list picks a bucket, so that
+ * A map keyed by subsets (ascending state numbers) compared by content: a 32-bit hash of the list picks a bucket, so that
  * a large subset is not turned into a string to be looked up (the cost of determinizing was mostly that).
  */
 class ListTable<V> {
-  private readonly buckets = new Map<number, { key: readonly number[]; value: V }[]>();
+  private readonly buckets = new Map<number, { key: Int32Array; value: V }[]>();
   size = 0;
 
-  get(key: readonly number[]): V | undefined {
+  get(key: Int32Array): V | undefined {
     const bucket = this.buckets.get(hashList(key));
     if (bucket) for (const e of bucket) if (sameList(e.key, key)) return e.value;
     return undefined;
   }
 
   /** Adds a key not in the table yet. */
-  set(key: readonly number[], value: V): void {
+  set(key: Int32Array, value: V): void {
     const h = hashList(key);
     const bucket = this.buckets.get(h);
     if (bucket) bucket.push({ key, value });
@@ -375,13 +376,13 @@ class ListTable<V> {
   }
 }
 
-function hashList(list: readonly number[]): number {
+function hashList(list: Int32Array): number {
   let h = 0x811c9dc5 ^ list.length;
-  for (const x of list) h = Math.imul(h ^ x, 0x01000193);
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193);
   return h;
 }
 
-function sameList(a: readonly number[], b: readonly number[]): boolean {
+function sameList(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
