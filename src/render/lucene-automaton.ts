@@ -302,13 +302,19 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
     }
     return closureBuffer.slice(0, size).sort();
   };
-  /** The states of several lists, each once (a view of a buffer reused by the next call). */
+  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
+  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
+  const presentAt = new Uint32Array(rangeIds.size);
+  let stamp = 0;
+  const moves = (r: number): boolean => presentAt[r] === stamp;
+  /** The targets of the range lists of a class that move the subset, each once (a view of a buffer reused by the next call). */
   const unionBuffer = new Int32Array(n);
-  const union = (lists: readonly (readonly number[])[]): Int32Array => {
+  const targetsOfClass = (lists: readonly number[]): Int32Array => {
     walk++;
     let size = 0;
-    for (const list of lists) {
-      for (const t of list) {
+    for (const r of lists) {
+      if (!moves(r)) continue;
+      for (const t of targetsOf[r] as number[]) {
         if (seenAt[t] === walk) continue;
         seenAt[t] = walk;
         unionBuffer[size++] = t;
@@ -316,32 +322,53 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
     }
     return unionBuffer.subarray(0, size);
   };
+  /** Do two classes move by the same range lists (those moving the subset)? */
+  const sameMoves = (a: readonly number[], b: readonly number[]): boolean => {
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      while (i < a.length && !moves(a[i] as number)) i++;
+      while (j < b.length && !moves(b[j] as number)) j++;
+      if (i === a.length || j === b.length) return i === a.length && j === b.length;
+      if (a[i++] !== b[j++]) return false;
+    }
+  };
   const first = closure([frag.start]);
   const known = new ListTable<true>();
   known.set(first, true);
   const queue: Int32Array[] = [first];
-  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
+  const handled = new Map<number, (readonly number[])[]>();
   for (let head = 0; head < queue.length; head++) {
     const set = queue[head] as Int32Array;
     // The subset's targets per range list; then per character class, the range lists present that cover it.
+    stamp++;
     const present: number[] = [];
     for (let i = 0; i < set.length; i++) {
       for (const m of moveFrom[set[i] as number] as { range: number; to: number }[]) {
-        const list = targetsOf[m.range] as number[];
-        if (list.length === 0) present.push(m.range);
-        list.push(m.to);
+        if (!moves(m.range)) {
+          presentAt[m.range] = stamp;
+          present.push(m.range);
+        }
+        (targetsOf[m.range] as number[]).push(m.to);
       }
     }
     // Several classes often move by the same range lists: their targets, and the closure, are found once.
-    const done = new Set<string>();
+    // A class is told by a hash of its moving range lists, checked list by list when two hashes meet.
+    handled.clear();
     for (const lists of classLists) {
-      const moving = lists.filter((r) => (targetsOf[r] as number[]).length > 0);
-      if (moving.length === 0) continue;
-      const sig = moving.join(',');
-      if (done.has(sig)) continue;
-      done.add(sig);
-      const targets = moving.length === 1 ? (targetsOf[moving[0] as number] as number[]) : union(moving.map((r) => targetsOf[r] as number[]));
-      const next = closure(targets);
+      let h = 0x811c9dc5;
+      let count = 0;
+      for (const r of lists) {
+        if (!moves(r)) continue;
+        h = Math.imul(h ^ r, 0x01000193);
+        count++;
+      }
+      if (count === 0) continue;
+      const earlier = handled.get(h);
+      if (earlier?.some((other) => sameMoves(other, lists))) continue;
+      if (earlier) earlier.push(lists);
+      else handled.set(h, [lists]);
+      const next = closure(targetsOfClass(lists));
       if (known.get(next)) continue;
       known.set(next, true);
       if (known.size > limit) return null;
