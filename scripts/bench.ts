@@ -15,10 +15,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { CORPUS_FOLDERS, findCorpus, readCorpus } from './corpus-run';
 import { benchPhases } from './bench-phases';
+import { createFsLoader } from '../src/cli/fs-loader';
+import { listTargets } from '../src/render/backend-def';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'bin', 'sigma-convert.js');
-const TARGETS = ['kql', 'splunk', 'eql'] as const;
+const TARGETS = listTargets(createFsLoader(ROOT));
 const SMALL_RULE = path.join(ROOT, 'sigma', 't1040', 'net_sniffing_t1040.yml');
 const COLD_RUNS = 7;
 const CORPUS_RUNS = Number(process.env.BENCH_RUNS ?? 3);

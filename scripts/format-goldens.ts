@@ -11,21 +11,28 @@ import { convertCollectionFormat } from '../src/output/collection-format';
 import type { GoldenEntry } from './golden-cases';
 import { combineStream } from '../src/output/stream';
 import { slugify } from '../src/cli/output-names';
+import { listTargets } from '../src/render/backend-def';
+import type { ConvertOptions } from '../src/convert';
 
 export const FORMAT_GOLDEN_RULES = ['sigma/t1040/net_sniffing_t1040.yml'] as const;
 const CORRELATION_GOLDEN = 'sigma/t1040/net_sniffing_t1040_correlation.yml';
-const TARGETS = ['kql', 'splunk', 'eql'] as const;
+/**
+ * The other targets a page golden lists, pinned: a page lists every target by default, so without this a
+ * new backend would rewrite every other target's page goldens. A new target's own page lists these.
+ */
+export const PAGE_OTHER_TARGETS = ['eql', 'kql', 'splunk'] as const;
 
 /** Every (target, non-query format) output of each rule file; `queries` stays empty (these are not bare queries). */
 export function computeFormatGoldens(root: string): GoldenEntry[] {
   const converter = new Converter(createFsLoader(root));
   const out: GoldenEntry[] = [];
+  const targets = listTargets(converter.loader);
   for (const rulePath of FORMAT_GOLDEN_RULES) {
     const text = fs.readFileSync(path.join(root, rulePath), 'utf8');
-    for (const target of TARGETS) {
+    for (const target of targets) {
       for (const [format, def] of Object.entries(converter.backend(target).formats)) {
         if (format === 'query') continue;
-        const options = { target, format };
+        const options: ConvertOptions = def.others ? { target, format, settings: { other_targets: PAGE_OTHER_TARGETS } } : { target, format };
         const resolved = converter.resolveOptions(options);
         let content: string;
         if (def.collection) {
@@ -66,7 +73,7 @@ export function computeFormatGoldens(root: string): GoldenEntry[] {
   // The T1040 correlation in every format that deploys correlations, converted with the rules it names.
   const pack = FORMAT_GOLDEN_RULES.map((f) => ({ file: f, text: fs.readFileSync(path.join(root, f), 'utf8') }));
   const correlation = { file: CORRELATION_GOLDEN, text: fs.readFileSync(path.join(root, CORRELATION_GOLDEN), 'utf8') };
-  for (const target of TARGETS) {
+  for (const target of targets) {
     for (const [format, def] of Object.entries(converter.backend(target).formats)) {
       if (!def.correlations) continue;
       const options = { target, format };

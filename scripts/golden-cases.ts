@@ -13,7 +13,12 @@ import type { Placeholders } from '../src/rule/modifiers';
 import { computeFormatGoldens } from './format-goldens';
 import { parseYamlDocuments } from '../src/rule/yaml-source';
 
-export const TARGETS = ['kql', 'splunk', 'eql'] as const;
+import { listTargets } from '../src/render/backend-def';
+
+/** Every target of backends/: a new backend file gets its goldens with no list to edit. */
+export function goldenTargets(root: string): string[] {
+  return listTargets(createFsLoader(root));
+}
 /** The table KQL reads with --pipeline none in the feature suite (declared for the parser check). */
 export const FEATURE_TABLE = 'SigmaEvents';
 
@@ -24,8 +29,6 @@ interface RuleSet {
   readonly goldenDir: string;
   /** 'none' keeps field names as written; undefined is the target's default pipeline; else a named pipeline. */
   readonly pipeline: string | undefined;
-  /** Only these targets (a named pipeline belongs to one target); default: all. */
-  readonly targets?: readonly string[];
   /** Convert the folder's files together (correlations and filters name rules of other files), as the CLI does. */
   readonly together?: boolean;
 }
@@ -37,11 +40,11 @@ const RULE_SETS: readonly RuleSet[] = [
   { dir: 'test/rules/features/none', goldenDir: 'features/none', pipeline: 'none' },
   { dir: 'test/rules/features/mapped', goldenDir: 'features/mapped', pipeline: undefined },
   { dir: 'test/rules/invalid', goldenDir: 'invalid', pipeline: 'none' },
-  // The non-default pipelines, on the shipped pack and the mapped feature rules.
-  { dir: 'sigma', goldenDir: 'pipeline-sentinel/sigma', pipeline: 'sentinel', targets: ['kql'], together: true },
-  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-sentinel/features/mapped', pipeline: 'sentinel', targets: ['kql'] },
-  { dir: 'sigma', goldenDir: 'pipeline-splunk-cim/sigma', pipeline: 'splunk-cim', targets: ['splunk'], together: true },
-  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-splunk-cim/features/mapped', pipeline: 'splunk-cim', targets: ['splunk'] },
+  // The non-default pipelines (each for the target it declares), on the shipped pack and the mapped feature rules.
+  { dir: 'sigma', goldenDir: 'pipeline-sentinel/sigma', pipeline: 'sentinel', together: true },
+  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-sentinel/features/mapped', pipeline: 'sentinel' },
+  { dir: 'sigma', goldenDir: 'pipeline-splunk-cim/sigma', pipeline: 'splunk-cim', together: true },
+  { dir: 'test/rules/features/mapped', goldenDir: 'pipeline-splunk-cim/features/mapped', pipeline: 'splunk-cim' },
 ];
 
 /** Values for `|expand` placeholders used by the feature rules (what --placeholders FILE supplies). */
@@ -87,11 +90,11 @@ export function computeGoldens(root: string, converter = new Converter(createFsL
     for (const rulePath of listRules(root, set.dir)) {
       const text = fs.readFileSync(path.join(root, rulePath), 'utf8');
       const stem = set.goldenDir + rulePath.slice(set.dir.length).replace(/\.ya?ml$/i, '');
-      for (const target of set.targets ?? TARGETS) {
+      for (const target of targetsOf(set, converter, root)) {
         const options: ConvertOptions = {
           target,
           pipeline: set.pipeline,
-          table: set.pipeline === 'none' && target === 'kql' ? FEATURE_TABLE : undefined,
+          table: set.pipeline === 'none' && needsTable(converter, target) ? FEATURE_TABLE : undefined,
           placeholders,
         };
         const resolved = converter.resolveOptions(options);
@@ -107,6 +110,17 @@ export function computeGoldens(root: string, converter = new Converter(createFsL
   }
   entries.push(...computeFormatGoldens(root));
   return entries.sort((a, b) => (a.goldenPath < b.goldenPath ? -1 : a.goldenPath > b.goldenPath ? 1 : 0));
+}
+
+/** A built-in pipeline is for the one target it declares; the default pipeline and 'none' are for every target. */
+function targetsOf(set: RuleSet, converter: Converter, root: string): readonly string[] {
+  if (set.pipeline === undefined || set.pipeline === 'none') return goldenTargets(root);
+  return [converter.pipeline(set.pipeline).target];
+}
+
+/** With --pipeline none, a target that reads from a named table needs --table (the feature suite's table). */
+export function needsTable(converter: Converter, target: string): boolean {
+  return converter.backend(target).source_option === 'table';
 }
 
 /** The query golden (stdout of the CLI) and, when a document failed, the error golden (its stderr lines). */

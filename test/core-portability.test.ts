@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Converter, createMapLoader } from '../src/index';
 import { createFsLoader } from '../src/cli/fs-loader';
+import { TARGETS } from './support/targets';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -26,7 +27,7 @@ function sourceFiles(dir: string): string[] {
 describe('the conversion core runs without a file system', () => {
   const rules = fs.readFileSync(path.join(ROOT, 'sigma/t1040/net_sniffing_t1040.yml'), 'utf8');
 
-  test.each(['kql', 'splunk', 'eql'])('%s: a bundled map loader gives the same queries as the file loader', (target) => {
+  test.each(TARGETS)('%s: a bundled map loader gives the same queries as the file loader', (target) => {
     const fromMap = new Converter(createMapLoader(bundle(['backends', 'templates']))).convertText(rules, 'pack.yml', { target });
     const fromFs = new Converter(createFsLoader(ROOT)).convertText(rules, 'pack.yml', { target });
     expect(fromMap.every((r) => r.ok)).toBe(true);

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
 import { CORPUS_FOLDERS, findCorpus } from '../scripts/corpus-run';
-import { FEATURE_TABLE, PLACEHOLDERS_FILE, TARGETS } from '../scripts/golden-cases';
+import { PLACEHOLDERS_FILE } from '../scripts/golden-cases';
+import { TARGETS, noneSourceArgs } from './support/targets';
 
 /**
  * The fast path (bin/sigma-convert.js: the esbuild bundle, files converted in parts, on worker
@@ -58,8 +59,8 @@ const GOLDEN_RUNS: readonly { readonly dir: string; readonly args: (target: stri
   { dir: 'test/rules/correlation', args: () => ['--placeholders', PLACEHOLDERS_FILE] },
   { dir: 'test/rules/filters', args: () => ['--placeholders', PLACEHOLDERS_FILE] },
   { dir: 'test/rules/features/mapped', args: () => ['--placeholders', PLACEHOLDERS_FILE] },
-  { dir: 'test/rules/features/none', args: (t) => ['--pipeline', 'none', '--placeholders', PLACEHOLDERS_FILE, ...(t === 'kql' ? ['--table', FEATURE_TABLE] : [])] },
-  { dir: 'test/rules/invalid', args: (t) => ['--pipeline', 'none', ...(t === 'kql' ? ['--table', FEATURE_TABLE] : [])] },
+  { dir: 'test/rules/features/none', args: (t) => ['--pipeline', 'none', '--placeholders', PLACEHOLDERS_FILE, ...noneSourceArgs(t)] },
+  { dir: 'test/rules/invalid', args: (t) => ['--pipeline', 'none', ...noneSourceArgs(t)] },
 ];
 
 beforeAll(() => {
@@ -82,7 +83,7 @@ describe('the fast path prints what the plain path prints', () => {
   });
 
   test.each([...TARGETS])('--json lines from workers, %s', async (target) => {
-    const args = ['--target', target, '--json', '--pipeline', 'none', ...(target === 'kql' ? ['--table', FEATURE_TABLE] : []), 'test/rules/invalid', 'test/rules/features/none'];
+    const args = ['--target', target, '--json', '--pipeline', 'none', ...noneSourceArgs(target), 'test/rules/invalid', 'test/rules/features/none'];
     const plain = await inProcess(args);
     expect(plain.stdout).toMatch(/"ok":false/);
     expect(fastPath(args, FORCED)).toEqual(plain);

@@ -47,7 +47,7 @@ export interface ConvertArgs {
 
 export function addConvertOptions<T>(y: Argv<T>) {
   return y
-    .option('target', { alias: 't', type: 'string', describe: 'query language: kql, splunk or eql', demandOption: true })
+    .option('target', { alias: 't', type: 'string', describe: "query language (one of 'sigma-convert list targets')", demandOption: true })
     .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "field mapping pipeline: a built-in name (see: list pipelines), 'none' (field names as written), or a pipeline file; repeat to stack files, applied in order; default per target" })
     .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
     .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })

@@ -1,22 +1,18 @@
 import { Converter } from '../convert';
 import { listPipelines } from '../pipeline/load-pipeline';
 import { createFsLoader } from './fs-loader';
+import { listTargets } from '../render/backend-def';
 import { ExitCode, type CliIO } from './io';
 import { didYouMean, printable } from '../core/suggest';
 
 /** What `sigma-convert list` can list. */
 export const LIST_SUBJECTS = ['targets', 'pipelines', 'formats'] as const;
 
-const TARGETS_DIR = 'backends';
-
 /** `sigma-convert list targets|pipelines|formats`. */
 export function runList(what: string, io: CliIO): number {
   const loader = createFsLoader();
   const converter = new Converter(loader);
-  const targets = loader
-    .list(TARGETS_DIR)
-    .filter((f) => f.endsWith('.yml'))
-    .map((f) => f.replace(/\.yml$/, ''));
+  const targets = listTargets(loader);
   const lines: string[] = [];
   switch (what) {
     case 'targets':

@@ -23,9 +23,10 @@ const siteCommand = () => require('./site-command') as typeof import('./site-com
 /** A command-line mistake: reported once, with a hint, exit status 2. */
 class UsageError extends Error {}
 
-const USAGE = `$0 --target <kql|splunk|eql> [options] PATH...
+const USAGE = `$0 --target <target> [options] PATH...
 
 Convert Sigma rules (files, folders, or - for stdin) into SIEM queries.
+Targets: $0 list targets.
 Commands: list, validate, test, completion ($0 <command> -h for each).`;
 
 /** Parses the command line and runs one command; resolves to the exit status. */

@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
-import type { BackendDef, FormatDef } from '../render/backend-def';
+import { listTargets, type BackendDef, type FormatDef } from '../render/backend-def';
 import type { RenderedQuery } from '../render/render-query';
 import { QUOTING, quoteSplunkSearch } from '../render/escape';
 import type { SigmaCorrelation } from '../correlation/model';
@@ -55,10 +55,7 @@ export class FormatRenderer {
 
   /** Targets are the backends/*.yml files. */
   targets(): string[] {
-    return this.converter.loader
-      .list('backends')
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => f.replace(/\.yml$/, ''));
+    return listTargets(this.converter.loader);
   }
 
   render(rule: SigmaRule, options: ConvertOptions, resolved: Resolved, mapped: PipelineResult, query: RenderedQuery, file = ''): FormatOutput {
@@ -105,7 +102,7 @@ export class FormatRenderer {
         risk,
         // A search (not an aggregating tstats) can be restricted to the data source's indices.
         searchPrefix: format.search_prefix && !resolved.pipeline?.query_template ? splunkDataRestriction(settings, mapped.dataSource) : null,
-        others: format.others ? this.otherTargets(rule, options, backend.name) : [],
+        others: format.others ? this.otherTargets(rule, options, backend.name, settings.other_targets) : [],
         telemetry: parseTelemetry(rule),
         file,
       },
@@ -242,8 +239,13 @@ export class FormatRenderer {
   }
 
   /** The rule's query for every other target with its default pipeline; a refusal keeps its message. */
-  private otherTargets(rule: SigmaRule, options: ConvertOptions, self: string): OtherTarget[] {
-    return this.targets()
+  /** The rule converted for the other targets: those the settings name (in their order), else every target. */
+  private otherTargets(rule: SigmaRule, options: ConvertOptions, self: string, named: readonly string[] | null): OtherTarget[] {
+    const all = this.targets();
+    for (const t of named ?? []) {
+      if (!all.includes(t)) throw new SigmaError('invalid-value', `settings other_targets: unknown target '${t}'; available: ${all.join(', ')}`);
+    }
+    return (named ?? all)
       .filter((t) => t !== self)
       .map((target) => {
         const opts: ConvertOptions = { target, placeholders: options.placeholders, settings: options.settings, format: 'query', limits: options.limits };

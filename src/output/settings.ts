@@ -19,6 +19,8 @@ export interface RuleSettings {
   readonly author: string | null;
   readonly license: string | null;
   readonly index_patterns: readonly string[] | null;
+  /** The page formats: which other targets' queries the page lists, in this order; null: every target. */
+  readonly other_targets: readonly string[] | null;
   readonly splunk: {
     readonly app: string;
     readonly notable: boolean;
@@ -56,6 +58,7 @@ const ruleProps = {
   author: { type: ['string', 'null'] },
   license: { type: ['string', 'null'] },
   index_patterns: nullableList,
+  other_targets: nullableList,
   splunk: {
     type: 'object',
     additionalProperties: false,

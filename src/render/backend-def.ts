@@ -171,12 +171,20 @@ const schema = {
 
 export const BACKEND_DEFINITION_SCHEMA = schema;
 
+/** Every target: the backends/<name>.yml files, sorted. Scripts, tests, `list` and the page read this, never a list of their own. */
+export function listTargets(loader: ResourceLoader): string[] {
+  return loader
+    .list('backends')
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.slice(0, -'.yml'.length));
+}
+
 /** Loads and fully validates backends/<name>.yml; errors name the file and the offending path. */
 export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef {
   const path = `backends/${name}.yml`;
   const text = loader.read(path);
   if (text === undefined) {
-    const targets = loader.list('backends').filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4));
+    const targets = listTargets(loader);
     throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path}); available: ${targets.join(', ')}${didYouMean(name, targets)}`);
   }
   const data = parseDataYaml(text, path, 'backend-definition');

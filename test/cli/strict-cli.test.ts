@@ -67,7 +67,8 @@ describe('usage', () => {
     const r = await run([]);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain('sigma-convert --target <kql|splunk|eql> [options] PATH...');
+    expect(r.err).toContain('sigma-convert --target <target> [options] PATH...');
+    expect(r.err).toContain('Targets: sigma-convert list targets.');
     expect(r.err.match(/^sigma-convert: /gm)).toEqual(['sigma-convert: ']);
   });
 

@@ -9,11 +9,11 @@ import * as path from 'path';
 import { Converter } from '../../src/convert';
 import { createFsLoader } from '../../src/cli/fs-loader';
 import { RuleValidator } from '../../src/validate/validate-rules';
+import { TARGETS } from '../support/targets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'sigma-convert.js');
 const FIX = path.join(ROOT, 'test', 'fixtures', 'hostile');
-const TARGETS = ['kql', 'splunk', 'eql'] as const;
 
 function cli(args: string[], input?: Buffer | string): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createFsLoader } from '../../src/cli/fs-loader';
+import { TARGETS } from '../support/targets';
 import { Converter } from '../../src/convert';
 import { parseCondition } from '../../src/condition/parser';
 import { normalizeExpr } from '../../src/ir/normalize';
@@ -95,7 +96,7 @@ describe('user YAML data files: size and alias expansion', () => {
 describe('depth and width: no "Maximum call stack size exceeded"', () => {
   it('3,000 nested parentheses are a condition syntax error', () => {
     const text = rule('    sel: {Image: x}').replace('condition: sel', `condition: '${'('.repeat(3000)}sel${')'.repeat(3000)}'`);
-    for (const target of ['kql', 'splunk', 'eql']) {
+    for (const target of TARGETS) {
       const [r] = converter.convertCollection([{ file: 'p.yml', text }], { target });
       expect(r?.errors[0]?.code).toBe('condition-syntax');
       expect(r?.errors[0]?.message).toMatch(/more than 100 levels deep/);

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import * as path from 'path';
 import { createFsLoader } from '../../src/cli/fs-loader';
+import { TARGETS } from '../support/targets';
 import { Converter } from '../../src/convert';
 import { convertCollectionFormat } from '../../src/output/collection-format';
 import { commentText, confStanzaName, markdownText, terminalText } from '../../src/render/escape';
@@ -124,7 +125,7 @@ describe('Markdown/HTML (page): text renders as written', () => {
     );
   });
 
-  it.each(['kql', 'splunk', 'eql'])('%s page: a hostile title, description, author and reference stay text', (target) => {
+  it.each(TARGETS)('%s page: a hostile title, description, author and reference stay text', (target) => {
     const extra = `description: "<img src=x onerror=alert(1)>\\n# Heading\\n[click](javascript:alert(1))"\nauthor: "<b>me</b> | col"\nreferences: ["javascript:alert(1)", "https://ok.example/a b>"]`;
     const [r] = converter.convertCollection([{ file: 'p.yml', text: rule({ title: '<script>x</script> *t*', extra }) }], { target, format: 'page', pipeline: 'none', table: 'T' });
     const page = r?.queries[0] ?? '';
