@@ -9,7 +9,7 @@ import type { ErrorCode } from '../src/core/errors';
 import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
 
 export interface CorpusConfig {
-  readonly target: 'kql' | 'splunk' | 'eql';
+  readonly target: 'kql' | 'splunk' | 'eql' | 'lucene' | 'esql';
   readonly pipeline: string;
 }
 
@@ -20,6 +20,8 @@ export const CORPUS_CONFIGS: readonly CorpusConfig[] = [
   { target: 'splunk', pipeline: 'splunk-windows' },
   { target: 'splunk', pipeline: 'splunk-cim' },
   { target: 'eql', pipeline: 'ecs' },
+  { target: 'lucene', pipeline: 'ecs' },
+  { target: 'esql', pipeline: 'ecs' },
 ];
 
 /** The rule folders of a SigmaHQ release. */

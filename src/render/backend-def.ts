@@ -15,7 +15,11 @@ export interface StageDef {
   readonly tokens: { readonly and: string; readonly or: string; readonly not: string; readonly group: string };
   readonly field_quoting: string;
   readonly string_quoting?: string;
+  /** Quoting of the values of `*_cased` operators (and CIDR networks) when it differs from string_quoting. */
+  readonly string_quoting_cased?: string;
   readonly regex_quoting?: string;
+  /** Quoting of a regex that must match case-insensitively, for stages without a case-insensitive regex operator (it folds case itself). */
+  readonly regex_quoting_i?: string;
   readonly regex_dialect?: RegexDialect;
   readonly operators: Readonly<Record<string, string>>;
   readonly compare_ops?: Readonly<Record<string, string>>;
@@ -62,7 +66,15 @@ export interface BackendDef {
   readonly name: string;
   readonly description: string;
   readonly default_pipeline: string;
-  readonly source_option: 'table' | 'index' | 'category';
+  /** The data models (pipelines' `data_model`) this target can query: a pipeline of any of them may be used. */
+  readonly data_models?: readonly string[];
+  /**
+   * table: the pipeline's table is the query's source; index: Splunk's --index; category: the EQL event
+   * category; condition: the table (but `any`) becomes a condition `source_field == table`, ANDed to the query.
+   */
+  readonly source_option: 'table' | 'index' | 'category' | 'condition';
+  /** With source_option condition: the field holding the table's value (e.g. ECS event.category). */
+  readonly source_field?: string;
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
   /** The stage whose boolean expressions can also compute a column (enrichment flags); none: the target cannot. */
@@ -106,7 +118,9 @@ const schema = {
     name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     description: { type: 'string' },
     default_pipeline: { type: 'string' },
-    source_option: { enum: ['table', 'index', 'category'] },
+    data_models: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    source_option: { enum: ['table', 'index', 'category', 'condition'] },
+    source_field: { type: 'string', minLength: 1 },
     stages: {
       type: 'array',
       minItems: 1,
@@ -125,7 +139,9 @@ const schema = {
           },
           field_quoting: { enum: Object.keys(QUOTING.field) },
           string_quoting: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
+          string_quoting_cased: { enum: [...Object.keys(QUOTING.literal), ...Object.keys(QUOTING.pattern)] },
           regex_quoting: { enum: Object.keys(QUOTING.literal) },
+          regex_quoting_i: { enum: Object.keys(QUOTING.literal) },
           regex_dialect: { enum: ['re2', 'pcre', 'lucene'] },
           operators: {
             type: 'object',
@@ -190,6 +206,9 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
   const data = parseDataYaml(text, path, 'backend-definition');
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
+  if ((def.source_option === 'condition') !== (def.source_field !== undefined)) {
+    throw new SigmaError('backend-definition', `${path}: source_field goes with source_option condition, and only with it`);
+  }
   if (def.column_stage !== undefined && !def.stages.some((st) => st.name === def.column_stage)) {
     throw new SigmaError('backend-definition', `${path}: column_stage '${def.column_stage}' is not a stage of this target`);
   }

@@ -121,7 +121,7 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
       if (group && group.list.length >= 2 && group.members.has(a) && template) {
         if (group.text === undefined) {
           // Computed once per group: when a value cannot be quoted, every member falls back alone.
-          const values = group.list.map((g) => inValue(stage, g.value));
+          const values = group.list.map((g) => inValue(stage, g.value, a.cased));
           const field = quoteField(stage, a.field);
           group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(', ') }) : null;
         }
@@ -137,8 +137,8 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   return out;
 }
 
-function inValue(stage: StageDef, value: SigmaString): string | null {
-  const strategy = stage.string_quoting;
+function inValue(stage: StageDef, value: SigmaString, cased: boolean): string | null {
+  const strategy = cased ? (stage.string_quoting_cased ?? stage.string_quoting) : stage.string_quoting;
   if (!strategy) return null;
   const pattern = QUOTING.pattern[strategy];
   if (pattern) return pattern(value);
@@ -187,7 +187,8 @@ function renderPredicate(p: Predicate, stage: StageDef): string | null {
     case 'cidr': {
       const field = fieldOf(p.field);
       const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
-      const value = quoteLiteral(stage, p.network);
+      // A network has no case: the cased quoting, where the stage has one, writes it as it is.
+      const value = quoteLiteral(stage, p.network, stage.string_quoting_cased ?? stage.string_quoting);
       return t && field !== null && value !== null ? fillTemplate(t, { field, value }) : null;
     }
     case 'fieldref': {
@@ -225,7 +226,7 @@ function renderNativeStringMatch(stage: StageDef, field: string | null, value: S
   const { shape, text } = matchShape(effective);
   const key = keyword ? (cased ? 'keyword_cased' : 'keyword') : cased ? `${shape}_cased` : shape;
   const template = ops[key];
-  const strategy = stage.string_quoting;
+  const strategy = cased ? (stage.string_quoting_cased ?? stage.string_quoting) : stage.string_quoting;
   if (template && strategy) {
     const pattern = QUOTING.pattern[strategy];
     let quoted: string | null = null;
@@ -294,7 +295,8 @@ function renderRegex(
   const re = build();
   const template = stage.operators[re.caseInsensitiveOp ? `${templateKeyBase}_i` : templateKeyBase];
   if (!template) return null;
-  const regex = quoteLiteral(stage, re.pattern, stage.regex_quoting);
+  const quoting = re.caseInsensitiveOp && stage.regex_quoting_i ? stage.regex_quoting_i : stage.regex_quoting;
+  const regex = quoteLiteral(stage, re.pattern, quoting);
   return regex === null ? null : fillTemplate(template, { field: field ?? '', regex });
 }
 

@@ -1,5 +1,6 @@
 import { SigmaError } from '../core/errors';
 import { isPredicate, predicateField, type Expr } from '../ir/types';
+import { plainSigmaString } from '../rule/sigma-string';
 import type { BackendDef } from './backend-def';
 import { QUOTING } from './escape';
 import { renderStages } from './split-stages';
@@ -32,6 +33,12 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions,
   const first = selected[0];
   if (!first) throw new SigmaError('backend-definition', `backend '${backend.name}' has no stages`);
   let stages: Record<string, string>;
+  // The table as a condition (ECS event.category for Lucene and ES|QL, where EQL writes `process where`).
+  // `any` is the pipelines' word for every table. Exact values: a cased match.
+  if (backend.source_option === 'condition' && backend.source_field && src.table && src.table !== 'any' && !(expr.kind === 'const' && !expr.value)) {
+    const restriction: Expr = { kind: 'match', field: backend.source_field, value: plainSigmaString(src.table), cased: true };
+    expr = expr.kind === 'const' ? restriction : { kind: 'and', args: [restriction, ...(expr.kind === 'and' ? expr.args : [expr])] };
+  }
   if (expr.kind === 'const') {
     if (!expr.value) {
       throw new SigmaError('unsupported-feature', 'the rule can never match with this pipeline (its logsource excludes every value the rule asks for)');
@@ -61,6 +68,8 @@ function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOpti
       if (!quoted) throw new SigmaError('invalid-value', `'${src.index}' cannot be used as an index name`);
       return `index=${quoted}`;
     }
+    case 'condition':
+      return '';
     case 'category': {
       const category = src.table ?? 'any';
       if (!/^[a-z_][a-z0-9_]*$/i.test(category)) throw new SigmaError('invalid-value', `'${category}' is not a valid EQL event category`);
