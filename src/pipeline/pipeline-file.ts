@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { parseDataYaml } from '../core/data-yaml';
-import { definitionValidator } from '../core/definition-schema';
+import { definitionValidator, validAtBuild } from '../core/definition-schema';
+import type { ResourceLoader } from '../core/resources';
 import { SigmaError } from '../core/errors';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { locatePointer } from '../validate/locate';
@@ -10,11 +11,12 @@ import { locatePointer } from '../validate/locate';
  * `file:line:col`. Parsing is the fast path (no positions); only a file that fails its schema is
  * parsed again with positions, to say where each problem is.
  */
-export function readPipelineFile(text: string, file: string, schema: object): Record<string, unknown> {
-  const data = parseDataYaml(text, file, 'pipeline-definition');
+export function readPipelineFile(text: string, file: string, schema: object, loader?: ResourceLoader): Record<string, unknown> {
+  const data = parseDataYaml(text, file, 'pipeline-definition', loader);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new SigmaError('pipeline-definition', `${file}:1:1: a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)`);
   }
+  if (validAtBuild(schema, data)) return data as Record<string, unknown>;
   const validate = definitionValidator(schema);
   if (validate(data)) return data as Record<string, unknown>;
   throw new SigmaError('pipeline-definition', describeSchemaErrors(text, file, validate.errors ?? [], schema));

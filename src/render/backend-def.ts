@@ -211,7 +211,7 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
     const targets = listTargets(loader);
     throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path}); available: ${targets.join(', ')}${didYouMean(name, targets)}`);
   }
-  const data = parseDataYaml(text, path, 'backend-definition');
+  const data = parseDataYaml(text, path, 'backend-definition', loader);
   checkDefinition(schema, data, `${path}: invalid backend definition`, 'backend-definition');
   const def = data as unknown as BackendDef;
   if ((def.source_option === 'condition') !== (def.source_field !== undefined)) {
