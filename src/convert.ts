@@ -5,12 +5,12 @@ import { iterateYamlDocuments, parseYamlDocuments, scanTopLevelScalar, type Yaml
 import { documentKind, parseRule, type SourceLines, requireRuleDocument } from './rule/parse-rule';
 import type { SigmaRule } from './rule/model';
 import type { Placeholders } from './rule/modifiers';
-import { loadBackendDef, type BackendDef } from './render/backend-def';
+import { loadBackendDef, sourceTable, type BackendDef } from './render/backend-def';
 import { loadFieldSchema, loadPipeline, loadPipelineChain, loadSchemas } from './pipeline/load-pipeline';
 import { mergeTables, type PipelineSource } from './pipeline/merge-pipeline';
 import type { FieldSchema, PipelineDef, TableSchemas } from './pipeline/types';
 import { applyPipeline, identityPipeline, mappingFacts, type AllowUnmapped, type MappingFacts, type PipelineResult } from './pipeline/apply-pipeline';
-import { renderQuery, type RenderedQuery } from './render/render-query';
+import { renderQuery, sourceName, type RenderedQuery } from './render/render-query';
 import { createTemplateEnvironment, type TemplateFn } from './render/handlebars';
 import { convertCollection } from './correlation/convert-collection';
 import type { SourceText } from './correlation/rule-set';
@@ -175,8 +175,9 @@ export class Converter {
     if (!own(backend.formats, format)) {
       throw new SigmaError('unsupported-feature', `target '${backend.name}' has no format '${format}'; available: ${Object.keys(backend.formats).join(', ')}${didYouMean(format, Object.keys(backend.formats))}`);
     }
-    if (backend.source_option === 'table' && !pipeline && !options.table) {
-      throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
+    if (backend.source.required && !pipeline && sourceName(backend.source, options) === undefined) {
+      const named = backend.source.from.filter((f) => f !== 'pipeline').map((f) => `--${f} NAME`);
+      throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs ${named.join(' or ')} (${backend.source.what} to query)`);
     }
     return { backend, pipeline, pipelineName, format };
   }
@@ -258,9 +259,8 @@ export class Converter {
     const { backend, pipeline } = resolved;
     const mapped = pipeline
       ? applyPipeline(rule, pipeline, this.schemasFor(pipeline), { allowUnmapped: options.allowUnmapped })
-      : identityPipeline(rule, backend.source_option === 'table' ? options.table : undefined);
-    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined);
-    const query = renderQuery(mapped.expr, backend, { table, index: options.index }, resolved.pipeline?.stages);
+      : identityPipeline(rule, sourceTable(backend, options));
+    const query = renderQuery(mapped.expr, backend, { pipelineTable: mapped.table, table: options.table, index: options.index }, resolved.pipeline?.stages);
     const format = own(backend.formats, resolved.format);
     if (!format) throw new SigmaError('unsupported-feature', `no format '${resolved.format}'`);
     const output = this.formats.render(rule, options, resolved, mapped, query, file);

@@ -1,9 +1,10 @@
 import { SigmaError } from '../core/errors';
 import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
-import { listTargets, type BackendDef, type FormatDef } from '../render/backend-def';
+import { listTargets, sourceTable, type BackendDef, type FormatDef } from '../render/backend-def';
 import type { RenderedQuery } from '../render/render-query';
-import { QUOTING, quoteSplunkSearch } from '../render/escape';
+import { quoteSplunkSearch } from '../render/escape';
+import { findDialect, quotePlain } from '../render/dialects';
 import type { SigmaCorrelation } from '../correlation/model';
 import type { DataSource } from '../pipeline/types';
 import type { TelemetryRef } from './telemetry';
@@ -61,7 +62,7 @@ export class FormatRenderer {
   render(rule: SigmaRule, options: ConvertOptions, resolved: Resolved, mapped: PipelineResult, query: RenderedQuery, file = ''): FormatOutput {
     const { backend } = resolved;
     const warnings: string[] = [];
-    const table = mapped.table ?? (backend.source_option === 'table' ? options.table : undefined) ?? null;
+    const table = mapped.table ?? sourceTable(backend, options) ?? null;
     const enrichment = this.enrichment(rule, resolved, warnings);
     const schemas = resolved.pipeline ? this.converter.schemasFor(resolved.pipeline) : null;
     refuseShadowingFlags(enrichment, rule, [...query.fields], schemas && table ? own(schemas, table) : undefined, resolved.pipeline?.timestamp);
@@ -195,8 +196,8 @@ export class FormatRenderer {
     });
     // A string literal of the target's column stage (hunting's DetectionType column).
     const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
-    const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
-    context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
+    const quoting = columnStage?.quoting !== undefined ? findDialect(columnStage.dialect)?.quoting.get(columnStage.quoting) : undefined;
+    context.detection_type_literal = quoting ? quotePlain(quoting, String(context.detection_type)) : null;
     warnings.push(...attackWarnings(context.attack as AttackMapping, format, this.metadata().attack));
     if (format.collection) return { text: '', context, warnings };
     return { text: this.converter.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
@@ -277,7 +278,7 @@ function requireFormat(backend: BackendDef, name: string): FormatDef {
 function byFields(resolved: Resolved, query: RenderedQuery, flags: readonly RenderedFlag[], extra?: string): string[] {
   const stageName = resolved.pipeline?.stages?.[0];
   const stage = resolved.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
-  const quote = stage ? QUOTING.field[stage.field_quoting] : undefined;
+  const quote = stage ? findDialect(stage.dialect)?.field : undefined;
   const out = new Set(query.fields);
   for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
   if (extra !== undefined) out.add(quote?.(extra) ?? extra);

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { parseDataYaml } from '../core/data-yaml';
 import { definitionValidator } from '../core/definition-schema';
-import { SigmaError } from '../core/errors';
+import { SigmaError, type ErrorCode } from '../core/errors';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { locatePointer } from '../validate/locate';
 
@@ -11,19 +11,22 @@ import { locatePointer } from '../validate/locate';
  * parsed again with positions, to say where each problem is.
  */
 export function readPipelineFile(text: string, file: string, schema: object): Record<string, unknown> {
-  const data = parseDataYaml(text, file, 'pipeline-definition');
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new SigmaError('pipeline-definition', `${file}:1:1: a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)`);
-  }
+  return readDefinitionFile(text, file, schema, 'pipeline-definition', 'invalid pipeline', 'a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)');
+}
+
+/** The same for any definition file (backends too): a YAML mapping checked against its schema, problems at file:line:col. */
+export function readDefinitionFile(text: string, file: string, schema: object, code: ErrorCode, what: string, notMapping: string): Record<string, unknown> {
+  const data = parseDataYaml(text, file, code);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SigmaError(code, `${file}:1:1: ${notMapping}`);
   const validate = definitionValidator(schema);
   if (validate(data)) return data as Record<string, unknown>;
-  throw new SigmaError('pipeline-definition', describeSchemaErrors(text, file, validate.errors ?? [], schema));
+  throw new SigmaError(code, describeSchemaErrors(text, file, validate.errors ?? [], schema, what));
 }
 
 const MAX_LISTED_ERRORS = 20;
 
 /** One line per problem, `file:line:col: message`, in file order; an unknown key names the closest known one. */
-function describeSchemaErrors(text: string, file: string, errors: readonly ErrorObject[], schema: object): string {
+function describeSchemaErrors(text: string, file: string, errors: readonly ErrorObject[], schema: object, what: string): string {
   const doc = parseYamlDocuments(text)[0];
   const seen = new Set<string>();
   const lines: { line: number; col: number; text: string }[] = [];
@@ -43,7 +46,7 @@ function describeSchemaErrors(text: string, file: string, errors: readonly Error
     const key = `${loc?.line ?? 0}:${loc?.col ?? 0}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    lines.push({ line: loc?.line ?? 1, col: loc?.col ?? 1, text: `${file}:${loc?.line ?? 1}:${loc?.col ?? 1}: invalid pipeline: ${message}` });
+    lines.push({ line: loc?.line ?? 1, col: loc?.col ?? 1, text: `${file}:${loc?.line ?? 1}:${loc?.col ?? 1}: ${what}: ${message}` });
   }
   lines.sort((a, b) => a.line - b.line || a.col - b.col);
   const shown = lines.slice(0, MAX_LISTED_ERRORS).map((l) => l.text);

@@ -152,30 +152,10 @@ export function escapeEqlField(name: string): string | null {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
-export interface QuotingStrategies {
-  readonly literal: Readonly<Record<string, LiteralQuoter>>;
-  readonly pattern: Readonly<Record<string, PatternQuoter>>;
-  readonly field: Readonly<Record<string, (name: string) => string | null>>;
+/** EQL event category (the word before `where`): an identifier as written, else no form. */
+export function quoteEqlEventCategory(name: string): string | null {
+  return /^[a-z_][a-z0-9_]*$/i.test(name) ? name : null;
 }
-
-/** The named strategies a backend definition may refer to. */
-export const QUOTING: QuotingStrategies = {
-  literal: {
-    'kql-string': escapeKqlString,
-    'splunk-eval-string': escapeSplunkEvalString,
-    'eql-string': escapeEqlString,
-  },
-  pattern: {
-    'splunk-search': quoteSplunkSearch,
-    'eql-wildcard': quoteEqlWildcard,
-  },
-  field: {
-    'kql-field': escapeKqlField,
-    'splunk-field': escapeSplunkField,
-    'splunk-eval-field': escapeSplunkEvalField,
-    'eql-field': escapeEqlField,
-  },
-};
 
 /**
  * HTML text or a double-quoted attribute value (the HTML detection page): the five characters that can

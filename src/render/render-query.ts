@@ -1,7 +1,8 @@
 import { SigmaError } from '../core/errors';
 import { isPredicate, predicateField, type Expr } from '../ir/types';
-import type { BackendDef } from './backend-def';
-import { QUOTING } from './escape';
+import type { BackendDef, SourceDef, StageDef } from './backend-def';
+import { findDialect, quotePlain } from './dialects';
+import { fillTemplate } from './render-expr';
 import { renderStages } from './split-stages';
 
 export interface RenderedQuery {
@@ -16,7 +17,10 @@ export interface RenderedQuery {
 }
 
 export interface SourceOptions {
-  readonly table?: string; // from the pipeline or --table
+  /** The pipeline's table (data source) for the rule's logsource. */
+  readonly pipelineTable?: string;
+  /** --table and --index. */
+  readonly table?: string;
   readonly index?: string;
 }
 
@@ -40,33 +44,34 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions,
   } else {
     stages = renderStages(expr, selected, backend.name);
   }
-  const quote = QUOTING.field[first.field_quoting];
-  const fields = exprFields(expr).map((f) => quote?.(f) ?? f);
-  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first.field_quoting, src), fields };
+  const dialect = findDialect(first.dialect);
+  const fields = exprFields(expr).map((f) => dialect?.field(f) ?? f);
+  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first, src), fields };
 }
 
-function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOptions): string {
-  switch (backend.source_option) {
-    case 'table': {
-      if (!src.table) {
-        throw new SigmaError('unknown-logsource', `target '${backend.name}' needs a table: give --table NAME (required with --pipeline none)`);
-      }
-      const quoted = QUOTING.field[fieldQuoting]?.(src.table);
-      if (!quoted) throw new SigmaError('invalid-value', `'${src.table}' cannot be used as a table name`);
-      return quoted;
-    }
-    case 'index': {
-      if (!src.index) return '';
-      const quoted = QUOTING.pattern['splunk-search']?.({ type: 'string', parts: [src.index] });
-      if (!quoted) throw new SigmaError('invalid-value', `'${src.index}' cannot be used as an index name`);
-      return `index=${quoted}`;
-    }
-    case 'category': {
-      const category = src.table ?? 'any';
-      if (!/^[a-z_][a-z0-9_]*$/i.test(category)) throw new SigmaError('invalid-value', `'${category}' is not a valid EQL event category`);
-      return category;
-    }
+/** The source's name, from the places the backend lists (first found wins). */
+export function sourceName(source: SourceDef, src: SourceOptions): string | undefined {
+  for (const from of source.from) {
+    const name = from === 'pipeline' ? src.pipelineTable : from === 'table' ? src.table : src.index;
+    if (name) return name;
   }
+  return undefined;
+}
+
+/** The source clause as the backend's `source:` says: where the name comes from, how it is quoted, its template. */
+function renderSource(backend: BackendDef, first: StageDef, src: SourceOptions): string {
+  const source = backend.source;
+  const name = sourceName(source, src) ?? source.default;
+  if (name === undefined) {
+    if (!source.required) return '';
+    const options = source.from.filter((f) => f !== 'pipeline').map((f) => `--${f} NAME`);
+    throw new SigmaError('unknown-logsource', `target '${backend.name}' needs ${source.what}: give ${options.join(' or ')} (required with --pipeline none)`);
+  }
+  const dialect = findDialect(first.dialect);
+  const quoting = source.quoting === 'field' ? undefined : dialect?.quoting.get(source.quoting);
+  const quoted = source.quoting === 'field' ? (dialect?.field(name) ?? null) : quoting ? quotePlain(quoting, name) : null;
+  if (quoted === null) throw new SigmaError('invalid-value', `'${name}' cannot be used as ${source.what}`);
+  return source.template === undefined ? quoted : fillTemplate(source.template, { name: quoted });
 }
 
 /** The distinct fields an expression reads (fieldrefs included), in order of appearance. */

@@ -1,12 +1,11 @@
 /**
- * A Converter that remembers every regex its queries hold, in a given regex dialect: after each
+ * A Converter that remembers every regex its queries hold, for a given regex engine: after each
  * rule's conversion it asks the renderer (regexFor) which regex each predicate of the rendered
  * expression became. Correlation members and rules with filters go through the same convertRule.
  */
 import { Converter } from '../../src/convert';
 import type { ConvertedRule, ConvertOptions } from '../../src/convert';
 import type { SigmaRule } from '../../src/rule/model';
-import type { RegexDialect } from '../../src/render/backend-def';
 import { regexFor } from '../../src/render/render-expr';
 import { mapPredicates } from '../../src/ir/normalize';
 import type { ResourceLoader } from '../../src/core/resources';
@@ -23,13 +22,13 @@ export interface CollectedRegex {
 export class RegexCollectingConverter extends Converter {
   readonly regexes: CollectedRegex[] = [];
 
-  constructor(loader: ResourceLoader, private readonly dialect: RegexDialect) {
+  constructor(loader: ResourceLoader, private readonly engine: string) {
     super(loader);
   }
 
   override convertRule(rule: SigmaRule, options: ConvertOptions, resolved = this.resolveOptions(options), file = ''): ConvertedRule {
     const converted = super.convertRule(rule, options, resolved, file);
-    const stages = resolved.backend.stages.filter((s) => s.regex_dialect === this.dialect);
+    const stages = resolved.backend.stages.filter((s) => s.regex?.engine === this.engine);
     const where = `${file ? `${file}: ` : ''}${rule.title}`;
     mapPredicates(converted.mapped.expr, (p) => {
       for (const stage of stages) {
