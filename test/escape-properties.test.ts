@@ -10,10 +10,14 @@ import {
   escapeEqlString,
   escapeKqlField,
   escapeKqlString,
+  escapeSplunkEvalField,
   escapeSplunkEvalString,
+  escapeSplunkField,
+  quoteEqlEventCategory,
   quoteEqlWildcard,
   quoteSplunkSearch,
 } from '../src/render/escape';
+import { dialectNames, findDialect } from '../src/render/dialects';
 import type { SigmaString } from '../src/ir/types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -202,5 +206,69 @@ describe('EQL', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('field names and identifiers without quoting', () => {
+  test('Splunk search field: the name itself, or no form (never a quote, space, = or pipe)', () => {
+    fc.assert(
+      fc.property(hostile, (name) => {
+        const q = escapeSplunkField(name);
+        if (q === null) return;
+        expect(q).toBe(name);
+        expect(q).toMatch(/^[A-Za-z_][A-Za-z0-9_.:-]*$/);
+      }),
+      RUNS,
+    );
+  });
+
+  test("Splunk eval field: bare identifier or one '...' name that reads back as the input", () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => s.length > 0), (name) => {
+        const q = escapeSplunkEvalField(name);
+        if (q === null) return expect(name).toMatch(/['\\\n\r]/);
+        if (!q.startsWith("'")) return expect(q).toBe(name);
+        expect(q.endsWith("'")).toBe(true);
+        expect(q.slice(1, -1)).toBe(name);
+        expect(name).not.toMatch(/['\\\n\r]/);
+      }),
+      RUNS,
+    );
+  });
+
+  test('EQL event category: an identifier as written, or no form', () => {
+    fc.assert(
+      fc.property(hostile, (name) => {
+        const q = quoteEqlEventCategory(name);
+        if (q === null) return expect(name).not.toMatch(/^[a-z_][a-z0-9_]*$/i);
+        expect(q).toBe(name);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('the dialect registry (src/render/dialects.ts)', () => {
+  // Every escaper property-tested in this file: a dialect may only be built from these.
+  const TESTED = new Set<unknown>([
+    escapeKqlString,
+    escapeKqlField,
+    quoteSplunkSearch,
+    escapeSplunkField,
+    escapeSplunkEvalString,
+    escapeSplunkEvalField,
+    escapeEqlString,
+    escapeEqlField,
+    quoteEqlWildcard,
+    quoteEqlEventCategory,
+  ]);
+
+  test.each(dialectNames())('%s: its field and every quoting style are escapers tested here', (name) => {
+    const dialect = findDialect(name);
+    expect(TESTED.has(dialect?.field)).toBe(true);
+    for (const [style, quoting] of dialect?.quoting ?? []) {
+      const fn = 'literal' in quoting ? quoting.literal : quoting.pattern;
+      expect([style, TESTED.has(fn)]).toEqual([style, true]);
+    }
   });
 });
