@@ -121,6 +121,21 @@ describe('backend definitions are data the engine follows', () => {
     expect(convert(EQL.replace('default: any,', 'default: "not a category",'), detection).error).toBe("'not a category' cannot be used as an EQL event category");
   });
 
+  it('a source written as a condition: the pipeline\'s table ANDed as an exact match on a field', () => {
+    const asCondition = EQL.replace(/^source: .*$/m, () => 'source: {from: [pipeline], field: event.category, every: any, what: an event category}');
+    const detection = '    sel: {Image|endswith: \\\\cmd.exe}\n    condition: sel';
+    expect(convert(asCondition, detection, 'eql', { pipeline: 'ecs' }).query).toBe(' where event.category == "process" and event.type : "start" and process.executable : "*\\\\cmd.exe"');
+    const both = EQL.replace(/^source: .*$/m, () => 'source: {from: [pipeline], field: event.category, quoting: event-category, what: an event category}');
+    expect(definitionError(both)).toContain('a source is either a clause (quoting, template) or a condition (field), one of the two');
+  });
+
+  it('quoting_cased: the |cased matches of a stage take another quoting style', () => {
+    const detection = "    sel: {A|cased: 'a\\*b'}\n    condition: sel";
+    const cased = eqlWith('    quoting: wildcard ', '    quoting_cased: string\n    quoting: wildcard ');
+    expect(convert(cased, detection).query).toBe('any where A == "a*b"');
+    expect(convert(cased, "    sel: {A: 'a\\*b'}\n    condition: sel").query).toBe('any where A regex~ "a\\\\*b"');
+  });
+
   it('a term no one stage can write as a whole names each stage and its reason', () => {
     // search: no |cased at all; where: no free-text keyword here (its keyword_regex removed).
     const split = SPLUNK.replace("      keyword_regex: 'match(_raw, {regex})'\n", '').replace(

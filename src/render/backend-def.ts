@@ -38,6 +38,8 @@ export interface StageDef {
   readonly dialect: string;
   /** The dialect's quoting style for values, unless an operator names its own. */
   readonly quoting?: string;
+  /** The quoting style of |cased matches when it differs (SQLite: LIKE for case-insensitive, GLOB for |cased). */
+  readonly quoting_cased?: string;
   /** The regex engine the stage's regex operators take, and the quoting style of the regex text. */
   readonly regex?: { readonly engine: string; readonly quoting: string };
   readonly precedence: readonly BoolOp[];
@@ -73,7 +75,14 @@ export interface SourceDef {
   readonly required?: boolean;
   readonly default?: string;
   /** `field`: written as a field name of the first stage; else a quoting style of the first stage's dialect. */
-  readonly quoting: string;
+  readonly quoting?: string;
+  /**
+   * Instead of a clause, a condition: this field equals the name (exact), ANDed to the query (Lucene and
+   * ES|QL restrict ECS events by event.category where EQL writes `process where`).
+   */
+  readonly field?: string;
+  /** The name that stands for every source: no condition (the pipelines' `any`). */
+  readonly every?: string;
   /** The clause, with {name} the quoted name (default: the name alone). */
   readonly template?: string;
   /** What the name is, for messages: 'a table name'. */
@@ -169,7 +178,7 @@ const schema = {
     default_pipeline: { type: 'string' },
     source: {
       type: 'object',
-      required: ['from', 'quoting', 'what'],
+      required: ['from', 'what'],
       additionalProperties: false,
       properties: {
         from: { type: 'array', items: { enum: ['pipeline', 'table', 'index'] }, uniqueItems: true },
@@ -178,6 +187,8 @@ const schema = {
         quoting: { type: 'string' },
         template: { type: 'string', pattern: '\\{name\\}' },
         what: { type: 'string' },
+        field: { type: 'string', minLength: 1 },
+        every: { type: 'string' },
       },
     },
     stages: {
@@ -191,6 +202,7 @@ const schema = {
           name: { type: 'string' },
           dialect: { type: 'string' },
           quoting: { type: 'string' },
+          quoting_cased: { type: 'string' },
           regex: {
             type: 'object',
             required: ['engine', 'quoting'],
@@ -312,7 +324,9 @@ function backendProblems(def: BackendDef): Problem[] {
   def.stages.forEach((stage, i) => out.push(...stageProblems(stage, `/stages/${i}`)));
   const first = def.stages[0];
   const firstDialect = first ? findDialect(first.dialect) : undefined;
-  if (firstDialect && def.source.quoting !== 'field' && !firstDialect.quoting.has(def.source.quoting)) {
+  if ((def.source.quoting === undefined) === (def.source.field === undefined)) {
+    out.push({ at: '/source', message: 'a source is either a clause (quoting, template) or a condition (field), one of the two' });
+  } else if (firstDialect && def.source.quoting !== undefined && def.source.quoting !== 'field' && !firstDialect.quoting.has(def.source.quoting)) {
     out.push({ at: '/source/quoting', message: unknownName('quoting style', def.source.quoting, ['field', ...firstDialect.quoting.keys()], `of dialect '${first?.dialect}'`) });
   }
   if (def.correlation) {
@@ -336,6 +350,7 @@ function stageProblems(stage: StageDef, at: string): Problem[] {
     if (name !== undefined && !dialect.quoting.has(name)) out.push({ at: where, message: unknownName('quoting style', name, quotings, `of dialect '${stage.dialect}'`) });
   };
   checkQuoting(stage.quoting, `${at}/quoting`);
+  checkQuoting(stage.quoting_cased, `${at}/quoting_cased`);
   checkQuoting(stage.in?.quoting, `${at}/in/quoting`);
   if (stage.regex) {
     if (!findRegexEngine(stage.regex.engine)) out.push({ at: `${at}/regex/engine`, message: unknownName('regex engine', stage.regex.engine, regexEngineNames()) });
@@ -345,7 +360,8 @@ function stageProblems(stage: StageDef, at: string): Problem[] {
     const template = typeof op === 'string' ? op : op.template;
     if (typeof op !== 'string') checkQuoting(op.quoting, `${at}/operators/${key}/quoting`);
     const allowed = OPERATOR_PLACEHOLDERS[operatorBase(key)] ?? [];
-    for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    // `\x{A0}` in a template is a regex escape (RE2), not a placeholder.
+    for (const m of template.matchAll(/(?<!\\x)\{(\w+)\}/g)) {
       if (!allowed.includes(m[1] as string)) {
         out.push({ at: `${at}/operators/${key}`, message: `operator '${key}' of stage '${stage.name}' uses {${m[1]}}; it may use ${allowed.map((a) => `{${a}}`).join(', ')}` });
       }

@@ -50,9 +50,9 @@ function operator(stage: StageDef, key: string): OperatorDef | undefined {
   return typeof op === 'string' ? { template: op } : op;
 }
 
-/** The quoting style an operator's value takes: its own, else the stage's. */
-function quotingFor(stage: StageDef, name: string | undefined): ValueQuoting | undefined {
-  const style = name ?? stage.quoting;
+/** The quoting style an operator's value takes: its own, else the stage's (for |cased matches: quoting_cased, if any). */
+function quotingFor(stage: StageDef, name: string | undefined, cased = false): ValueQuoting | undefined {
+  const style = name ?? (cased ? stage.quoting_cased : undefined) ?? stage.quoting;
   return style === undefined ? undefined : dialectOf(stage).quoting.get(style);
 }
 
@@ -179,7 +179,7 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
         if (group.text === undefined) {
           // Computed once per group: when a value cannot be quoted, every member falls back alone.
           const fold = !a.cased && caseMode(stage, 'equals', false) === 'fold';
-          const values = group.list.map((g) => inValue(stage, g.value, fold));
+          const values = group.list.map((g) => inValue(stage, g.value, fold, a.cased));
           const field = quoteField(stage, a.field);
           group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(spec.separator) }) : null;
         }
@@ -195,8 +195,8 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   return out;
 }
 
-function inValue(stage: StageDef, raw: SigmaString, fold: boolean): string | null {
-  const quoting = quotingFor(stage, stage.in?.quoting);
+function inValue(stage: StageDef, raw: SigmaString, fold: boolean, cased: boolean): string | null {
+  const quoting = quotingFor(stage, stage.in?.quoting, cased);
   const value = fold ? foldValue(stage, raw) : raw;
   if (!quoting || !value) return null;
   if ('pattern' in quoting) return quoting.pattern(value);
@@ -302,7 +302,7 @@ function planStringMatch(stage: StageDef, field: string | null, value: SigmaStri
   if (mode === 'refuse') return { reason: `it does not write ${describeKind(kind, cased)}` };
   if (mode === 'native' || mode === 'fold') {
     const op = operator(stage, matchOperatorKey(kind, cased));
-    const quoted = op ? quoteMatchValue(stage, op, effective, keyword, mode === 'fold') : null;
+    const quoted = op ? quoteMatchValue(stage, op, effective, keyword, mode === 'fold', cased) : null;
     if (op && quoted !== null && (keyword || field !== null)) return { native: fillTemplate(op.template, { field: field ?? '', value: quoted }) };
   }
   if (!stageHasRegex(stage, keyword)) return { reason: mode === 'regex' ? 'it has no regex operator' : `the value '${formatSigmaString(value)}' cannot be quoted for its operator, and it has no regex operator` };
@@ -317,8 +317,8 @@ function regexEngineOf(stage: StageDef): RegexEngine {
 }
 
 /** The value quoted for its operator: a pattern style takes the wildcards; a literal one only wildcard-free text. */
-function quoteMatchValue(stage: StageDef, op: OperatorDef, effective: SigmaString, keyword: boolean, fold: boolean): string | null {
-  const quoting = quotingFor(stage, op.quoting);
+function quoteMatchValue(stage: StageDef, op: OperatorDef, effective: SigmaString, keyword: boolean, fold: boolean, cased: boolean): string | null {
+  const quoting = quotingFor(stage, op.quoting, cased);
   const value = fold ? foldValue(stage, effective) : effective;
   if (!quoting || !value) return null;
   // A keyword is a substring of the event: the wildcards of `effective` say so (Splunk terms are not substrings).
@@ -382,9 +382,11 @@ function renderRegex(stage: StageDef, field: string | null, keyword: boolean, bu
   const base = keyword ? 'keyword_regex' : 'regex';
   const re = build();
   const key = re.caseInsensitiveOp ? `${base}_i` : base;
-  const template = operator(stage, key)?.template;
-  if (!template) return { reason: `it has no operator '${key}' for this regex` };
-  const quoting = dialectOf(stage).quoting.get(stage.regex.quoting);
+  const op = operator(stage, key);
+  if (!op) return { reason: `it has no operator '${key}' for this regex` };
+  const template = op.template;
+  // A stage without inline flags may quote a case-insensitive regex its own way (both cases of each letter).
+  const quoting = dialectOf(stage).quoting.get(op.quoting ?? stage.regex.quoting);
   const regex = quoting ? quotePlain(quoting, re.pattern) : null;
   return regex === null ? { reason: 'the regex cannot be quoted here' } : { text: fillTemplate(template, { field: field ?? '', regex }) };
 }

@@ -2,6 +2,7 @@ import { SigmaError } from '../core/errors';
 import { isPredicate, predicateField, type Expr } from '../ir/types';
 import type { BackendDef, SourceDef, StageDef } from './backend-def';
 import { findDialect, quotePlain } from './dialects';
+import { plainSigmaString } from '../rule/sigma-string';
 import { fillTemplate } from './render-expr';
 import { renderStages } from './split-stages';
 
@@ -36,6 +37,7 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions,
   const first = selected[0];
   if (!first) throw new SigmaError('backend-definition', `backend '${backend.name}' has no stages`);
   let stages: Record<string, string>;
+  expr = withSourceCondition(expr, backend.source, src);
   if (expr.kind === 'const') {
     if (!expr.value) {
       throw new SigmaError('unsupported-feature', 'the rule can never match with this pipeline (its logsource excludes every value the rule asks for)');
@@ -58,9 +60,22 @@ export function sourceName(source: SourceDef, src: SourceOptions): string | unde
   return undefined;
 }
 
+/**
+ * A source written as a condition (`source: {field: event.category}`: Lucene and ES|QL, where EQL writes
+ * `process where`): `field` equal to the name (exact: a cased match), ANDed to the query; the name `every`
+ * stands for every source and adds nothing.
+ */
+function withSourceCondition(expr: Expr, source: SourceDef, src: SourceOptions): Expr {
+  const name = source.field === undefined ? undefined : sourceName(source, src);
+  if (source.field === undefined || !name || name === source.every || (expr.kind === 'const' && !expr.value)) return expr;
+  const restriction: Expr = { kind: 'match', field: source.field, value: plainSigmaString(name), cased: true };
+  return expr.kind === 'const' ? restriction : { kind: 'and', args: [restriction, ...(expr.kind === 'and' ? expr.args : [expr])] };
+}
+
 /** The source clause as the backend's `source:` says: where the name comes from, how it is quoted, its template. */
 function renderSource(backend: BackendDef, first: StageDef, src: SourceOptions): string {
   const source = backend.source;
+  if (source.field !== undefined) return '';
   const name = sourceName(source, src) ?? source.default;
   if (name === undefined) {
     if (!source.required) return '';
@@ -68,7 +83,7 @@ function renderSource(backend: BackendDef, first: StageDef, src: SourceOptions):
     throw new SigmaError('unknown-logsource', `target '${backend.name}' needs ${source.what}: give ${options.join(' or ')} (required with --pipeline none)`);
   }
   const dialect = findDialect(first.dialect);
-  const quoting = source.quoting === 'field' ? undefined : dialect?.quoting.get(source.quoting);
+  const quoting = source.quoting === 'field' || source.quoting === undefined ? undefined : dialect?.quoting.get(source.quoting);
   const quoted = source.quoting === 'field' ? (dialect?.field(name) ?? null) : quoting ? quotePlain(quoting, name) : null;
   if (quoted === null) throw new SigmaError('invalid-value', `'${name}' cannot be used as ${source.what}`);
   return source.template === undefined ? quoted : fillTemplate(source.template, { name: quoted });
