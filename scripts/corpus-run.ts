@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Converter } from '../src/convert';
+import { acceptsPipeline, Converter } from '../src/convert';
 import type { ErrorCode } from '../src/core/errors';
 import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
 import { createFsLoader } from '../src/cli/fs-loader';
@@ -17,15 +17,17 @@ export interface CorpusConfig {
 }
 
 /**
- * Every target (backends/) with every built-in pipeline written for it, its default pipeline first:
+ * Every target (backends/) with every built-in pipeline it accepts (its own, or of a data model it queries),
+ * its default pipeline first:
  * a new target or pipeline is converted with no list to edit.
  */
 export function corpusConfigs(loader = createFsLoader()): CorpusConfig[] {
   const converter = new Converter(loader);
-  const pipelines = listPipelines(loader).map((name) => ({ name, target: converter.pipeline(name).target }));
+  const pipelines = listPipelines(loader).map((name) => converter.pipeline(name));
   return listTargets(loader).flatMap((target) => {
-    const first = converter.backend(target).default_pipeline;
-    const names = pipelines.filter((p) => p.target === target && p.name !== first).map((p) => p.name);
+    const backend = converter.backend(target);
+    const first = backend.default_pipeline;
+    const names = pipelines.filter((p) => acceptsPipeline(backend, p) && p.name !== first).map((p) => p.name);
     return [first, ...names].map((pipeline) => ({ target, pipeline }));
   });
 }

@@ -119,6 +119,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const union = new Set([...(okByConfig.get('kql/defender-xdr') ?? []), ...(okByConfig.get('kql/sentinel') ?? [])]);
   say(`\n## KQL: Defender XDR + Sentinel, distinct rules converted by either: ${union.size}`);
   say(`## EQL: distinct rules converted: ${okByConfig.get('eql/ecs')?.size ?? 0}`);
+  say(`## Lucene: distinct rules converted: ${okByConfig.get('lucene/ecs')?.size ?? 0}`);
+  say(`## ES|QL: distinct rules converted: ${okByConfig.get('esql/ecs')?.size ?? 0}`);
   say(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return failures ? 1 : 0;
 }

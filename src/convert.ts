@@ -167,8 +167,9 @@ export class Converter {
     const requested = options.pipeline ?? backend.default_pipeline;
     const pipeline = requested === 'none' ? null : this.resolvePipeline(requested);
     const pipelineName = pipeline ? pipeline.name : 'none';
-    if (pipeline && pipeline.target !== backend.name) {
-      throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' is for target '${pipeline.target}', not '${backend.name}'`);
+    if (pipeline && !acceptsPipeline(backend, pipeline)) {
+      const what = pipeline.data_model ? `describes data model '${pipeline.data_model}', which target '${backend.name}' does not query (it queries ${(backend.data_models ?? []).join(', ') || 'no shared data model'})` : `is for target '${pipeline.target}', not '${backend.name}'`;
+      throw new SigmaError('pipeline-definition', `pipeline '${pipelineName}' ${what}`);
     }
     if (pipeline) this.schemasFor(pipeline);
     const format = options.format ?? 'query';
@@ -266,6 +267,12 @@ export class Converter {
     const output = this.formats.render(rule, options, resolved, mapped, query, file);
     return { rule, mapped, query, text: output.text, output };
   }
+}
+
+/** A pipeline serves every target that queries its data model (a pipeline without one: its own target). */
+export function acceptsPipeline(backend: BackendDef, pipeline: PipelineDef): boolean {
+  if (pipeline.data_model !== undefined) return backend.data_models?.includes(pipeline.data_model) ?? false;
+  return pipeline.target === backend.name;
 }
 
 function documentMeta(value: unknown): { id: string | null; title: string | null } {

@@ -66,7 +66,7 @@ describe('the dialect registry', () => {
         if (stage.regex) expect(regexEngineNames()).toContain(stage.regex.engine);
       }
     }
-    for (const name of dialectNames()) expect(findDialect(name)?.field('Image')).toBe('Image');
+    for (const name of dialectNames()) expect(findDialect(name)?.field('Image')).toMatch(/^\W?Image\W?$/);
     expect(findRegexEngine('re2')?.fromWildcard({ type: 'string', parts: ['a.b', { wildcard: 'multi' }] }, false).pattern).toBe('(?is)^a\\.b.*$');
     expect(findRegexEngine('lucene')?.fromWildcard({ type: 'string', parts: ['a.b', { wildcard: 'multi' }] }, false)).toEqual({ pattern: 'a\\.b.*', caseInsensitiveOp: true });
   });

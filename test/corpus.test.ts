@@ -35,7 +35,7 @@ if (!corpus) {
       const problems = config.target === 'kql' && schema ? checkKqlInChild(ROOT, schema, allQueries(outcomes)) : null;
       // Rejections are awaited in the KQL tests; keep Node from reporting them as unhandled meanwhile.
       problems?.catch(() => undefined);
-      runs.set(config.pipeline, { outcomes, problems });
+      runs.set(`${config.target}/${config.pipeline}`, { outcomes, problems });
     }
   }, 300_000);
 
@@ -46,7 +46,7 @@ if (!corpus) {
 
     describe.each(CORPUS_CONFIGS.map((c) => [`${c.target} / ${c.pipeline}`, c] as const))('%s', (_label, config) => {
       it('converts or refuses every rule with a categorised error, never crashes', () => {
-        const outcomes = runs.get(config.pipeline)?.outcomes ?? [];
+        const outcomes = runs.get(`${config.target}/${config.pipeline}`)?.outcomes ?? [];
         const crashes = outcomes.filter((o) => o.threw || o.code === 'internal').map((o) => `${o.key}: ${o.message}`);
         expect(crashes).toEqual([]);
         expect(outcomes.length).toBeGreaterThanOrEqual(files.length);
@@ -54,7 +54,7 @@ if (!corpus) {
 
       if (config.target === 'kql') {
         it("every query passes Microsoft's KQL analyser (no syntax errors, unknown columns or type errors)", async () => {
-          const run = runs.get(config.pipeline);
+          const run = runs.get(`${config.target}/${config.pipeline}`);
           expect(run?.problems).toBeTruthy();
           const perQuery = await (run?.problems as Promise<KqlProblems>);
           const queries = (run?.outcomes ?? []).flatMap((o) => (o.ok ? o.queries.map((q) => ({ key: o.key, q })) : []));
@@ -107,7 +107,7 @@ if (!corpus) {
     });
 
     it('no EQL query is an unrestricted `any where`: a dataset or channel condition comes first', () => {
-      const outcomes = runs.get('ecs')?.outcomes ?? [];
+      const outcomes = runs.get('eql/ecs')?.outcomes ?? [];
       const queries = outcomes.flatMap((o) => (o.ok ? o.queries.map((q) => ({ key: o.key, q })) : []));
       expect(queries.length).toBeGreaterThan(2000);
       // Also inside sequences: `[any where ...]`.

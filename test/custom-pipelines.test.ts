@@ -64,7 +64,7 @@ describe('custom pipelines: library API', () => {
     const text = 'extends: ecs\nkeyword_feild: message\nlogsources:\n  - match: {category: process_creation}\n    tabel: process\n';
     expect(loadError([{ file: 'typo.yml', text }])).toBe(
       [
-        "typo.yml:2:1: invalid pipeline: unknown key 'keyword_feild' (did you mean 'keyword_field'?); allowed here: name, target, description, extends, timestamp, schema, field_schema, assume_product, tables, conditions, keep_unmapped, keyword_field, field_types, cidr_needs_ip, stages, query_template, fields, value_transforms, default, data_source, logsources",
+        "typo.yml:2:1: invalid pipeline: unknown key 'keyword_feild' (did you mean 'keyword_field'?); allowed here: name, target, data_model, description, extends, timestamp, schema, field_schema, assume_product, tables, conditions, keep_unmapped, keyword_field, field_types, cidr_needs_ip, stages, query_template, fields, value_transforms, default, data_source, logsources",
         "typo.yml:5:5: invalid pipeline: unknown key 'tabel' (did you mean 'table'?); allowed here: match, table, data_source, conditions, fields, implied, dynamic_fields, dynamic_exclude, field_sets",
       ].join('\n'),
     );

@@ -18,6 +18,20 @@ import {
   quoteSplunkSearch,
 } from '../src/render/escape';
 import { dialectNames, findDialect } from '../src/render/dialects';
+import {
+  ELASTIC_MAX_REGEX_LENGTH,
+  escapeEsqlField,
+  escapeEsqlString,
+  escapeLuceneField,
+  quoteEsqlLike,
+  quoteEsqlRegex,
+  quoteEsqlRegexFolded,
+  quoteLuceneCaseInsensitive,
+  quoteLuceneRegex,
+  quoteLuceneRegexFolded,
+  quoteLuceneTerm,
+} from '../src/render/escape';
+import { foldLuceneRegexCase } from '../src/render/regex-dialects';
 import type { SigmaString } from '../src/ir/types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -248,9 +262,34 @@ describe('field names and identifiers without quoting', () => {
   });
 });
 
+describe('ES|QL regex strings', () => {
+  test('an RLIKE pattern is one ES|QL string of the pattern (its folded form when case-insensitive), or no form when too long', () => {
+    fc.assert(
+      fc.property(hostile, (p) => {
+        const q = quoteEsqlRegex(p);
+        expect(q === null ? p.length > ELASTIC_MAX_REGEX_LENGTH : q === escapeEsqlString(p)).toBe(true);
+        const folded = foldLuceneRegexCase(p);
+        expect(quoteEsqlRegexFolded(p)).toBe(folded === null ? null : quoteEsqlRegex(folded));
+      }),
+      RUNS,
+    );
+  });
+});
+
 describe('the dialect registry (src/render/dialects.ts)', () => {
-  // Every escaper property-tested in this file: a dialect may only be built from these.
+  // Every escaper property-tested in this file or in test/lucene-esql-escape.test.ts (Lucene, ES|QL), or built
+  // only from such escapers and tested parts: a dialect may only be built from these.
   const TESTED = new Set<unknown>([
+    escapeLuceneField,
+    quoteLuceneTerm,
+    quoteLuceneCaseInsensitive,
+    quoteLuceneRegex,
+    quoteLuceneRegexFolded,
+    escapeEsqlField,
+    escapeEsqlString,
+    quoteEsqlLike,
+    quoteEsqlRegex,
+    quoteEsqlRegexFolded,
     escapeKqlString,
     escapeKqlField,
     quoteSplunkSearch,

@@ -1,4 +1,4 @@
-import { Converter } from '../convert';
+import { acceptsPipeline, Converter } from '../convert';
 import { listPipelines } from '../pipeline/load-pipeline';
 import { createFsLoader } from './fs-loader';
 import { listTargets } from '../render/backend-def';
@@ -24,9 +24,11 @@ export function runList(what: string, io: CliIO): number {
     case 'pipelines':
       for (const p of listPipelines(loader)) {
         const def = converter.pipeline(p);
-        lines.push(`${p.padEnd(16)} ${def.target.padEnd(8)} ${def.description}`);
+        // Every target that queries the pipeline's data model may use it (lucene, eql and esql share ecs).
+        const users = targets.filter((t) => acceptsPipeline(converter.backend(t), def)).join(',');
+        lines.push(`${p.padEnd(16)} ${users.padEnd(16)} ${def.description}`);
       }
-      lines.push(`${'none'.padEnd(16)} ${'any'.padEnd(8)} no mapping: field names as written (KQL needs --table)`);
+      lines.push(`${'none'.padEnd(16)} ${'any'.padEnd(16)} no mapping: field names as written (KQL needs --table)`);
       lines.push('', "Your own: --pipeline FILE (a pipeline file; 'extends: <name>' builds on a built-in one; repeat to stack files). See docs/pipelines.md.");
       break;
     case 'formats':

@@ -84,6 +84,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
   const entries: IndexEntry[] = [];
   let pagesWritten = 0;
   let failed = 0;
+  let unsupported = 0;
   for (const { file, text } of texts) {
     const yml = sitePath(file, null, 'yml');
     writeFileAtomic(path.join(out, 'rules', yml), text);
@@ -117,6 +118,13 @@ export function runSite(args: SiteArgs, io: CliIO): number {
         if (!r) continue;
         const label = { file, document: doc.index, documents, title: r.title, id: r.id };
         if (!r.ok) {
+          // A correlation type the target's backend file refuses (a Lucene query cannot order events) is the
+          // target's limit, not the rule's failure: listed as not converted, with the reason, without failing the site.
+          if (correlation && refusesCorrelationType(converter, target, raw)) {
+            unsupported++;
+            entry.pages.push({ target, href: null, error: r.errors.map((e) => e.message).join('; ') });
+            continue;
+          }
           for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines) + ` (${target})`);
           failed++;
           entry.pages.push({ target, href: null, error: r.errors.map((e) => e.message).join('; ') });
@@ -133,7 +141,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
   }
   writeFileAtomic(path.join(out, 'index.html'), renderIndex(entries, targets));
   writeFileAtomic(path.join(out, 'search.js'), SEARCH_SCRIPT);
-  io.stderr(`sigma-convert: site of ${entries.length} rule${entries.length === 1 ? '' : 's'} (${pagesWritten} pages, ${failed} not converted) in ${out}/index.html`);
+  io.stderr(`sigma-convert: site of ${entries.length} rule${entries.length === 1 ? '' : 's'} (${pagesWritten} pages, ${failed} not converted${unsupported ? `, ${unsupported} correlation${unsupported === 1 ? '' : 's'} of a type the target does not support` : ''}) in ${out}/index.html`);
   return failed > 0 || read.inputErrors ? ExitCode.RuleFailed : ExitCode.Ok;
 }
 
@@ -253,3 +261,12 @@ const SEARCH_SCRIPT = `(function () {
   apply();
 })();
 `;
+
+/** Whether the target's backend file refuses this correlation's type (backends/<target>.yml, correlation.types). */
+function refusesCorrelationType(converter: Converter, target: string, raw: Record<string, unknown>): boolean {
+  const body = raw.correlation;
+  const type = body && typeof body === 'object' ? (body as Record<string, unknown>).type : undefined;
+  const types = converter.backend(target).correlation?.types;
+  if (typeof type !== 'string' || !types || !Object.hasOwn(types, type)) return false;
+  return 'refuse' in (types[type] as object);
+}

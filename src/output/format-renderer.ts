@@ -82,7 +82,8 @@ export class FormatRenderer {
     const queryTemplate = resolved.pipeline?.query_template ?? queryFormat.template;
     // An aggregating query (tstats) outputs only its by-fields: the risk object must be one of them.
     const by = byFields(resolved, query, enrichment, resolved.pipeline?.query_template && settings?.splunk.risk ? risk?.field : undefined);
-    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table }).replace(/\s+$/, '');
+    // data_source: where the logsource's events are stored (ES|QL names its index patterns in FROM).
+    const queryText = this.converter.template(queryTemplate)({ ...base, by_fields: by, datamodel: table, data_source: mapped.dataSource ?? null }).replace(/\s+$/, '');
     if (!settings) return { text: queryText, context: base, warnings };
 
     return this.renderDeployable(

@@ -48,6 +48,7 @@ const schema = {
   properties: {
     name: { type: 'string' },
     target: { type: 'string' },
+    data_model: { type: 'string' },
     description: { type: 'string' },
     extends: { type: 'string' },
     timestamp: { type: 'string' },

@@ -49,7 +49,13 @@ export interface LogsourceEntry {
 
 export interface PipelineDef {
   readonly name: string;
+  /** The target the pipeline was written for (listed by `list pipelines`). */
   readonly target: string;
+  /**
+   * The data its queries read (ecs, windows, cim, defender, sentinel): every target whose `data_models`
+   * names it can use the pipeline (Lucene, EQL and ES|QL share `ecs`). Without it, only `target`.
+   */
+  readonly data_model?: string;
   readonly description: string;
   readonly schema?: string;
   /**

@@ -122,6 +122,8 @@ export interface BackendDef {
   readonly name: string;
   readonly description: string;
   readonly default_pipeline: string;
+  /** The data models (pipelines' `data_model`) this target can query: a pipeline of any of them may be used. */
+  readonly data_models?: readonly string[];
   readonly source: SourceDef;
   readonly stages: readonly StageDef[];
   readonly formats: Readonly<Record<string, FormatDef>>;
@@ -176,6 +178,7 @@ const schema = {
     name: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     description: { type: 'string' },
     default_pipeline: { type: 'string' },
+    data_models: { type: 'array', items: { type: 'string' }, minItems: 1 },
     source: {
       type: 'object',
       required: ['from', 'what'],

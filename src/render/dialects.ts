@@ -9,6 +9,9 @@ import type { SigmaString } from '../ir/types';
 import {
   escapeEqlField,
   escapeEqlString,
+  escapeEsqlField,
+  escapeEsqlString,
+  escapeLuceneField,
   escapeKqlField,
   escapeKqlString,
   escapeSplunkEvalField,
@@ -16,6 +19,13 @@ import {
   escapeSplunkField,
   quoteEqlEventCategory,
   quoteEqlWildcard,
+  quoteEsqlLike,
+  quoteEsqlRegex,
+  quoteEsqlRegexFolded,
+  quoteLuceneCaseInsensitive,
+  quoteLuceneRegex,
+  quoteLuceneRegexFolded,
+  quoteLuceneTerm,
   quoteSplunkSearch,
 } from './escape';
 import { plainSigmaString } from '../rule/sigma-string';
@@ -58,6 +68,35 @@ const DIALECTS: ReadonlyMap<string, Dialect> = new Map<string, Dialect>([
         ['wildcard', pattern(quoteEqlWildcard)],
         ['event-category', literal(quoteEqlEventCategory)],
       ]),
+    },
+  ],
+  // Elasticsearch query_string (Kibana Lucene): keyword fields compare case-sensitively and the syntax has no
+  // case-insensitive option, so `nocase` writes a value with cased letters as a regex of both cases.
+  [
+    'lucene',
+    {
+      field: escapeLuceneField,
+      quoting: new Map([
+        ['term', pattern(quoteLuceneTerm)],
+        ['nocase', pattern(quoteLuceneCaseInsensitive)],
+        ['regex', literal(quoteLuceneRegex)],
+        ['regex-folded', literal(quoteLuceneRegexFolded)],
+      ]),
+    },
+  ],
+  // ES|QL: case-insensitive matches fold both sides (TO_LOWER(field), the value lower-cased as Sigma folds
+  // case); RLIKE has no case-insensitive form, so `regex-folded` writes both cases of each letter.
+  [
+    'esql',
+    {
+      field: escapeEsqlField,
+      quoting: new Map([
+        ['string', literal(escapeEsqlString)],
+        ['like', pattern(quoteEsqlLike)],
+        ['regex', literal(quoteEsqlRegex)],
+        ['regex-folded', literal(quoteEsqlRegexFolded)],
+      ]),
+      foldCase: (text) => text.toLowerCase(),
     },
   ],
 ]);

@@ -6,6 +6,7 @@ import type { SigmaString } from '../ir/types';
 import { decodeFieldPath } from '../ir/field-path';
 import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
+import { foldLuceneRegexCase, hasCasedCharacter, LUCENE_ENGINE } from './regex-dialects';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
 export type LiteralQuoter = (text: string) => string | null;
@@ -150,6 +151,152 @@ export function escapeEqlField(name: string): string | null {
   if (decodeJoinedField(name)) return null;
   if (/^[A-Za-z_@][A-Za-z0-9_@]*(\.[A-Za-z_@][A-Za-z0-9_@]*)*$/.test(name)) return name;
   return '`' + name.replace(/`/g, '``') + '`';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elasticsearch query_string / Kibana Lucene syntax (docs/targets-lucene-esql.md). The classic query parser
+// reads any character after a backslash as itself; a quoted phrase ends at '"'; a regex is /.../.
+
+/** Elasticsearch's default index.max_regex_length: a longer regexp is refused before Lucene sees it. */
+export const ELASTIC_MAX_REGEX_LENGTH = 1000;
+
+/** Text of a bare query_string term: every character but ASCII letters, digits, '_', '.', '@' and non-ASCII non-spaces gets a backslash. */
+function escapeLuceneTermText(text: string): string {
+  let out = '';
+  for (const ch of text) out += /^[A-Za-z0-9_.@]$/.test(ch) || (ch > '\u007f' && !/\s/u.test(ch)) ? ch : '\\' + ch;
+  return out;
+}
+
+/** A query_string field name: escaped as a term; a field pattern ('*', '?') or a joined or JSON field has no form. */
+export function escapeLuceneField(name: string): string | null {
+  if (name === '' || decodeJoinedField(name) || decodeFieldPath(name) || /[*?]/.test(name)) return null;
+  return escapeLuceneTermText(name);
+}
+
+/**
+ * A case-sensitive query_string value: a quoted phrase without wildcards (on a keyword field, one exact term;
+ * quoting also keeps a leading '<' or '>' from being read as a range, and AND/OR/NOT from being operators);
+ * with wildcards, a bare term whose literal characters are escaped.
+ */
+export function quoteLuceneTerm(value: SigmaString): string {
+  if (!value.parts.some(isWildcard)) {
+    const text = value.parts.join('');
+    return '"' + text.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  }
+  return value.parts.map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '*' : '?') : escapeLuceneTermText(p))).join('');
+}
+
+/**
+ * A case-insensitive query_string value. Keyword fields compare case-sensitively and query_string has no
+ * case-insensitive option, so a value with cased letters becomes a regex of both cases per letter
+ * (`/[cC][mM][dD]\.[eE][xX][eE]/`, whole-value like every Lucene regex); a value without is a plain term.
+ */
+export function quoteLuceneCaseInsensitive(value: SigmaString): string | null {
+  if (!value.parts.some((p) => !isWildcard(p) && hasCasedCharacter(p))) return quoteLuceneTerm(value);
+  return quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(value, true).pattern);
+}
+
+/**
+ * A Lucene regex as a query_string /.../ term. Inside it the parser only knows '\/': every '/' is written so,
+ * and a literal backslash is never left before a '/' (the term would run on to a later '/'): `[\\]` outside
+ * a class, moved to the class's end inside one. Null when longer than Elasticsearch accepts.
+ */
+export function quoteLuceneRegex(pattern: string): string | null {
+  if (pattern.length > ELASTIC_MAX_REGEX_LENGTH) return null;
+  const chars = [...pattern];
+  let out = '';
+  let inClass = false;
+  let deferredBackslash = false;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\') {
+      const e = chars[++i];
+      if (e === undefined) return null;
+      if (e === '\\' && inClass) {
+        if (chars[i + 1] === '-' || out.endsWith('-')) return null; // a range ending at a backslash: not moved
+        deferredBackslash = true;
+      } else if (e === '\\') out += '[\\\\]';
+      else out += '\\' + e;
+      continue;
+    }
+    if (c === '/') out += '\\/';
+    else if (c === '[' && !inClass) {
+      inClass = true;
+      out += c;
+    } else if (c === ']' && inClass) {
+      inClass = false;
+      out += (deferredBackslash ? '\\\\' : '') + c;
+      deferredBackslash = false;
+    } else out += c;
+  }
+  return inClass ? null : `/${out}/`;
+}
+
+/** quoteLuceneRegex of the pattern made case-insensitive (foldLuceneRegexCase): query_string has no regex flag. */
+export function quoteLuceneRegexFolded(pattern: string): string | null {
+  const folded = foldLuceneRegexCase(pattern);
+  return folded === null ? null : quoteLuceneRegex(folded);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elasticsearch ES|QL. Strings: "..." with \\ \" \n \r \t; LIKE: '*' and '?' wildcards, backslash escapes;
+// RLIKE: Lucene regex syntax.
+
+const ESQL_WORDS = new Set('and or not like rlike in is null true false asc desc by on with as nulls first last metadata where from'.split(' '));
+
+/** ES|QL field: dotted identifiers bare; anything else (or a keyword) in backticks, a backtick doubled. */
+export function escapeEsqlField(name: string): string | null {
+  if (name === '' || decodeJoinedField(name) || decodeFieldPath(name)) return null;
+  const parts = name.split('.');
+  const plain = parts.every((p) => /^([A-Za-z][A-Za-z0-9_]*|[_@][A-Za-z0-9_]+)$/.test(p) && !ESQL_WORDS.has(p.toLowerCase()));
+  return plain ? name : '`' + name.replace(/`/g, '``') + '`';
+}
+
+/**
+ * ES|QL "..." string: the lexer reads every character but '"', '\\', CR and LF as itself, and knows the escapes
+ * \t \n \r \" \\ (QUOTED_STRING in Elasticsearch's EsqlBaseLexer), so other controls stay as they are.
+ */
+export function escapeEsqlString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function esqlLike(value: SigmaString, fold: (s: string) => string): string | null {
+  const pattern = value.parts.map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '*' : '?') : fold(p).replace(/[\\*?]/g, (c) => '\\' + c))).join('');
+  return escapeEsqlString(pattern);
+}
+
+/** ES|QL LIKE pattern, case-sensitive. */
+export function quoteEsqlLike(value: SigmaString): string | null {
+  return esqlLike(value, (s) => s);
+}
+
+/** ES|QL LIKE pattern for `TO_LOWER(field) LIKE ...`: the literal text lower-cased as Sigma folds case. */
+export function quoteEsqlLikeLower(value: SigmaString): string | null {
+  return esqlLike(value, (s) => s.toLowerCase());
+}
+
+/** ES|QL RLIKE pattern (Lucene syntax) as a string; null when longer than Elasticsearch accepts. */
+export function quoteEsqlRegex(pattern: string): string | null {
+  return pattern.length > ELASTIC_MAX_REGEX_LENGTH ? null : escapeEsqlString(pattern);
+}
+
+/** quoteEsqlRegex of the pattern made case-insensitive: RLIKE has no case-insensitive form. */
+export function quoteEsqlRegexFolded(pattern: string): string | null {
+  const folded = foldLuceneRegexCase(pattern);
+  return folded === null ? null : quoteEsqlRegex(folded);
+}
+
+/** An index pattern after ES|QL FROM: bare when made of name characters and '*', else quoted. */
+export function esqlIndexPattern(pattern: string): string {
+  return /^[A-Za-z0-9_.*-]+$/.test(pattern) && !pattern.startsWith('-') ? pattern : escapeEsqlString(pattern);
 }
 
 /** EQL event category (the word before `where`): an identifier as written, else no form. */

@@ -1,7 +1,7 @@
 import type HandlebarsNamespace from 'handlebars';
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
-import { commentText, confStanzaName, escapeHtml, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
+import { commentText, confStanzaName, escapeHtml, esqlIndexPattern, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
 import { own } from '../core/own';
 
 export type TemplateFn = (context: unknown) => string;
@@ -192,6 +192,8 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   /** `{{mdLink url label?}}`: a link for http(s) URLs, escaped text for anything else. */
   hb.registerHelper('mdLink', (url: unknown, label: unknown) => markdownLink(String(url ?? ''), typeof label === 'string' ? label : undefined));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // ES|QL FROM: index patterns, each bare or quoted (escape.ts), comma-separated.
+  hb.registerHelper('esqlSources', (list: unknown) => (Array.isArray(list) ? list.map((p) => esqlIndexPattern(String(p))).join(', ') : ''));
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   hb.registerHelper('lower', (v: unknown) => String(v ?? '').toLowerCase());
   hb.registerHelper('upper', (v: unknown) => String(v ?? '').toUpperCase());

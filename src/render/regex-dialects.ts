@@ -296,3 +296,94 @@ function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRe
   if (!endAnchor) body = body + '.*';
   return { pattern: body, caseInsensitiveOp: flags.includes('i') };
 }
+
+/** The other cases of one character that are single characters themselves (Sigma folds case with toLowerCase). */
+function caseVariants(ch: string): string[] {
+  const out: string[] = [];
+  for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
+    if (v !== ch && [...v].length === 1 && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Whether a text holds a character that has another case: only then does a case-insensitive match differ. */
+export function hasCasedCharacter(text: string): boolean {
+  for (const ch of text) if (caseVariants(ch).length) return true;
+  return false;
+}
+
+/** Widest character range whose members are folded one by one (wider ones are refused: a Lucene class of every case variant would be huge). */
+const MAX_FOLDED_RANGE = 0x800;
+
+/**
+ * A Lucene regex (the syntax this module writes) that matches case-insensitively with no flag: every
+ * character with other cases becomes a class of its cases (`a` → `[aA]`), and every class gets the other
+ * cases of its members (`[a-c]` → `[a-cA-C]`, `[^a]` → `[^aA]`). For query languages without a
+ * case-insensitive regex (Elasticsearch query_string, ES|QL RLIKE). Null when a class range is too wide to fold.
+ */
+export function foldLuceneRegexCase(pattern: string): string | null {
+  const chars = [...pattern];
+  let out = '';
+  const classMember = (ch: string): string => (/[\]\\^\-[]/.test(ch) ? '\\' + ch : ch);
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === '\\') {
+      const e = chars[++i];
+      if (e === undefined) return null;
+      const variants = caseVariants(e);
+      out += variants.length ? `[${classMember(e)}${variants.map(classMember).join('')}]` : '\\' + e;
+      continue;
+    }
+    if (c === '[') {
+      const folded = foldClass(chars, i + 1, classMember);
+      if (!folded) return null;
+      out += folded.text;
+      i = folded.end;
+      continue;
+    }
+    const variants = caseVariants(c);
+    out += variants.length ? `[${c}${variants.join('')}]` : c;
+  }
+  return out;
+}
+
+/** One character class from just after its '[': the class with its members' other cases, and the index of its ']'. */
+function foldClass(chars: readonly string[], from: number, member: (ch: string) => string): { text: string; end: number } | null {
+  let i = from;
+  let text = '[';
+  if (chars[i] === '^') {
+    text += '^';
+    i++;
+  }
+  const extra = new Set<string>();
+  const read = (): string | null => {
+    const c = chars[i];
+    if (c === undefined) return null;
+    if (c === '\\') {
+      i += 2;
+      return chars[i - 1] ?? null;
+    }
+    i++;
+    return c;
+  };
+  for (let first = true; i < chars.length && (chars[i] !== ']' || first); first = false) {
+    const start = i;
+    const lo = read();
+    if (lo === null) return null;
+    let hi = lo;
+    if (chars[i] === '-' && chars[i + 1] !== undefined && chars[i + 1] !== ']') {
+      i++;
+      const h = read();
+      if (h === null) return null;
+      hi = h;
+    }
+    text += chars.slice(start, i).join('');
+    const a = lo.codePointAt(0) as number;
+    const b = hi.codePointAt(0) as number;
+    if (b - a > MAX_FOLDED_RANGE) return null;
+    for (let cp = a; cp <= b; cp++) for (const v of caseVariants(String.fromCodePoint(cp))) extra.add(v);
+  }
+  if (chars[i] !== ']') return null;
+  for (const v of extra) text += member(v);
+  return { text: text + ']', end: i };
+}

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { closestName, editDistance } from '../../src/core/suggest';
+import { TARGETS } from '../support/targets';
 
 const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'sigma-convert.js');
@@ -187,7 +188,7 @@ describe('did-you-mean', () => {
 
 describe('unknown option values', () => {
   test.each([
-    [['-t', 'kqll', T1040], "unknown target 'kqll' (no backends/kqll.yml); available: eql, kql, splunk"],
+    [['-t', 'kqll', T1040], `unknown target 'kqll' (no backends/kqll.yml); available: ${TARGETS.join(', ')}`],
     [['-t', 'kql', '-p', 'sentinal', T1040], "unknown pipeline 'sentinal'; available: "],
     [['-t', 'kql', '-f', 'huntin', T1040], "did you mean 'hunting'?"],
   ])('%j: exit 2 with the value meant', async (args, message) => {

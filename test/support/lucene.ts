@@ -13,6 +13,8 @@ const DEBIAN_JARS = '/usr/share/java';
 export interface LuceneSetup {
   readonly java: string;
   readonly jar: string;
+  /** The query parser's jars (lucene-queryparser, lucene-analyzers-common) beside the core jar, when there. */
+  readonly queryJars: readonly string[];
 }
 
 /** The java launcher and a Lucene core jar, or the reason they are not there. */
@@ -22,7 +24,7 @@ export function findLucene(): LuceneSetup | { missing: string } {
   const java = process.env.JAVA ?? 'java';
   const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return { missing: `no java launcher ('${java} -version' failed; set JAVA)` };
-  return { java, jar };
+  return { java, jar, queryJars: siblingJars(jar, ['lucene-queryparser', 'lucene-analyzers-common']) };
 }
 
 function debianLuceneJar(): string | null {
@@ -30,6 +32,14 @@ function debianLuceneJar(): string | null {
   // Debian 12's liblucene8-java ships Lucene 8.8.1 as lucene-core-8.7.0.jar: take whichever core jar is there.
   const name = fs.readdirSync(DEBIAN_JARS).filter((f) => /^lucene-core(-[\d.]+)?\.jar$/.test(f)).sort().pop();
   return name ? path.join(DEBIAN_JARS, name) : null;
+}
+
+/** For each prefix, the jar named <prefix>[-version].jar in the core jar's folder; [] unless all are there. */
+function siblingJars(coreJar: string, prefixes: readonly string[]): string[] {
+  const dir = path.dirname(coreJar);
+  const names = fs.readdirSync(dir);
+  const found = prefixes.map((p) => names.filter((n) => new RegExp(`^${p}(-[\\d.]+)?\\.jar$`).test(n)).sort().pop());
+  return found.every((n): n is string => n !== undefined) ? found.map((n) => path.join(dir, n)) : [];
 }
 
 export interface LuceneRegex {
@@ -47,19 +57,30 @@ export interface LuceneVerdicts {
 
 /** Parses and compiles every regex as Elasticsearch's regexp query does; rejects if the checker fails. */
 export function checkLuceneRegexes(setup: LuceneSetup, regexes: readonly LuceneRegex[]): Promise<LuceneVerdicts> {
-  const input = regexes.map((r) => `${r.caseInsensitive ? 'i' : 's'} ${JSON.stringify(r.pattern)}\n`).join('');
+  return runChecker(setup, regexes.map((r) => `${r.caseInsensitive ? 'i' : 's'} ${JSON.stringify(r.pattern)}\n`));
+}
+
+/** Parses every query with Lucene's classic QueryParser (its regexes and wildcards compiled as Elasticsearch does). */
+export function checkLuceneQueries(setup: LuceneSetup, queries: readonly string[]): Promise<LuceneVerdicts> {
+  if (!setup.queryJars.length) return Promise.reject(new Error(`no lucene-queryparser / lucene-analyzers-common jar beside ${setup.jar}`));
+  return runChecker(setup, queries.map((q) => `q ${JSON.stringify(q)}\n`));
+}
+
+function runChecker(setup: LuceneSetup, lines: readonly string[]): Promise<LuceneVerdicts> {
+  const input = lines.join('');
+  const classPath = [setup.jar, ...setup.queryJars].join(path.delimiter);
   return new Promise((resolve, reject) => {
-    const child = spawn(setup.java, ['-Xss8m', '-cp', setup.jar, CHECKER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(setup.java, ['-Xss8m', '-cp', classPath, CHECKER], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const lines = stdout.split('\n');
-      const version = /^LUCENE (\S+)$/.exec(lines[0] ?? '')?.[1];
-      const verdicts = lines.slice(1, regexes.length + 1);
-      if (code !== 0 || !version || verdicts.length !== regexes.length || verdicts.some((v) => v !== 'OK' && !v.startsWith('REJECTED '))) {
+      const out = stdout.split('\n');
+      const version = /^LUCENE (\S+)$/.exec(out[0] ?? '')?.[1];
+      const verdicts = out.slice(1, lines.length + 1);
+      if (code !== 0 || !version || verdicts.length !== lines.length || verdicts.some((v) => v !== 'OK' && !v.startsWith('REJECTED '))) {
         reject(new Error(`the Lucene checker failed (exit ${code}): ${stderr.slice(0, 2000)}${stdout.slice(0, 500)}`));
         return;
       }
