@@ -6,15 +6,17 @@ process.stdout.on('error', (err) => {
   if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
-// `npm run build` bundles the CLI into one script (faster start); the per-module build is the fallback.
+// `npm run build` bundles the CLI into one script, with a V8 code cache of it (faster start:
+// src/cli/code-cache.ts); the per-module build is the fallback.
 const path = require('path');
 const dist = path.join(__dirname, '..', 'dist', 'src', 'cli');
 function load() {
   if (process.env.SIGMA_CONVERT_NO_BUNDLE !== '1') {
     try {
-      return require(path.join(dist, 'bundle.js'));
+      return require(path.join(dist, 'code-cache.js')).loadWithCodeCache(path.join(dist, 'bundle.js')).exports;
     } catch (err) {
-      if (err.code !== 'MODULE_NOT_FOUND' || !String(err.message).includes('bundle.js')) throw err;
+      const missing = (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT') && /(bundle|code-cache)\.js/.test(String(err.message));
+      if (!missing) throw err;
     }
   }
   return require(path.join(dist, 'main.js'));

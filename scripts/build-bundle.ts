@@ -23,11 +23,25 @@ async function main(): Promise<void> {
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
-    keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
     external: ['ajv', 'ajv-formats', 're2js'],
     plugins: [
+      {
+        // yargs takes strictEqual and notStrictEqual from node:assert for its own consistency checks; loading
+        // node:assert costs several ms per start. These pass through when the check holds and hand the
+        // failing case to node:assert itself, so a failure throws exactly what it threw before.
+        name: 'yargs-assert-on-failure',
+        setup(build) {
+          build.onResolve({ filter: /^assert$/ }, (args) => (args.importer.includes(`${path.sep}yargs${path.sep}`) ? { path: 'assert', namespace: 'lazy-assert' } : undefined));
+          build.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+            contents:
+              'exports.strictEqual = (a, b, m) => { if (!Object.is(a, b)) require("node:assert").strictEqual(a, b, m); };\n' +
+              'exports.notStrictEqual = (a, b, m) => { if (Object.is(a, b)) require("node:assert").notStrictEqual(a, b, m); };\n',
+            loader: 'js',
+          }));
+        },
+      },
       {
         // 'handlebars/runtime' (every run) is bundled; the full 'handlebars' (its compiler) is not.
         name: 'handlebars-compiler-external',
@@ -36,11 +50,11 @@ async function main(): Promise<void> {
       },
     },
     {
-      // Large data modules stay separate files (same relative path from dist/src/cli): inside the bundle
-      // V8 would pre-parse them at start-up and parse them again on first use.
-      name: 'generated-data-external',
+      // The validators (only for data files the build did not check: a user's pipeline or settings) stay a
+      // separate file (same relative path from dist/src/cli): inside the bundle V8 would pre-parse them at every start.
+      name: 'generated-validators-external',
       setup(build) {
-        build.onResolve({ filter: /^\.\.\/generated\/(definition-data|definition-validators|templates)$/ }, (args) => ({ path: args.path, external: true }));
+        build.onResolve({ filter: /^\.\.\/generated\/definition-validators$/ }, (args) => ({ path: args.path, external: true }));
         },
       },
     ],

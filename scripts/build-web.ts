@@ -3,44 +3,46 @@
  * app.js is the conversion core bundled with every backend definition, pipeline, schema and template
  * as an in-memory map (src/core/resources.ts createMapLoader), so the page needs no server and makes
  * no request. editor.js (CodeMirror) is a separate file so the core's size can be measured on its own.
- * Runs after `npm run build`: templates and definition validators are taken precompiled from dist/src/generated.
+ * Runs after `npm run build`: definition validators are taken precompiled from dist/src/generated; the
+ * definitions are bundled parsed and checked, the templates precompiled (scripts/build-resources.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { build, type Plugin } from 'esbuild';
+import { prepareResources, schemaTexts } from './build-resources';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const WEB_OUT = path.join(ROOT, 'dist', 'web');
-/** The folders the core reads through its loader. */
-const RESOURCE_DIRS = ['backends', 'templates'];
-
-function collectResources(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(ROOT, rel)).sort()) {
-      const child = `${rel}/${name}`;
-      const stat = fs.statSync(path.join(ROOT, child));
-      if (stat.isDirectory()) walk(child);
-      else if (/\.(ya?ml|hbs)$/.test(name)) files[child] = fs.readFileSync(path.join(ROOT, child), 'utf8');
-    }
-  };
-  RESOURCE_DIRS.forEach(walk);
-  return files;
+/**
+ * The virtual module the page imports: every resource file's text, and what the build made of it
+ * (parsed and checked data, precompiled templates: scripts/build-resources.ts) for createMapLoader.
+ */
+function resourceModule(): string {
+  const files: string[] = [];
+  const built: string[] = [];
+  for (const r of prepareResources()) {
+    files.push(`${JSON.stringify(r.path)}: ${JSON.stringify(r.text)}`);
+    if (r.templateSpec !== undefined) built.push(`${JSON.stringify(r.path)}: { template: ${r.templateSpec} }`);
+    else if (r.json !== undefined) built.push(`${JSON.stringify(r.path)}: { json: ${JSON.stringify(r.json)}, checked: ${JSON.stringify(r.checked)}.map((n) => schemas[n]) }`);
+  }
+  // Each schema's text once; the entries name the schemas they satisfy.
+  const schemas = `const schemas = ${JSON.stringify(schemaTexts())};\n`;
+  return `${schemas}export default {\nfiles: {\n${files.join(',\n')}\n},\nbuilt: {\n${built.join(',\n')}\n}\n};\n`;
 }
 
 /**
- * Module substitutions for the browser: the bundled resources; the build's precompiled templates and
- * validators (the core requires them relative to src/, the build writes them under dist/src); and the
- * Handlebars compiler and ajv, which the core loads only for a template or schema the build did not
- * precompile - never the case in the bundle, so they are left out (a clear error if that ever changes).
+ * Module substitutions for the browser: the bundled resources; the build's precompiled validators (the
+ * core requires them relative to src/, the build writes them under dist/src); and the Handlebars compiler
+ * and ajv, which the core loads only for a template or schema the build did not precompile - never the
+ * case in the bundle, so they are left out (a clear error if that ever changes).
  */
-function browserModules(resources: Record<string, string>): Plugin {
+function browserModules(resources: string): Plugin {
   return {
     name: 'sigma-web-modules',
     setup(b) {
       b.onResolve({ filter: /^virtual:sigma-resources$/ }, () => ({ path: 'resources', namespace: 'sigma' }));
-      b.onLoad({ filter: /^resources$/, namespace: 'sigma' }, () => ({ contents: `export default ${JSON.stringify(resources)};`, loader: 'js' }));
-      b.onResolve({ filter: /^\.\.\/generated\/(templates|definition-validators)$/ }, (args) => ({
+      b.onLoad({ filter: /^resources$/, namespace: 'sigma' }, () => ({ contents: resources, loader: 'js' }));
+      b.onResolve({ filter: /^\.\.\/generated\/definition-validators$/ }, (args) => ({
         path: path.join(ROOT, 'dist', 'src', 'generated', path.basename(args.path) + '.js'),
       }));
       b.onResolve({ filter: /^(handlebars|ajv)$/ }, (args) => ({ path: args.path, namespace: 'sigma-absent' }));
@@ -53,8 +55,8 @@ function browserModules(resources: Record<string, string>): Plugin {
 }
 
 export async function buildWeb(options: { minify?: boolean } = {}): Promise<{ files: Record<string, number> }> {
-  const generated = path.join(ROOT, 'dist', 'src', 'generated', 'templates.js');
-  if (!fs.existsSync(generated)) throw new Error('run `npm run build` first: the site bundles the precompiled templates of dist/src/generated');
+  const generated = path.join(ROOT, 'dist', 'src', 'generated', 'definition-validators.js');
+  if (!fs.existsSync(generated)) throw new Error('run `npm run build` first: the site bundles the precompiled validators of dist/src/generated');
   fs.rmSync(WEB_OUT, { recursive: true, force: true });
   fs.mkdirSync(WEB_OUT, { recursive: true });
   const common = {
@@ -72,7 +74,7 @@ export async function buildWeb(options: { minify?: boolean } = {}): Promise<{ fi
     metafile: true,
     entryPoints: [path.join(ROOT, 'web', 'src', 'app.ts')],
     outfile: path.join(WEB_OUT, 'app.js'),
-    plugins: [browserModules(collectResources())],
+    plugins: [browserModules(resourceModule())],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   await build({ ...common, entryPoints: [path.join(ROOT, 'web', 'src', 'editor.ts')], outfile: path.join(WEB_OUT, 'editor.js') });

@@ -155,7 +155,7 @@ export class Converter {
     if (!fn) {
       const source = this.loader.read(path);
       if (source === undefined) throw new SigmaError('backend-definition', `missing template ${path}`);
-      fn = this.hb.compile(source, path);
+      fn = this.hb.compile(source, path, this.loader.built?.(path, source)?.template);
       this.templates.set(path, fn);
     }
     return fn;

@@ -16,6 +16,13 @@ import {
   quoteEqlEventCategory,
   quoteEqlWildcard,
   quoteSplunkSearch,
+  escapeSqlString,
+  escapeSqlIdentifier,
+  quoteSqlLike,
+  quoteSqlLikeLower,
+  quoteSqliteGlob,
+  quoteSqliteLike,
+  quoteSqlCidrRegex,
 } from '../src/render/escape';
 import { dialectNames, findDialect } from '../src/render/dialects';
 import {
@@ -33,6 +40,9 @@ import {
 } from '../src/render/escape';
 import { foldLuceneRegexCase } from '../src/render/regex-dialects';
 import type { SigmaString } from '../src/ir/types';
+import { mergeParts } from '../src/rule/sigma-string';
+import { compileSigmaString, foldCase } from '../src/evaluate/string-matcher';
+import { openDuckdb, openSqlite, type SqlEngine } from './support/sql-engines';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** Characters without a documented escape in Splunk quoted strings. */
@@ -290,6 +300,14 @@ describe('the dialect registry (src/render/dialects.ts)', () => {
     quoteEsqlLike,
     quoteEsqlRegex,
     quoteEsqlRegexFolded,
+    // SQL: read back and matched by SQLite and DuckDB themselves (the SQL section below).
+    escapeSqlString,
+    escapeSqlIdentifier,
+    quoteSqlLike,
+    quoteSqliteLike,
+    quoteSqliteGlob,
+    // An exact address regex (test/cidr-pattern.test.ts) as an SQL string (tested below).
+    quoteSqlCidrRegex,
     escapeKqlString,
     escapeKqlField,
     quoteSplunkSearch,
@@ -309,5 +327,71 @@ describe('the dialect registry (src/render/dialects.ts)', () => {
       const fn = 'literal' in quoting ? quoting.literal : quoting.pattern;
       expect([style, TESTED.has(fn)]).toEqual([style, true]);
     }
+  });
+});
+
+describe('SQL (sqlite and duckdb targets), checked by the real engines', () => {
+  // One string literal, one identifier, one LIKE/GLOB pattern: each engine reads back exactly the input.
+  const sqlHostile = fc.oneof(
+    fc.string({ unit: fc.constantFrom("'", '"', '\\', '%', '_', '[', ']', '*', '?', '^', '-', '\n', '\r', '\u2028', '\u0000', 'a', 'B', ' ', 'é', '😀', ';', '--') }),
+    fc.string(),
+  );
+  // Texts to match: the same alphabet, no NUL (no text column of either engine holds one through a literal).
+  const sqlText = fc.string({ unit: fc.constantFrom("'", '\\', '%', '_', '[', ']', '*', '?', 'a', 'A', 'b', 'B', '\n', 'é', '😀') });
+  const part = fc.oneof(
+    sqlText.map((t) => t as SigmaString['parts'][number]),
+    fc.constantFrom({ wildcard: 'multi' as const }, { wildcard: 'single' as const }),
+  );
+  const sigmaValue = fc.array(part, { maxLength: 5 }).map((parts): SigmaString => ({ type: 'string', parts: mergeParts(parts) }));
+  const ASYNC_RUNS = { numRuns: 200 };
+  let engines: SqlEngine[] = [];
+  beforeAll(async () => {
+    engines = [await openSqlite(), await openDuckdb()];
+  });
+  afterAll(() => engines.forEach((e) => e.close()));
+  const bool = (v: unknown): boolean => v === true || v === 1;
+
+  test('a string literal reads back as the input (declined only for NUL)', async () => {
+    for (const engine of engines) {
+      await fc.assert(
+        fc.asyncProperty(sqlHostile, async (s) => {
+          const lit = escapeSqlString(s);
+          expect(lit === null).toBe(s.includes('\u0000'));
+          if (lit !== null) expect(await engine.scalar(`SELECT ${lit}`)).toBe(s);
+        }),
+        ASYNC_RUNS,
+      );
+    }
+  });
+
+  test('an identifier is one column named exactly the input', async () => {
+    for (const engine of engines) {
+      await fc.assert(
+        fc.asyncProperty(sqlHostile.filter((s) => s !== '' && !s.includes('\u0000')), async (s) => {
+          const id = escapeSqlIdentifier(s) as string;
+          expect(await engine.columnNames(`SELECT 1 AS ${id}`)).toEqual([s]);
+        }),
+        ASYNC_RUNS,
+      );
+    }
+  });
+
+  test('LIKE and GLOB patterns match exactly what the evaluator matches', async () => {
+    const [sqlite, duckdb] = engines as [SqlEngine, SqlEngine];
+    await fc.assert(
+      fc.asyncProperty(sigmaValue, sqlText, async (value, text) => {
+        const t = escapeSqlString(text) as string;
+        const cased = compileSigmaString(value, true)(text);
+        const uncased = compileSigmaString(value, false)(foldCase(text));
+        expect(bool(await duckdb.scalar(`SELECT ${t} LIKE ${quoteSqlLike(value)}`))).toBe(cased);
+        expect(bool(await duckdb.scalar(`SELECT lower(${t}) LIKE ${quoteSqlLikeLower(value)}`))).toBe(uncased);
+        expect(bool(await sqlite.scalar(`SELECT ${t} GLOB ${quoteSqliteGlob(value)}`))).toBe(cased);
+        const like = quoteSqliteLike(value);
+        // Declined exactly for values with a non-ASCII letter that has another case (é): SQLite folds ASCII only.
+        expect(like === null).toBe(value.parts.some((p) => typeof p === 'string' && /[é]/.test(p)));
+        if (like !== null) expect(bool(await sqlite.scalar(`SELECT ${t} LIKE ${like}`))).toBe(uncased);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -51,7 +51,7 @@ export function addConvertOptions<T>(y: Argv<T>) {
     .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
     .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })
     .option('json', { type: 'boolean', describe: 'one JSON object per rule per line', default: false })
-    .option('table', { type: 'string', describe: 'KQL table to query (required with --pipeline none)' })
+    .option('table', { type: 'string', describe: 'table to query (KQL: required with --pipeline none; SQL targets: default events)' })
     .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
     .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
     .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })

@@ -1,4 +1,6 @@
-import yargs from 'yargs';
+// The factory, not the 'yargs' entry: that one also builds a global instance (and reads package.json)
+// at load, which every run would pay for and none uses.
+import yargs from 'yargs/yargs';
 import { addConvertOptions, runConvert, type ConvertArgs } from './convert-command';
 import { LIST_SUBJECTS, runList } from './list-command';
 import type { TestArgs } from './test-command';

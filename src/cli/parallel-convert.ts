@@ -1,5 +1,4 @@
-import * as os from 'os';
-import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
+import type { Worker } from 'worker_threads';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import { convertCollection } from '../correlation/convert-collection';
 import type { RuleSet, SourceText } from '../correlation/rule-set';
@@ -68,6 +67,7 @@ function threadCount(files: number): number {
   if (files < MIN_FILES_FOR_WORKERS) return 1;
   // Idle cores only: on a machine already busy, workers compete for the same cores and only add
   // their start-up and memory. (The load average is 0 where the system has none, e.g. Windows.)
+  const os = require('os') as typeof import('os'); // eslint-disable-line @typescript-eslint/no-require-imports
   const idle = Math.round(os.availableParallelism() - (os.loadavg()[0] ?? 0));
   return Math.max(1, Math.min(idle, MAX_THREADS));
 }
@@ -128,7 +128,7 @@ function runInWorker(parts: readonly (readonly SourceText[])[], options: Convert
       resolve(reply);
     };
     try {
-      worker = new Worker(__filename, { workerData: { tag: WORKER_TAG, parts, options } });
+      worker = new (workerThreads().Worker)(__filename, { workerData: { tag: WORKER_TAG, parts, options }, argv: [WORKER_TAG] });
       worker.once('message', (r: WorkerReply) => done(r));
       worker.once('error', (err) => done({ ok: false, message: err.message }));
       worker.once('exit', (code) => done({ ok: false, message: `worker exited with code ${code}` }));
@@ -187,9 +187,17 @@ function runWorker(data: { parts: SourceText[][]; options: ConvertOptions }): vo
   } catch (err) {
     reply = { ok: false, message: (err as Error).message };
   }
-  parentPort?.postMessage(reply);
+  workerThreads().parentPort?.postMessage(reply);
 }
 
-if (!isMainThread && (workerData as { tag?: unknown } | null)?.tag === WORKER_TAG) {
-  runWorker(workerData as { parts: SourceText[][]; options: ConvertOptions });
+/** node:worker_threads, loaded only when workers are used (it costs a conversion's start-up otherwise). */
+function workerThreads(): typeof import('worker_threads') {
+  return require('worker_threads') as typeof import('worker_threads'); // eslint-disable-line @typescript-eslint/no-require-imports
+}
+
+// A worker started by runInWorker has the tag among its arguments (so the main thread need not load
+// node:worker_threads to know it is not one) and in its workerData.
+if (process.argv.includes(WORKER_TAG)) {
+  const { isMainThread, workerData } = workerThreads();
+  if (!isMainThread && (workerData as { tag?: unknown } | null)?.tag === WORKER_TAG) runWorker(workerData as { parts: SourceText[][]; options: ConvertOptions });
 }

@@ -262,11 +262,13 @@ const SEARCH_SCRIPT = `(function () {
 })();
 `;
 
-/** Whether the target's backend file refuses this correlation's type (backends/<target>.yml, correlation.types). */
+/** Whether the target's backend file refuses this correlation's type (backends/<target>.yml, correlation.types), or has no correlation section. */
 function refusesCorrelationType(converter: Converter, target: string, raw: Record<string, unknown>): boolean {
   const body = raw.correlation;
   const type = body && typeof body === 'object' ? (body as Record<string, unknown>).type : undefined;
-  const types = converter.backend(target).correlation?.types;
-  if (typeof type !== 'string' || !types || !Object.hasOwn(types, type)) return false;
+  const def = converter.backend(target).correlation;
+  if (def === undefined) return true; // no correlation section: the target writes no correlation rules at all
+  const types = def.types;
+  if (typeof type !== 'string' || !Object.hasOwn(types, type)) return false;
   return 'refuse' in (types[type] as object);
 }

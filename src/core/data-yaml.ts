@@ -1,31 +1,20 @@
 import * as yaml from 'js-yaml';
+import { markCheckedAtBuild } from './definition-schema';
 import { SigmaError, type ErrorCode } from './errors';
+import type { ResourceLoader } from './resources';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 
-/** What the build stored for one definition file (scripts/build-definitions.ts): its text and its value as JSON. */
-type ParsedDefinitions = Readonly<Record<string, { readonly source: string; readonly json: string } | undefined>>;
-
-/** The build's parsed definitions, loaded on first use (null when not built, e.g. under ts-jest). */
-let parsedAtBuild: ParsedDefinitions | null | undefined;
-
-/** The value the build parsed from exactly this text of this file, as a fresh object; undefined otherwise. */
-function fromBuild(text: string, name: string): unknown {
-  if (parsedAtBuild === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      parsedAtBuild = require('../generated/definition-data') as ParsedDefinitions;
-    } catch {
-      parsedAtBuild = null;
-    }
+/**
+ * Parses one of the project's YAML data files (backends, pipelines, schemas, metadata); errors name the
+ * file and line. With the loader it was read from, the value the build parsed from this very text is
+ * used instead (no YAML parse; checkDefinition then skips the schemas the build found it valid against).
+ */
+export function parseDataYaml(text: string, name: string, code: ErrorCode, loader?: ResourceLoader): unknown {
+  const built = loader?.built?.(name, text);
+  if (built?.value !== undefined) {
+    markCheckedAtBuild(built.value, built.checked ?? []);
+    return built.value;
   }
-  const entry = parsedAtBuild && Object.hasOwn(parsedAtBuild, name) ? parsedAtBuild[name] : undefined;
-  return entry && entry.source === text ? JSON.parse(entry.json) : undefined;
-}
-
-/** Parses one of the project's YAML data files (backends, pipelines, schemas, metadata); errors name the file and line. */
-export function parseDataYaml(text: string, name: string, code: ErrorCode): unknown {
-  const built = fromBuild(text, name);
-  if (built !== undefined) return built;
   try {
     return yaml.load(text);
   } catch (err) {

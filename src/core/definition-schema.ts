@@ -42,8 +42,36 @@ function precompiled(schema: AnySchema): ValidateFunction | undefined {
   return name ? mod[name] : undefined;
 }
 
+/**
+ * A schema as the build records it: its JSON text. The build lists, for each built-in data file, the
+ * schemas it satisfies; a schema changed since then has another text, so its data is checked again.
+ */
+export function schemaText(schema: AnySchema): string {
+  let text = schemaTexts.get(schema as object);
+  if (text === undefined) {
+    text = JSON.stringify(schema);
+    schemaTexts.set(schema as object, text);
+  }
+  return text;
+}
+const schemaTexts = new WeakMap<object, string>();
+
+/** Values the build parsed and checked (data-yaml.ts), with the texts (schemaText) of the schemas they satisfied. */
+const checkedAtBuild = new WeakMap<object, readonly string[]>();
+
+export function markCheckedAtBuild(value: unknown, schemasSatisfied: readonly string[]): void {
+  if (value !== null && typeof value === 'object') checkedAtBuild.set(value, schemasSatisfied);
+}
+
+/** Whether the build already found this very value valid against this schema (so checking again would pass). */
+export function validAtBuild(schema: AnySchema, data: unknown): boolean {
+  const checked = data !== null && typeof data === 'object' ? checkedAtBuild.get(data) : undefined;
+  return checked !== undefined && checked.includes(schemaText(schema));
+}
+
 /** Throws `code` naming the file and every failing path when data does not fit the schema. */
 export function checkDefinition(schema: AnySchema, data: unknown, name: string, code: ErrorCode): void {
+  if (validAtBuild(schema, data)) return;
   const validate = definitionValidator(schema);
   if (validate(data)) return;
   const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');

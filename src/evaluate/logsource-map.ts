@@ -1,5 +1,5 @@
 import { parseDataYaml } from '../core/data-yaml';
-import { definitionValidator } from '../core/definition-schema';
+import { definitionValidator, validAtBuild } from '../core/definition-schema';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import type { Expr } from '../ir/types';
@@ -62,7 +62,7 @@ export const LOGSOURCE_MAP_SCHEMA = {
 export function loadLogsourceMap(loader: ResourceLoader): LogsourceMap {
   const text = loader.read(LOGSOURCE_MAP_PATH);
   if (text === undefined) throw new SigmaError('pipeline-definition', `missing ${LOGSOURCE_MAP_PATH}`);
-  return parseLogsourceMap(text, LOGSOURCE_MAP_PATH);
+  return parseLogsourceMap(text, LOGSOURCE_MAP_PATH, loader);
 }
 
 interface RawSource {
@@ -70,10 +70,10 @@ interface RawSource {
   logsource: Partial<Record<Key, string | string[]>>;
 }
 
-export function parseLogsourceMap(text: string, file: string): LogsourceMap {
-  const data = parseDataYaml(text, file, 'pipeline-definition');
-  const validate = definitionValidator(LOGSOURCE_MAP_SCHEMA);
-  if (!validate(data)) {
+export function parseLogsourceMap(text: string, file: string, loader?: ResourceLoader): LogsourceMap {
+  const data = parseDataYaml(text, file, 'pipeline-definition', loader);
+  const validate = validAtBuild(LOGSOURCE_MAP_SCHEMA, data) ? null : definitionValidator(LOGSOURCE_MAP_SCHEMA);
+  if (validate && !validate(data)) {
     const first = validate.errors?.[0];
     throw new SigmaError('pipeline-definition', `${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
   }

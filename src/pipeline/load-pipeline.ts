@@ -123,7 +123,7 @@ export const FIELD_SCHEMA_SCHEMA = {
 function readYaml(loader: ResourceLoader, path: string, code: 'pipeline-definition'): unknown {
   const text = loader.read(path);
   if (text === undefined) return undefined;
-  return parseDataYaml(text, path, code);
+  return parseDataYaml(text, path, code, loader);
 }
 
 export function listPipelines(loader: ResourceLoader): string[] {
@@ -143,7 +143,7 @@ export function loadPipeline(loader: ResourceLoader, name: string): PipelineDef 
       `unknown pipeline '${name}'; available: ${names.join(', ')}, or a pipeline file (--pipeline ./mine.yml)${didYouMean(name, names)}`,
     );
   }
-  const layer = readPipelineFile(text, path, schema) as PipelineLayer;
+  const layer = readPipelineFile(text, path, schema, loader) as PipelineLayer;
   if (layer.extends !== undefined) throw new SigmaError('pipeline-definition', `${path}: a built-in pipeline cannot extend another`);
   return completePipeline(layer, path);
 }

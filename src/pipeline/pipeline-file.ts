@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { parseDataYaml } from '../core/data-yaml';
-import { definitionValidator } from '../core/definition-schema';
+import { definitionValidator, validAtBuild } from '../core/definition-schema';
+import type { ResourceLoader } from '../core/resources';
 import { SigmaError, type ErrorCode } from '../core/errors';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { locatePointer } from '../validate/locate';
@@ -10,14 +11,18 @@ import { locatePointer } from '../validate/locate';
  * `file:line:col`. Parsing is the fast path (no positions); only a file that fails its schema is
  * parsed again with positions, to say where each problem is.
  */
-export function readPipelineFile(text: string, file: string, schema: object): Record<string, unknown> {
-  return readDefinitionFile(text, file, schema, 'pipeline-definition', 'invalid pipeline', 'a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)');
+export function readPipelineFile(text: string, file: string, schema: object, loader?: ResourceLoader): Record<string, unknown> {
+  return readDefinitionFile(text, file, schema, 'pipeline-definition', 'invalid pipeline', 'a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)', loader);
 }
 
-/** The same for any definition file (backends too): a YAML mapping checked against its schema, problems at file:line:col. */
-export function readDefinitionFile(text: string, file: string, schema: object, code: ErrorCode, what: string, notMapping: string): Record<string, unknown> {
-  const data = parseDataYaml(text, file, code);
+/**
+ * The same for any definition file (backends too): a YAML mapping checked against its schema, problems at
+ * file:line:col. A file the build parsed and checked (through the loader) is not checked again.
+ */
+export function readDefinitionFile(text: string, file: string, schema: object, code: ErrorCode, what: string, notMapping: string, loader?: ResourceLoader): Record<string, unknown> {
+  const data = parseDataYaml(text, file, code, loader);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SigmaError(code, `${file}:1:1: ${notMapping}`);
+  if (validAtBuild(schema, data)) return data as Record<string, unknown>;
   const validate = definitionValidator(schema);
   if (validate(data)) return data as Record<string, unknown>;
   throw new SigmaError(code, describeSchemaErrors(text, file, validate.errors ?? [], schema, what));

@@ -301,16 +301,16 @@ export function loadBackendDef(loader: ResourceLoader, name: string): BackendDef
     const targets = listTargets(loader);
     throw new SigmaError('backend-definition', `unknown target '${name}' (no ${path}); available: ${targets.join(', ')}${didYouMean(name, targets)}`);
   }
-  const data = readDefinitionFile(text, path, schema, 'backend-definition', 'invalid backend definition', 'a backend definition must be a YAML mapping (name, description, source, stages, formats, ...)');
+  const data = readDefinitionFile(text, path, schema, 'backend-definition', 'invalid backend definition', 'a backend definition must be a YAML mapping (name, description, source, stages, formats, ...)', loader);
   const def = data as unknown as BackendDef;
   const problems = backendProblems(def);
   if (problems.length) throw new SigmaError('backend-definition', locateProblems(text, path, 'invalid backend definition', problems));
   return def;
 }
 
-/** --table, when the target's source reads it (the table a query without a pipeline reads). */
+/** The table a query reads without a pipeline's: --table, else the source's default (SQL's `events`), when the source reads a table. */
 export function sourceTable(def: BackendDef, options: { readonly table?: string }): string | undefined {
-  return def.source.from.includes('table') ? options.table : undefined;
+  return def.source.from.includes('table') ? (options.table ?? def.source.default) : undefined;
 }
 
 /** One semantic problem of a definition: where (a JSON pointer into the file's value) and what. */

@@ -12,6 +12,8 @@ import {
   escapeEsqlField,
   escapeEsqlString,
   escapeLuceneField,
+  escapeSqlIdentifier,
+  escapeSqlString,
   escapeKqlField,
   escapeKqlString,
   escapeSplunkEvalField,
@@ -27,6 +29,10 @@ import {
   quoteLuceneRegexFolded,
   quoteLuceneTerm,
   quoteSplunkSearch,
+  quoteSqlCidrRegex,
+  quoteSqliteGlob,
+  quoteSqliteLike,
+  quoteSqlLike,
 } from './escape';
 import { plainSigmaString } from '../rule/sigma-string';
 import { LUCENE_ENGINE, PCRE_ENGINE, RE2_ENGINE, type RegexEngine } from './regex-dialects';
@@ -95,6 +101,34 @@ const DIALECTS: ReadonlyMap<string, Dialect> = new Map<string, Dialect>([
         ['like', pattern(quoteEsqlLike)],
         ['regex', literal(quoteEsqlRegex)],
         ['regex-folded', literal(quoteEsqlRegexFolded)],
+      ]),
+      foldCase: (text) => text.toLowerCase(),
+    },
+  ],
+  // SQL over a flat event table (docs/targets-sql.md). SQLite: LIKE folds ASCII letters only (a value with
+  // another cased letter has no `like` form and becomes a (?i) regex), GLOB is case-sensitive.
+  [
+    'sqlite',
+    {
+      field: escapeSqlIdentifier,
+      quoting: new Map([
+        ['string', literal(escapeSqlString)],
+        ['like', pattern(quoteSqliteLike)],
+        ['glob', pattern(quoteSqliteGlob)],
+        ['cidr-regex', literal(quoteSqlCidrRegex)],
+      ]),
+    },
+  ],
+  // DuckDB: LIKE is case-sensitive; case-insensitive matches fold both sides (lower(column), the value
+  // lower-cased as Sigma folds case).
+  [
+    'duckdb',
+    {
+      field: escapeSqlIdentifier,
+      quoting: new Map([
+        ['string', literal(escapeSqlString)],
+        ['like', pattern(quoteSqlLike)],
+        ['cidr-regex', literal(quoteSqlCidrRegex)],
       ]),
       foldCase: (text) => text.toLowerCase(),
     },

@@ -7,6 +7,7 @@ import { decodeFieldPath } from '../ir/field-path';
 import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
 import { foldLuceneRegexCase, hasCasedCharacter, LUCENE_ENGINE } from './regex-dialects';
+import { cidrTextRegex, parseCidr } from '../rule/cidr';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
 export type LiteralQuoter = (text: string) => string | null;
@@ -302,6 +303,91 @@ export function esqlIndexPattern(pattern: string): string {
 /** EQL event category (the word before `where`): an identifier as written, else no form. */
 export function quoteEqlEventCategory(name: string): string | null {
   return /^[a-z_][a-z0-9_]*$/i.test(name) ? name : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL (the sqlite and duckdb targets, docs/targets-sql.md). Standard SQL quoting: a backslash is an
+// ordinary character in both engines' literals and identifiers; only the quote itself is doubled.
+
+/** A NUL ends the statement text in SQLite's tokenizer: values holding one are matched by regex instead. */
+const SQL_UNQUOTABLE = /\u0000/;
+
+/** SQL string literal: '...' with ' doubled. */
+export function escapeSqlString(text: string): string | null {
+  if (SQL_UNQUOTABLE.test(text)) return null;
+  return `'${text.split("'").join("''")}'`;
+}
+
+/**
+ * SQL column: always "..." with " doubled, so no column name can be read as a keyword of either engine
+ * (their reserved words differ by version). Columns joined or read inside JSON have no flat-table form.
+ */
+export function escapeSqlIdentifier(name: string): string | null {
+  if (decodeJoinedField(name) || decodeFieldPath(name) || SQL_UNQUOTABLE.test(name) || name === '') return null;
+  return `"${name.split('"').join('""')}"`;
+}
+
+/**
+ * A LIKE pattern. Neither engine has a default escape character, so a backslash is an ordinary character;
+ * only a value with a literal `%` or `_` needs one: it is then followed by ESCAPE '\' and its `%`, `_` and
+ * backslashes are escaped.
+ */
+function sqlLikePattern(value: SigmaString, fold: (s: string) => string): string | null {
+  const literals = value.parts.filter((p): p is string => !isWildcard(p));
+  const escape = literals.some((p) => /[%_]/.test(p));
+  let out = '';
+  for (const p of value.parts) {
+    if (isWildcard(p)) out += p.wildcard === 'multi' ? '%' : '_';
+    else out += escape ? fold(p).replace(/[%_\\]/g, (c) => '\\' + c) : fold(p);
+  }
+  const quoted = escapeSqlString(out);
+  return quoted === null ? null : escape ? `${quoted} ESCAPE '\\'` : quoted;
+}
+
+/** A `|cidr` network as a SQL string holding the exact regex of its addresses' text spellings (src/rule/cidr.ts). */
+export function quoteSqlCidrRegex(network: string): string | null {
+  const net = parseCidr(network);
+  return net ? escapeSqlString(cidrTextRegex(net)) : null;
+}
+
+/** DuckDB LIKE (case-sensitive), for `|cased`. */
+export function quoteSqlLike(value: SigmaString): string | null {
+  return sqlLikePattern(value, (s) => s);
+}
+
+/**
+ * DuckDB case-insensitive match: the rule's value folded as the evaluator folds it (toLowerCase), matched
+ * against lower(column) (templates). DuckDB's lower() is Unicode; where it differs from JavaScript's
+ * toLowerCase (docs/targets-sql.md) the results differ.
+ */
+export function quoteSqlLikeLower(value: SigmaString): string | null {
+  return sqlLikePattern(value, (s) => s.toLowerCase());
+}
+
+/** A letter outside ASCII that has another case: SQLite's LIKE compares it case-sensitively. */
+const NON_ASCII_CASED = /[^\u0000-\u007f]/u;
+function hasNonAsciiCased(text: string): boolean {
+  for (const c of text) if (NON_ASCII_CASED.test(c) && c.toLowerCase() !== c.toUpperCase()) return true;
+  return false;
+}
+
+/**
+ * SQLite case-insensitive match: LIKE folds ASCII letters only, so a value with a non-ASCII letter that has
+ * another case (É, Ж) is declined here and written as a case-insensitive regex instead.
+ */
+export function quoteSqliteLike(value: SigmaString): string | null {
+  if (value.parts.some((p) => !isWildcard(p) && hasNonAsciiCased(p))) return null;
+  return sqlLikePattern(value, (s) => s);
+}
+
+/** SQLite GLOB (case-sensitive, for `|cased`): `*` and `?` wildcards; a literal `*` `?` `[` is a one-character class. */
+export function quoteSqliteGlob(value: SigmaString): string | null {
+  let out = '';
+  for (const p of value.parts) {
+    if (isWildcard(p)) out += p.wildcard === 'multi' ? '*' : '?';
+    else out += p.replace(/[*?[]/g, (c) => `[${c}]`);
+  }
+  return escapeSqlString(out);
 }
 
 /**

@@ -2,7 +2,6 @@ import type HandlebarsNamespace from 'handlebars';
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 import { commentText, confStanzaName, escapeHtml, esqlIndexPattern, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
-import { own } from '../core/own';
 
 export type TemplateFn = (context: unknown) => string;
 
@@ -135,7 +134,7 @@ function required(value: unknown, why: unknown): unknown {
  * about missing variables (a typo in a template is an error, not an empty string), with helpers that
  * escape for each output format.
  */
-export function createTemplateEnvironment(): { compile(source: string, name: string): TemplateFn } {
+export function createTemplateEnvironment(): { compile(source: string, name: string, prebuilt?: unknown): TemplateFn } {
   // The runtime alone runs templates; the compiler is loaded only for a template the build did not
   // precompile (scripts/build-validators.ts), which keeps a conversion's start-up short.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -223,9 +222,9 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
   /** The last segment of a '/'-separated path: the rule file a page links to for download. */
   hb.registerHelper('basename', (v: unknown) => String(v ?? '').split(/[\\/]/).pop() ?? '');
   return {
-    compile(source: string, name: string): TemplateFn {
-      const pre = own(precompiledTemplates(), name);
-      const spec = pre && pre.source === source ? pre.spec : compileSpec(source);
+    /** `prebuilt`: the build's template spec of exactly this source (ResourceLoader.built), if any. */
+    compile(source: string, name: string, prebuilt?: unknown): TemplateFn {
+      const spec = prebuilt ?? compileSpec(source);
       const fn = hb.template(spec as Parameters<typeof hb.template>[0]);
       return (context: unknown) => {
         try {
@@ -248,16 +247,4 @@ export function compileSpec(source: string): unknown {
   const compiler = require('handlebars') as typeof HandlebarsNamespace;
   const code = compiler.precompile(source, TEMPLATE_OPTIONS) as string;
   return new Function(`return ${code};`)();
-}
-
-type PrecompiledTemplates = Record<string, { source: string; spec: unknown }>;
-
-/** Templates precompiled by the build, keyed by path; each is used only while its source is unchanged. */
-function precompiledTemplates(): PrecompiledTemplates | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('../generated/templates') as PrecompiledTemplates;
-  } catch {
-    return undefined;
-  }
 }

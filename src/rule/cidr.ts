@@ -106,3 +106,100 @@ export function ipv4NetworkRegex(net: CidrNetwork): string | null {
   }
   return `^${parts.join('\\.')}$`;
 }
+
+/** What JavaScript's trim() removes (its \s): the evaluator trims an address before parsing it. */
+const JS_SPACE = '[\\t\\n\\x0B\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]';
+
+/** Decimal octet 0-255 as parseIPv4 reads it: 1 to 3 digits, leading zeros allowed. */
+function octetRegex(base: number, freeBits: number): string {
+  if (freeBits === 8) return '(0{0,2}[0-9]|0?[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])';
+  const values = Array.from({ length: 1 << freeBits }, (_, k) => String(base + k));
+  const alts = values.map((v) => (v.length < 3 ? `0{0,${3 - v.length}}${v}` : v));
+  return alts.length === 1 ? (alts[0] as string) : `(${alts.join('|')})`;
+}
+
+/** The hex digits (as a class body) allowed at digit d (0 = most significant) of a 16-bit group. */
+function hexDigitSet(value: number, fixedBits: number, d: number): string[] {
+  const shift = 12 - 4 * d;
+  const fixedHere = Math.max(0, Math.min(4, fixedBits - 4 * d));
+  const digit = (value >> shift) & 0xf;
+  const mask = (0xf << (4 - fixedHere)) & 0xf;
+  const out: string[] = [];
+  for (let x = 0; x < 16; x++) if ((x & mask) === (digit & mask)) out.push(x.toString(16));
+  return out;
+}
+
+function charClass(digits: readonly string[]): string {
+  if (digits.length === 16) return '[0-9a-f]';
+  return digits.length === 1 ? (digits[0] as string) : `[${digits.join('')}]`;
+}
+
+/**
+ * One 16-bit group as parseIPv6 reads it (1 to 4 hex digits), whose first `fixedBits` bits equal those of
+ * `value`; null when no spelling exists. A shorter spelling leaves out leading digits, which must then be 0.
+ */
+function groupRegex(value: number, fixedBits: number): string | null {
+  if (fixedBits === 0) return '[0-9a-f]{1,4}';
+  const sets = [0, 1, 2, 3].map((d) => hexDigitSet(value, fixedBits, d));
+  const alts: string[] = [];
+  for (let len = 4; len >= 1; len--) {
+    const dropped = sets.slice(0, 4 - len);
+    if (!dropped.every((s) => s.includes('0'))) continue;
+    alts.push(sets.slice(4 - len).map(charClass).join(''));
+  }
+  if (!alts.length) return null;
+  return alts.length === 1 ? (alts[0] as string) : `(${alts.join('|')})`;
+}
+
+/** Whether group i of an address in the network may be 0 (a `::` may stand for it). */
+function groupMayBeZero(net: CidrNetwork, i: number): boolean {
+  const value = ((net.bytes[2 * i] as number) << 8) | (net.bytes[2 * i + 1] as number);
+  const fixed = Math.max(0, Math.min(16, net.prefix - 16 * i));
+  return fixed === 0 || (value >> (16 - fixed)) === 0;
+}
+
+/**
+ * An unanchored-safe regular expression (RE2 syntax, `(?is)` and anchors included) matching exactly the texts
+ * cidrContains accepts for this network: what parseIPv4 / parseIPv6 read after trim() — leading zeros, IPv6
+ * `::` compression at any place, an embedded IPv4 tail, upper-case hex digits and a `%zone`. For stores that
+ * keep addresses as text and have a regex engine but no address functions (the SQL targets).
+ */
+export function cidrTextRegex(net: CidrNetwork): string {
+  if (net.family === 4) {
+    const octets = [0, 1, 2, 3].map((i) => octetRegex(net.bytes[i] as number, 8 - Math.max(0, Math.min(8, net.prefix - i * 8))));
+    return `(?s)^${JS_SPACE}*${octets.join('\\.')}${JS_SPACE}*$`;
+  }
+  const group = (i: number): string | null => {
+    const value = ((net.bytes[2 * i] as number) << 8) | (net.bytes[2 * i + 1] as number);
+    return groupRegex(value, Math.max(0, Math.min(16, net.prefix - 16 * i)));
+  };
+  const v4Tail = (): string =>
+    [12, 13, 14, 15].map((b) => octetRegex(net.bytes[b] as number, 8 - Math.max(0, Math.min(8, net.prefix - b * 8)))).join('\\.');
+  const groups = [0, 1, 2, 3, 4, 5, 6, 7].map(group);
+  const seq = (from: number, to: number): string | null => {
+    const parts = groups.slice(from, to);
+    return parts.every((p): p is string => p !== null) ? parts.join(':') : null;
+  };
+  const forms: string[] = [];
+  // Eight groups, or six and an IPv4 tail.
+  const full = seq(0, 8);
+  if (full !== null) forms.push(full);
+  const six = seq(0, 6);
+  if (six !== null) forms.push(`${six}:${v4Tail()}`);
+  // `::` for a run of at least one zero group: h groups before it, t after (the IPv4 tail counts as two).
+  for (const tail of [false, true]) {
+    const width = tail ? 6 : 8; // hex groups before the tail
+    for (let h = 0; h < width; h++) {
+      for (let t = 0; h + t < width; t++) {
+        let ok = true;
+        for (let i = h; i < width - t; i++) if (!groupMayBeZero(net, i)) ok = false;
+        const head = seq(0, h);
+        const rest = seq(width - t, width);
+        if (!ok || head === null || rest === null) continue;
+        const after = [t > 0 ? rest : '', tail ? v4Tail() : ''].filter((x) => x !== '').join(':');
+        forms.push(`${head}::${after}`);
+      }
+    }
+  }
+  return `(?is)^${JS_SPACE}*(${forms.join('|')})(%.*)?${JS_SPACE}*$`;
+}

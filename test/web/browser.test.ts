@@ -119,8 +119,10 @@ describeBrowser('the converter page in Chromium', () => {
 
   test('lists targets, pipelines and formats from the definitions, three targets side by side', async () => {
     const panes = await outputs(page);
-    expect(panes.map((p) => p.target)).toEqual(TARGETS.slice(0, 3));
-    for (const [i, target] of TARGETS.slice(0, 3).entries()) {
+    // A fresh page shows the three SIEM languages; every target of backends/ can be chosen in each pane.
+    expect(panes.map((p) => p.target)).toEqual(['kql', 'splunk', 'eql']);
+    expect(await page.locator('[data-pane="0"] select.target option').allTextContents()).toEqual([...TARGETS]);
+    for (const [i, target] of ['kql', 'splunk', 'eql'].entries()) {
       const formats = await page.locator(`[data-pane="${i}"] select.format option`).allTextContents();
       const cli = (await main_list('formats')).filter((l) => l.startsWith(`${target} `)).map((l) => l.split(/\s+/)[1]);
       expect(formats).toEqual(cli);
@@ -133,7 +135,10 @@ describeBrowser('the converter page in Chromium', () => {
     const n = await conversions(page);
     await page.locator('#open').setInputFiles(PACK.map((p) => path.join(ROOT, p)));
     await conversionsAbove(page, n);
-    for (const [i, target] of TARGETS.slice(0, 3).entries()) {
+    // Every target in turn in the first pane (the page starts with kql there, and is left so).
+    const i = 0;
+    for (const target of [...TARGETS.filter((t) => t !== 'kql'), 'kql']) {
+      await choose(page, i, 'target', target);
       // The folder as the README converts it, and every format of the target on the same text.
       const folder = await cli(['--target', target, path.join(ROOT, 'sigma/t1040/')], work);
       expect((await outputs(page))[i]?.stdout).toBe(folder.stdout);
@@ -301,7 +306,10 @@ describeBrowser('the detection site in Chromium, opened from its folder', () => 
   beforeAll(async () => {
     fs.rmSync(site, { recursive: true, force: true });
     const made = await cli(['site', 'sigma/t1040/', '-o', site], ROOT);
+    // Targets that write no correlation rules, or not this type, list the pack's correlation as not converted
+    // with the reason; that is the target's limit, not a failure of the site.
     expect(made.exit).toBe(0);
+    expect(made.stderr).toContain(', 0 not converted');
     chromium = await launchChromium();
   });
 

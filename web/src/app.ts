@@ -40,7 +40,7 @@ level: medium
 `;
 
 performance.mark('sigma-app-start');
-const loader = createMapLoader(resources);
+const loader = createMapLoader(resources.files, resources.built);
 const converter = new Converter(loader);
 
 const targets = loader
@@ -53,6 +53,9 @@ function pipelines(): { name: string; target: string }[] {
   pipelineTargets ??= listPipelines(loader).map((name) => ({ name, target: converter.pipeline(name).target }));
   return pipelineTargets;
 }
+
+/** The targets shown side by side on a fresh page (a preference, not a list of what exists: each must be defined). */
+const FIRST_PANES: readonly string[] = ['kql', 'splunk', 'eql'];
 
 function pipelinesOf(target: string): string[] {
   return [converter.backend(target).default_pipeline, ...pipelines().filter((p) => p.target === target).map((p) => p.name), 'none'].filter((p, i, all) => all.indexOf(p) === i);
@@ -331,7 +334,8 @@ async function start(): Promise<void> {
     eventsInput.value = initial.events;
     if (initial.events) (byId('events-panel') as HTMLDetailsElement).open = true;
   }
-  const defaults = targets.slice(0, 3);
+  // The three SIEM languages people compare most often, where the definitions have them; then any others.
+  const defaults = [...FIRST_PANES.filter((t) => targets.includes(t)), ...targets.filter((t) => !FIRST_PANES.includes(t))].slice(0, 3);
   // Each pane's definitions are loaded in its own turn (defaultPane reads the target's definition).
   await convertProgressively(defaults.map((t, i) => () => (initial?.panes[i] ? validPane(initial.panes[i] as PaneState, t) : defaultPane(t))));
 

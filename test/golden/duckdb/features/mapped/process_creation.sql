@@ -1,0 +1,1 @@
+SELECT * FROM "events" WHERE lower("Image") LIKE '%\rundll32.exe' AND (lower("CommandLine") LIKE '%-sta%' OR lower("CommandLine") LIKE '%/sta%' OR lower("CommandLine") LIKE '%–sta%' OR lower("CommandLine") LIKE '%—sta%' OR lower("CommandLine") LIKE '%―sta%') AND lower("ParentImage") LIKE '%\winword.exe' AND NOT COALESCE(lower("User") LIKE '%system%', FALSE)

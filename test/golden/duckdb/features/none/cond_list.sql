@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE lower("Image") LIKE '%\a.exe' AND lower("CommandLine") LIKE '%x%' OR lower("User") LIKE 'system'

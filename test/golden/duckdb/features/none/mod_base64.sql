@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE lower("Payload") LIKE 'ahr0cdovlw==' OR lower("CommandLine") LIKE '%suvyic%' OR lower("CommandLine") LIKE '%lfwcao%' OR lower("CommandLine") LIKE '%jrvggk%' OR lower("CommandLine") LIKE '%sw52b2tlluv4chjlc3npb2%' OR lower("CommandLine") LIKE '%ludm9rzs1fehbyzxnzaw9u%' OR lower("CommandLine") LIKE '%jbnzva2utrxhwcmvzc2lvb%'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Image" LIKE 'C:\Windows\explorer.exe' OR "OriginalFileName" LIKE 'PsExec.exe' OR "OriginalFileName" LIKE 'PsExec64.exe' OR "CommandLine" LIKE '%Invoke-WebRequest%' OR "CommandLine" LIKE 'IEX%'

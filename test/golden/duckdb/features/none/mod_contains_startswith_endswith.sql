@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE lower("Image") LIKE 'c:\windows\system32\cmd.exe' OR lower("CommandLine") LIKE '% /c %' OR lower("CommandLine") LIKE '% /k %' OR lower("ParentImage") LIKE 'c:\users\%' OR lower("Image") LIKE '%\powershell.exe' OR lower("Image") LIKE '%\pwsh.exe'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE regexp_matches("ScriptBlockText", '(?m)^Set-MpPreference .*-Disable')

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE lower("CommandLine") LIKE '%cabpag4azw%' OR lower("CommandLine") LIKE '%aaaqbuagca%' OR lower("CommandLine") LIKE '%wagkabgbna%' OR lower("Payload") LIKE 'ageayg==' OR lower("Payload") LIKE '//5hagia' OR lower("CommandLine") LIKE '%ywbtagqa%' OR lower("CommandLine") LIKE '%mabqbka%' OR lower("CommandLine") LIKE '%jag0aza%'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "ParentImage" IS NULL OR lower("CommandLine") LIKE ''

@@ -1,0 +1,1 @@
+SELECT * FROM "events" WHERE "ImageLoaded" LIKE '%\dbghelp.dll' AND "Image" LIKE '%\procdump.exe'

@@ -1,0 +1,1 @@
+SELECT * FROM "events" WHERE "Image" LIKE '%\rundll32.exe' AND ("CommandLine" LIKE '%-sta%' OR "CommandLine" LIKE '%/sta%' OR "CommandLine" LIKE '%–sta%' OR "CommandLine" LIKE '%—sta%' OR "CommandLine" LIKE '%―sta%') AND "ParentImage" LIKE '%\winword.exe' AND NOT COALESCE("User" LIKE '%SYSTEM%', FALSE)

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Payload" LIKE 'aHR0cDovLw==' OR "CommandLine" LIKE '%SUVYIC%' OR "CommandLine" LIKE '%lFWCAo%' OR "CommandLine" LIKE '%JRVggK%' OR "CommandLine" LIKE '%SW52b2tlLUV4cHJlc3Npb2%' OR "CommandLine" LIKE '%ludm9rZS1FeHByZXNzaW9u%' OR "CommandLine" LIKE '%JbnZva2UtRXhwcmVzc2lvb%'

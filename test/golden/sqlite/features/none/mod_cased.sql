@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Image" GLOB 'C:\Windows\explorer.exe' OR "OriginalFileName" GLOB 'PsExec.exe' OR "OriginalFileName" GLOB 'PsExec64.exe' OR "CommandLine" GLOB '*Invoke-WebRequest*' OR "CommandLine" GLOB 'IEX*'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Image" LIKE 'C:\Windows\System32\cmd.exe' OR "CommandLine" LIKE '% /c %' OR "CommandLine" LIKE '% /k %' OR "ParentImage" LIKE 'C:\Users\%' OR "Image" LIKE '%\powershell.exe' OR "Image" LIKE '%\pwsh.exe'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Hashes" IS NOT NULL AND NOT COALESCE("OriginalFileName" IS NOT NULL, FALSE)

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE lower("SourceUser") = lower("TargetUser")

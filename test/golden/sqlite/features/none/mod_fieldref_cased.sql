@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "SourceUser" = "TargetUser"

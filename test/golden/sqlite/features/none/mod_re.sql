@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "CommandLine" REGEXP 'mimikatz(\.exe)? +"?sekurlsa::'

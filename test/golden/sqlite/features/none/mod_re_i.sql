@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "CommandLine" REGEXP '(?i)invoke-(mimikatz|kerberoast)'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "ScriptBlockText" REGEXP '(?m)^Set-MpPreference .*-Disable'

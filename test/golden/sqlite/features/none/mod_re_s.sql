@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "ScriptBlockText" REGEXP '(?s)FromBase64String.+Invoke'

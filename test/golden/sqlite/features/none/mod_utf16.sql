@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "CommandLine" LIKE '%cABpAG4AZw%' OR "CommandLine" LIKE '%AAaQBuAGcA%' OR "CommandLine" LIKE '%wAGkAbgBnA%' OR "Payload" LIKE 'AGEAYg==' OR "Payload" LIKE '//5hAGIA' OR "CommandLine" LIKE '%YwBtAGQA%' OR "CommandLine" LIKE '%MAbQBkA%' OR "CommandLine" LIKE '%jAG0AZA%'

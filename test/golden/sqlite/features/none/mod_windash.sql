@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "CommandLine" LIKE '% -exec %' OR "CommandLine" LIKE '% /exec %' OR "CommandLine" LIKE '% –exec %' OR "CommandLine" LIKE '% —exec %' OR "CommandLine" LIKE '% ―exec %' OR "CommandLine" LIKE '% -nop%' OR "CommandLine" LIKE '% /nop%' OR "CommandLine" LIKE '% –nop%' OR "CommandLine" LIKE '% —nop%' OR "CommandLine" LIKE '% ―nop%'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "Image" LIKE 'C:\Temp\evil.exe' AND "TargetFilename" LIKE '%\'

@@ -1,0 +1,1 @@
+SELECT * FROM "SigmaEvents" WHERE "ParentImage" IS NULL OR "CommandLine" LIKE ''
