@@ -1,5 +1,5 @@
 /**
- * Where the time of a whole-corpus conversion goes, phase by phase, in one process: read, YAML
+ * Where the time of a whole-corpus conversion goes, phase by phase, in one process: walk, read, YAML
  * parse, rule parse, pipeline, render, format, write. Each phase runs over every rule before the
  * next starts (so one phase's cost is not hidden in another's warm-up), for plain detection rules
  * the way Converter.convertRule does it; documents a phase refuses drop out of the later phases.
@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Converter, type ConvertOptions } from '../src/convert';
 import { createFsLoader } from '../src/cli/fs-loader';
 import { decodeRuleBytes } from '../src/cli/decode';
+import { expandInputs, readInput } from '../src/cli/inputs';
 import { parseYamlDocuments, type YamlDocument } from '../src/rule/yaml-source';
 import { documentKind, parseRule } from '../src/rule/parse-rule';
 import type { SigmaRule } from '../src/rule/model';
@@ -23,14 +24,6 @@ export interface PhaseTimes {
   readonly rules: number;
   /** Milliseconds per phase, in pipeline order. */
   readonly phases: readonly { readonly name: string; readonly ms: number }[];
-}
-
-function listRuleFiles(dir: string, out: string[]): void {
-  for (const name of fs.readdirSync(dir).sort()) {
-    const full = path.join(dir, name);
-    if (fs.statSync(full).isDirectory()) listRuleFiles(full, out);
-    else if (/\.ya?ml$/i.test(name)) out.push(full);
-  }
 }
 
 /** Times each phase of converting the corpus for one target (its default pipeline, format query). */
@@ -48,18 +41,17 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
   const { backend, pipeline } = resolved;
   const schemas = pipeline?.schema ? converter.schema(pipeline.schema) : null;
 
-  const files: string[] = [];
-  for (const folder of CORPUS_FOLDERS) {
-    const dir = path.join(corpus, folder);
-    if (fs.existsSync(dir)) listRuleFiles(dir, files);
-  }
+  // As the CLI does: the folders walked, each file read (bounded) and decoded.
+  const inputs = time('walk', () => expandInputs(CORPUS_FOLDERS.map((f) => path.join(corpus, f)).filter((d) => fs.existsSync(d))).files);
+  const files = inputs.map((f) => f.name);
   const texts = time('read', () =>
-    files.map((f) => {
-      const decoded = decodeRuleBytes(fs.readFileSync(f));
+    inputs.map((f) => {
+      const decoded = decodeRuleBytes(readInput(f));
       return 'text' in decoded ? decoded.text : '';
     }),
   );
-  const docs = time('yaml parse', () => texts.map((text) => ({ lines: text.split('\n'), docs: parseYamlDocuments(text) })));
+  // Lines are split only when a rule needs them (an error location), as in the CLI.
+  const docs = time('yaml parse', () => texts.map((text) => ({ lines: () => text.split('\n'), docs: parseYamlDocuments(text) })));
   const rules = time('rule parse', () => {
     const out: { rule: SigmaRule; file: string }[] = [];
     docs.forEach((d, i) => {

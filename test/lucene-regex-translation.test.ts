@@ -57,6 +57,19 @@ describe('Lucene determinization limit', () => {
     expect(determinizedStates('abc', true)).toBe(4);
   });
 
+  it('counts exactly, for shapes the corpus has (counts of the plain subset construction, string-keyed, one interval at a time)', () => {
+    expect(determinizedStates('.*a.{10}', false)).toBe(2048);
+    expect(determinizedStates('.*[^\n]{1000,}.*', false)).toBe(2001);
+    expect(determinizedStates('.*([^\n]){200,}.*', false)).toBe(401);
+    expect(determinizedStates('.*(ab|ac)[^x]{3,9}(de|DF)?.*', true)).toBe(218);
+    expect(determinizedStates('.*[Pp]rogram[Dd]ata\\\\[^\\\\]{1,64}', false)).toBe(726);
+    expect(determinizedStates('(a|b)*c{2,5}[a-c]+', true)).toBe(7);
+    expect(determinizedStates('.*a.{13}', false)).toBeNull();
+    // Asked again (the verdict is remembered), the answer is the same; another limit is another question.
+    expect(determinizedStates('.*[^\n]{1000,}.*', false)).toBe(2001);
+    expect(determinizedStates('.*[^\n]{1000,}.*', false, 2000)).toBeNull();
+  });
+
   it('stops at the limit instead of building the whole automaton', () => {
     const start = Date.now();
     expect(determinizedStates('.*a.{200}', false)).toBeNull();

@@ -3,11 +3,12 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { Argv } from 'yargs';
 import { SigmaError, type Diagnostic } from '../core/errors';
-import { mayReferToOtherDocuments, Converter, type ConvertOptions, type RuleResult } from '../convert';
+import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
 import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
+import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
 import { checkOutputPlan, tryWrite, type PlannedWrite } from './output-plan';
 import { createFsLoader } from './fs-loader';
@@ -101,6 +102,48 @@ function loadSettingsFile(file: string): SettingsOverrides {
 
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
 export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> {
+  const batched = batchMessages(io);
+  try {
+    return await convertRun(args, batched.io);
+  } finally {
+    batched.flush();
+  }
+}
+
+/** Messages collected up to this many characters before they are written (a corpus has thousands). */
+const MESSAGE_BATCH = 1 << 16;
+
+/**
+ * Message lines written in batches rather than one write each, flushed before any output is written,
+ * so that the order of messages and output stays as written.
+ */
+function batchMessages(io: CliIO): { io: CliIO; flush(): void } {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    pending = [];
+    size = 0;
+    io.stderr(text);
+  };
+  return {
+    io: {
+      stdout: (text) => {
+        flush();
+        io.stdout(text);
+      },
+      stderr: (line) => {
+        pending.push(line.endsWith('\n') ? line.slice(0, -1) : line);
+        size += line.length;
+        if (size >= MESSAGE_BATCH) flush();
+      },
+    },
+    flush,
+  };
+}
+
+async function convertRun(args: ConvertArgs, io: CliIO): Promise<number> {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
@@ -184,7 +227,7 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   }
   // Files of plain detection rules are converted document by document and printed as they go, so a large
   // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
-  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayReferToOtherDocuments);
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayHoldCorrelationOrFilter);
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {

@@ -1,3 +1,6 @@
+/** One decoder for every file: decode() without `stream` starts afresh each time. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Turns file bytes into text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused. */
 export function decodeRuleBytes(bytes: Buffer): { text: string } | { error: string } {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: normalize(bytes.subarray(2).toString('utf16le')) };
@@ -10,7 +13,7 @@ export function decodeRuleBytes(bytes: Buffer): { text: string } | { error: stri
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) body = bytes.subarray(3);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = UTF8.decode(body);
   } catch {
     return { error: 'the file is not valid UTF-8 text (is it binary, or in another encoding? save it as UTF-8)' };
   }

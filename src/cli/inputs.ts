@@ -23,7 +23,7 @@ const RULE_FILE = /\.ya?ml$/i;
 export const STDIN_TOKEN = '\u0000stdin';
 
 /** What a non-regular file is, in words ('a FIFO (named pipe)'), or null for a regular file or folder. */
-export function specialKind(stat: fs.Stats): string | null {
+export function specialKind(stat: fs.Stats | fs.Dirent): string | null {
   if (stat.isFile() || stat.isDirectory()) return null;
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
@@ -76,10 +76,11 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
   // Iterative depth-first walk in sorted order (files and folders interleaved, as `ls -R` lists them):
   // the depth of a folder tree is not ours to bound. The frames on the stack are the current folder's
   // ancestors; a symlink back to one of them would loop forever, so it is skipped.
-  interface Frame { readonly dir: string; readonly real: string; readonly entries: string[]; next: number }
+  // Entries come with their type (no lstat for the regular files and folders that make up a rule tree).
+  interface Frame { readonly dir: string; readonly real: string; readonly entries: fs.Dirent[]; next: number }
   const open = (dir: string, real: string): Frame | null => {
     try {
-      return { dir, real, entries: fs.readdirSync(dir).sort(), next: 0 };
+      return { dir, real, entries: fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), next: 0 };
     } catch (err) {
       problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
       return null;
@@ -89,23 +90,31 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
   const stack: Frame[] = first ? [first] : [];
   while (stack.length) {
     const frame = stack[stack.length - 1] as Frame;
-    const name = frame.entries[frame.next++];
-    if (name === undefined) {
+    const entry = frame.entries[frame.next++];
+    if (entry === undefined) {
       stack.pop();
       continue;
     }
+    const name = entry.name;
+    if (entry.isFile()) {
+      if (RULE_FILE.test(name)) out.push({ name: path.join(frame.dir, name), path: path.resolve(frame.dir, name) });
+      continue;
+    }
     const full = path.join(frame.dir, name);
-    let lstat: fs.Stats;
-    let stat: fs.Stats;
-    try {
-      lstat = fs.lstatSync(full);
-      stat = lstat.isSymbolicLink() ? fs.statSync(full) : lstat;
-    } catch {
-      continue; // a dangling symlink: nothing to convert
+    let symlink = entry.isSymbolicLink();
+    let stat: fs.Stats | fs.Dirent = entry;
+    if (symlink || !entry.isDirectory()) {
+      try {
+        // What a symlink points to; or a type the listing did not say (some file systems), which may be a symlink.
+        if (!symlink) symlink = fs.lstatSync(full).isSymbolicLink();
+        stat = fs.statSync(full);
+      } catch {
+        continue; // a dangling symlink: nothing to convert
+      }
     }
     if (!stat.isDirectory() && !RULE_FILE.test(name)) continue;
     let real = path.join(frame.real, name);
-    if (lstat.isSymbolicLink()) {
+    if (symlink) {
       try {
         real = fs.realpathSync(full);
       } catch {
@@ -143,9 +152,18 @@ export function readBounded(file: string | null, maxBytes: number): Buffer {
     const st = fs.fstatSync(fd);
     const special = file === null ? null : specialKind(st);
     if (special) throw new Error(`${special}, not a regular file`);
-    if (st.isFile()) {
+    // (A size of 0 may be a file that does not know its size, as in /proc: read below, in chunks, as for a pipe.)
+    if (st.isFile() && st.size > 0) {
       if (st.size > maxBytes) throw new Error(`the input is larger than ${maxBytes} bytes, the limit for one file (convert: --max-file-size)`);
-      return fs.readFileSync(fd);
+      // Read with the size already known (readFileSync would ask for it again).
+      const bytes = Buffer.allocUnsafe(st.size);
+      let filled = 0;
+      while (filled < bytes.length) {
+        const n = fs.readSync(fd, bytes, filled, bytes.length - filled, null);
+        if (n === 0) break; // shrank while being read
+        filled += n;
+      }
+      return filled === bytes.length ? bytes : bytes.subarray(0, filled);
     }
     const chunks: Buffer[] = [];
     let total = 0;

@@ -218,11 +218,25 @@ function build(b: Builder, n: Node): Frag {
   }
 }
 
+/** Verdicts already computed in this process, per (limit, case-insensitivity, pattern): a corpus repeats regexes. */
+const verdicts = new Map<string, number | null>();
+/** Bounds the memo (a long-running process, e.g. `serve`, sees ever new regexes): it is emptied when full. */
+const MAX_VERDICTS = 4096;
+
 /**
  * The number of states the subset construction reaches for the regex, or null when it exceeds
  * `limit` (the regex is then too complex for Elasticsearch's default).
  */
 export function determinizedStates(pattern: string, caseInsensitive: boolean, limit = LUCENE_MAX_DETERMINIZED_STATES): number | null {
+  const key = `${limit}:${caseInsensitive ? 'i' : 's'}:${pattern}`;
+  if (verdicts.has(key)) return verdicts.get(key) as number | null;
+  const states = countStates(pattern, caseInsensitive, limit);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(key, states);
+  return states;
+}
+
+function countStates(pattern: string, caseInsensitive: boolean, limit: number): number | null {
   const b = new Builder();
   let frag: Frag;
   try {
@@ -232,56 +246,173 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
     throw e;
   }
   const nfa: Nfa = b;
+  const n = nfa.edges.length;
   // The alphabet as intervals: every range boundary of every transition.
   const cuts = new Set<number>([0, MAX_CODE + 1]);
   for (const list of nfa.edges) for (const e of list) for (const [a, z] of e.ranges) cuts.add(a).add(z + 1);
   const bounds = [...cuts].sort((x, y) => x - y);
-  const closure = (set: Iterable<number>): number[] => {
-    const seen = new Set<number>(set);
-    const stack = [...seen];
-    while (stack.length) {
-      const s = stack.pop() as number;
+  // Each distinct range list (a repeated node shares one) gets a number; a transition is then (range list,
+  // target), and a subset's moves are found per range list rather than per state and interval.
+  const rangeIds = new Map<Ranges, number>();
+  const coveredBy: number[][] = bounds.map(() => []); // per alphabet interval: the range lists covering it
+  const moveFrom: { range: number; to: number }[][] = [];
+  for (let s = 0; s < n; s++) {
+    moveFrom.push(
+      (nfa.edges[s] ?? []).map((e) => {
+        let id = rangeIds.get(e.ranges);
+        if (id === undefined) {
+          rangeIds.set(e.ranges, (id = rangeIds.size));
+          for (const [a, z] of e.ranges) for (let k = lowerBound(bounds, a); (bounds[k] as number) <= z; k++) (coveredBy[k] as number[]).push(id);
+        }
+        return { range: id, to: e.to };
+      }),
+    );
+  }
+  // Intervals covered by the same range lists always move alike: one character class each.
+  const classes = new Map<string, number[]>();
+  for (const lists of coveredBy) if (lists.length) classes.set(lists.join(','), lists);
+  const classLists = [...classes.values()];
+  // Only states with a transition, and the final state, tell subsets apart.
+  const kept = new Uint8Array(n);
+  for (let s = 0; s < n; s++) kept[s] = (nfa.edges[s]?.length ?? 0) > 0 || s === frag.end ? 1 : 0;
+  const seenAt = new Uint32Array(n); // closure walk: the walk number that last reached a state
+  let walk = 0;
+  const stack = new Int32Array(n);
+  // Subsets are kept (as keys) until the count is done: typed arrays hold a large automaton's in a third of the memory.
+  const closureBuffer = new Int32Array(n);
+  const closure = (from: ArrayLike<number>): Int32Array => {
+    walk++;
+    let top = 0;
+    let size = 0;
+    for (let i = 0; i < from.length; i++) {
+      const s = from[i] as number;
+      if (seenAt[s] === walk) continue;
+      seenAt[s] = walk;
+      stack[top++] = s;
+    }
+    while (top > 0) {
+      const s = stack[--top] as number;
+      if (kept[s]) closureBuffer[size++] = s;
       for (const t of nfa.eps[s] ?? []) {
-        if (!seen.has(t)) {
-          seen.add(t);
-          stack.push(t);
+        if (seenAt[t] !== walk) {
+          seenAt[t] = walk;
+          stack[top++] = t;
         }
       }
     }
-    return [...seen].filter((s) => (nfa.edges[s]?.length ?? 0) > 0 || s === frag.end).sort((x, y) => x - y);
+    return closureBuffer.slice(0, size).sort();
   };
-  const closures = new Map<string, number[]>();
-  const first = closure([frag.start]);
-  const known = new Set<string>([first.join(',')]);
-  const queue: number[][] = [first];
-  while (queue.length) {
-    const set = queue.shift() as number[];
-    // Targets per alphabet interval, found by the interval index of each edge's ranges.
-    const moves = new Map<number, Set<number>>();
-    for (const s of set) {
-      for (const e of nfa.edges[s] ?? []) {
-        for (const [a, z] of e.ranges) {
-          for (let k = lowerBound(bounds, a); (bounds[k] as number) <= z; k++) {
-            let targets = moves.get(k);
-            if (!targets) moves.set(k, (targets = new Set()));
-            targets.add(e.to);
-          }
-        }
+  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
+  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
+  const presentAt = new Uint32Array(rangeIds.size);
+  let stamp = 0;
+  const moves = (r: number): boolean => presentAt[r] === stamp;
+  /** The targets of the range lists of a class that move the subset, each once (a view of a buffer reused by the next call). */
+  const unionBuffer = new Int32Array(n);
+  const targetsOfClass = (lists: readonly number[]): Int32Array => {
+    walk++;
+    let size = 0;
+    for (const r of lists) {
+      if (!moves(r)) continue;
+      for (const t of targetsOf[r] as number[]) {
+        if (seenAt[t] === walk) continue;
+        seenAt[t] = walk;
+        unionBuffer[size++] = t;
       }
     }
-    for (const targets of moves.values()) {
-      // Many intervals move to the same NFA states: their closure is computed once per state set.
-      const targetKey = [...targets].sort((x, y) => x - y).join(',');
-      let next = closures.get(targetKey);
-      if (!next) closures.set(targetKey, (next = closure(targets)));
-      const key = next.join(',');
-      if (known.has(key)) continue;
-      known.add(key);
+    return unionBuffer.subarray(0, size);
+  };
+  /** Do two classes move by the same range lists (those moving the subset)? */
+  const sameMoves = (a: readonly number[], b: readonly number[]): boolean => {
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      while (i < a.length && !moves(a[i] as number)) i++;
+      while (j < b.length && !moves(b[j] as number)) j++;
+      if (i === a.length || j === b.length) return i === a.length && j === b.length;
+      if (a[i++] !== b[j++]) return false;
+    }
+  };
+  const first = closure([frag.start]);
+  const known = new ListTable<true>();
+  known.set(first, true);
+  const queue: Int32Array[] = [first];
+  const handled = new Map<number, (readonly number[])[]>();
+  for (let head = 0; head < queue.length; head++) {
+    const set = queue[head] as Int32Array;
+    // The subset's targets per range list; then per character class, the range lists present that cover it.
+    stamp++;
+    const present: number[] = [];
+    for (let i = 0; i < set.length; i++) {
+      for (const m of moveFrom[set[i] as number] as { range: number; to: number }[]) {
+        if (!moves(m.range)) {
+          presentAt[m.range] = stamp;
+          present.push(m.range);
+        }
+        (targetsOf[m.range] as number[]).push(m.to);
+      }
+    }
+    // Several classes often move by the same range lists: their targets, and the closure, are found once.
+    // A class is told by a hash of its moving range lists, checked list by list when two hashes meet.
+    handled.clear();
+    for (const lists of classLists) {
+      let h = 0x811c9dc5;
+      let count = 0;
+      for (const r of lists) {
+        if (!moves(r)) continue;
+        h = Math.imul(h ^ r, 0x01000193);
+        count++;
+      }
+      if (count === 0) continue;
+      const earlier = handled.get(h);
+      if (earlier?.some((other) => sameMoves(other, lists))) continue;
+      if (earlier) earlier.push(lists);
+      else handled.set(h, [lists]);
+      const next = closure(targetsOfClass(lists));
+      if (known.get(next)) continue;
+      known.set(next, true);
       if (known.size > limit) return null;
       queue.push(next);
     }
+    for (const r of present) (targetsOf[r] as number[]).length = 0;
   }
   return known.size;
+}
+
+/**
+ * A map keyed by subsets (ascending state numbers) compared by content: a 32-bit hash of the list picks a bucket, so that
+ * a large subset is not turned into a string to be looked up (the cost of determinizing was mostly that).
+ */
+class ListTable<V> {
+  private readonly buckets = new Map<number, { key: Int32Array; value: V }[]>();
+  size = 0;
+
+  get(key: Int32Array): V | undefined {
+    const bucket = this.buckets.get(hashList(key));
+    if (bucket) for (const e of bucket) if (sameList(e.key, key)) return e.value;
+    return undefined;
+  }
+
+  /** Adds a key not in the table yet. */
+  set(key: Int32Array, value: V): void {
+    const h = hashList(key);
+    const bucket = this.buckets.get(h);
+    if (bucket) bucket.push({ key, value });
+    else this.buckets.set(h, [{ key, value }]);
+    this.size++;
+  }
+}
+
+function hashList(list: Int32Array): number {
+  let h = 0x811c9dc5 ^ list.length;
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193);
+  return h;
+}
+
+function sameList(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function lowerBound(sorted: readonly number[], x: number): number {

@@ -119,7 +119,8 @@ function splitDocuments(text: string): Chunk[] {
 
 interface OpenNode {
   loc: SourceLocation;
-  children: { loc: SourceLocation; result: unknown }[];
+  /** Location, value, location, value... of the children parsed so far (flat: no object per child). */
+  children: unknown[];
 }
 
 function parseChunk(text: string, lineOffset: number, index: number): YamlDocument {
@@ -145,16 +146,13 @@ function parseChunk(text: string, lineOffset: number, index: number): YamlDocume
       // Children of a mapping alternate key, value; those of a sequence are its items.
       const kids = node.children;
       if (Array.isArray(result)) {
-        for (const k of kids) info.items.push(k.loc);
+        for (let i = 0; i < kids.length; i += 2) info.items.push(kids[i] as SourceLocation);
       } else {
-        for (let i = 0; i + 1 < kids.length; i += 2) {
-          const key = kids[i] as { loc: SourceLocation; result: unknown };
-          info.keys.set(String(key.result), key.loc);
-        }
+        for (let i = 0; i + 3 < kids.length; i += 4) info.keys.set(String(kids[i + 1]), kids[i] as SourceLocation);
       }
       positions.set(result, info);
     }
-    if (parent) parent.children.push({ loc: node.loc, result });
+    if (parent) parent.children.push(node.loc, result);
   };
   try {
     const value = yaml.load(text, { listener, schema: yaml.DEFAULT_SCHEMA } as yaml.LoadOptions);

@@ -1,0 +1,53 @@
+/**
+ * Whether a file may hold a correlation or a filter document, decided from its text before any YAML is
+ * parsed: those documents need the whole rule set, plain rules can be converted one document at a time.
+ *
+ * A document is a correlation or a filter only through a top-level `correlation:` or `filter:` key. The
+ * answer is "no" only when the text proves there is none:
+ * - every document's first content line starts at column 0, so each root is a block node at column 0
+ *   (a root mapping indented, or a flow mapping, could hide its keys on indented lines);
+ * - every other content line at column 0 is a document marker, a directive, or a plain or simply quoted
+ *   key other than `correlation` and `filter`: then the top-level keys are exactly those lines' keys
+ *   (no explicit `? key`, no anchored, tagged or aliased key, no flow collection, no escape sequence);
+ * A merge key (`<<`) that copies keys into a root would itself be a root key, on a line that is not a simple key.
+ * Anything else answers "maybe" (the rule-set path, which only costs time). A `filter:` search identifier
+ * inside `detection` is indented, so ordinary rules that name one stay on the fast path.
+ */
+
+/** A plain key or a quoted key without escapes, then `:` and a space or the end of the line. */
+const SIMPLE_KEY = /^(?:([A-Za-z_][\w-]*)|"([\w-]*)"|'([\w-]*)')[ \t]*:(?:[ \t]|$)/;
+/** `---` or `...` alone (or followed by a comment): the boundary between two documents. */
+const MARKER = /^(?:---|\.\.\.)[ \t]*(?:#.*)?$/;
+
+export function mayHoldCorrelationOrFilter(text: string): boolean {
+  let awaitingRoot = true; // no content line yet in the current document
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const first = text.charCodeAt(start);
+    // Blank lines (possibly only spaces) and comments, indented or not, say nothing about keys.
+    const indented = first === 0x20 || first === 0x09;
+    if (start < end && first !== 0x23 /* # */ && first !== 0x0d /* \r */) {
+      let line = text.slice(start, end);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (indented) {
+        const t = line.trim();
+        if (t !== '' && !t.startsWith('#') && awaitingRoot) return true;
+      } else if (MARKER.test(line)) {
+        awaitingRoot = true;
+      } else if (first === 0x25 /* % */) {
+        if (!awaitingRoot) return true; // not a directive where one may stand: leave it to the parser
+      } else {
+        const m = SIMPLE_KEY.exec(line);
+        if (!m) return true;
+        const key = m[1] ?? m[2] ?? m[3];
+        // __proto__ too: were it ever to set the prototype, `'correlation' in value` could see an inherited key.
+        if (key === 'correlation' || key === 'filter' || key === '__proto__') return true;
+        awaitingRoot = false;
+      }
+    }
+    start = end + 1;
+  }
+  return false;
+}
