@@ -85,7 +85,7 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
     const out: { rule: SigmaRule; file: string; mapped: PipelineResult; query: RenderedQuery }[] = [];
     for (const r of mapped) {
       try {
-        out.push({ ...r, query: renderQuery(r.mapped.expr, backend, { table: r.mapped.table, span: r.rule.logsourceLoc }, pipeline?.stages) });
+        out.push({ ...r, query: renderQuery(r.mapped.expr, backend, { pipelineTable: r.mapped.table, logsourceLoc: r.rule.logsourceLoc }, pipeline?.stages) });
       } catch (err) {
         if (!(err instanceof SigmaError)) throw err;
         // inexpressible in the target: reported by the CLI

@@ -4,27 +4,36 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Converter } from '../src/convert';
+import { acceptsPipeline, Converter } from '../src/convert';
 import type { ErrorCode } from '../src/core/errors';
 import type { AllowUnmapped } from '../src/pipeline/apply-pipeline';
+import { createFsLoader } from '../src/cli/fs-loader';
+import { listPipelines } from '../src/pipeline/load-pipeline';
+import { listTargets } from '../src/render/backend-def';
 
 export interface CorpusConfig {
   readonly target: string;
   readonly pipeline: string;
 }
 
+/**
+ * Every target (backends/) with every built-in pipeline it accepts (its own, or of a data model it queries),
+ * its default pipeline first:
+ * a new target or pipeline is converted with no list to edit.
+ */
+export function corpusConfigs(loader = createFsLoader()): CorpusConfig[] {
+  const converter = new Converter(loader);
+  const pipelines = listPipelines(loader).map((name) => converter.pipeline(name));
+  return listTargets(loader).flatMap((target) => {
+    const backend = converter.backend(target);
+    const first = backend.default_pipeline;
+    const names = pipelines.filter((p) => acceptsPipeline(backend, p) && p.name !== first).map((p) => p.name);
+    return [first, ...names].map((pipeline) => ({ target, pipeline }));
+  });
+}
+
 /** Every target and pipeline the corpus is converted with. */
-export const CORPUS_CONFIGS: readonly CorpusConfig[] = [
-  { target: 'kql', pipeline: 'defender-xdr' },
-  { target: 'kql', pipeline: 'sentinel' },
-  { target: 'splunk', pipeline: 'splunk-windows' },
-  { target: 'splunk', pipeline: 'splunk-cim' },
-  { target: 'eql', pipeline: 'ecs' },
-  { target: 'lucene', pipeline: 'ecs' },
-  { target: 'esql', pipeline: 'ecs' },
-  { target: 'sqlite', pipeline: 'sqlite-flat' },
-  { target: 'duckdb', pipeline: 'duckdb-flat' },
-];
+export const CORPUS_CONFIGS: readonly CorpusConfig[] = corpusConfigs();
 
 /** The rule folders of a SigmaHQ release. */
 export const CORPUS_FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'] as const;

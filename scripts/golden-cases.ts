@@ -117,9 +117,9 @@ function targetsOf(set: RuleSet, converter: Converter, root: string): readonly s
   return [converter.pipeline(set.pipeline).target];
 }
 
-/** With --pipeline none, a target that reads from a named table needs --table (the feature suite's table). */
+/** With --pipeline none, a target whose source is --table reads the feature suite's table. */
 export function needsTable(converter: Converter, target: string): boolean {
-  return converter.backend(target).source_option === 'table';
+  return converter.backend(target).source.from.includes('table');
 }
 
 /** The query golden (stdout of the CLI) and, when a document failed, the error golden (its stderr lines). */

@@ -10,7 +10,10 @@ import {
   escapeEqlString,
   escapeKqlField,
   escapeKqlString,
+  escapeSplunkEvalField,
   escapeSplunkEvalString,
+  escapeSplunkField,
+  quoteEqlEventCategory,
   quoteEqlWildcard,
   quoteSplunkSearch,
   escapeSqlString,
@@ -19,7 +22,23 @@ import {
   quoteSqlLikeLower,
   quoteSqliteGlob,
   quoteSqliteLike,
+  quoteSqlCidrRegex,
 } from '../src/render/escape';
+import { dialectNames, findDialect } from '../src/render/dialects';
+import {
+  ELASTIC_MAX_REGEX_LENGTH,
+  escapeEsqlField,
+  escapeEsqlString,
+  escapeLuceneField,
+  quoteEsqlLike,
+  quoteEsqlRegex,
+  quoteEsqlRegexFolded,
+  quoteLuceneCaseInsensitive,
+  quoteLuceneRegex,
+  quoteLuceneRegexFolded,
+  quoteLuceneTerm,
+} from '../src/render/escape';
+import { foldLuceneRegexCase } from '../src/render/regex-dialects';
 import type { SigmaString } from '../src/ir/types';
 import { mergeParts } from '../src/rule/sigma-string';
 import { compileSigmaString, foldCase } from '../src/evaluate/string-matcher';
@@ -211,6 +230,103 @@ describe('EQL', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('field names and identifiers without quoting', () => {
+  test('Splunk search field: the name itself, or no form (never a quote, space, = or pipe)', () => {
+    fc.assert(
+      fc.property(hostile, (name) => {
+        const q = escapeSplunkField(name);
+        if (q === null) return;
+        expect(q).toBe(name);
+        expect(q).toMatch(/^[A-Za-z_][A-Za-z0-9_.:-]*$/);
+      }),
+      RUNS,
+    );
+  });
+
+  test("Splunk eval field: bare identifier or one '...' name that reads back as the input", () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => s.length > 0), (name) => {
+        const q = escapeSplunkEvalField(name);
+        if (q === null) return expect(name).toMatch(/['\\\n\r]/);
+        if (!q.startsWith("'")) return expect(q).toBe(name);
+        expect(q.endsWith("'")).toBe(true);
+        expect(q.slice(1, -1)).toBe(name);
+        expect(name).not.toMatch(/['\\\n\r]/);
+      }),
+      RUNS,
+    );
+  });
+
+  test('EQL event category: an identifier as written, or no form', () => {
+    fc.assert(
+      fc.property(hostile, (name) => {
+        const q = quoteEqlEventCategory(name);
+        if (q === null) return expect(name).not.toMatch(/^[a-z_][a-z0-9_]*$/i);
+        expect(q).toBe(name);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('ES|QL regex strings', () => {
+  test('an RLIKE pattern is one ES|QL string of the pattern (its folded form when case-insensitive), or no form when too long', () => {
+    fc.assert(
+      fc.property(hostile, (p) => {
+        const q = quoteEsqlRegex(p);
+        expect(q === null ? p.length > ELASTIC_MAX_REGEX_LENGTH : q === escapeEsqlString(p)).toBe(true);
+        const folded = foldLuceneRegexCase(p);
+        expect(quoteEsqlRegexFolded(p)).toBe(folded === null ? null : quoteEsqlRegex(folded));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('the dialect registry (src/render/dialects.ts)', () => {
+  // Every escaper property-tested in this file or in test/lucene-esql-escape.test.ts (Lucene, ES|QL), or built
+  // only from such escapers and tested parts: a dialect may only be built from these.
+  const TESTED = new Set<unknown>([
+    escapeLuceneField,
+    quoteLuceneTerm,
+    quoteLuceneCaseInsensitive,
+    quoteLuceneRegex,
+    quoteLuceneRegexFolded,
+    escapeEsqlField,
+    escapeEsqlString,
+    quoteEsqlLike,
+    quoteEsqlRegex,
+    quoteEsqlRegexFolded,
+    // SQL: read back and matched by SQLite and DuckDB themselves (the SQL section below).
+    escapeSqlString,
+    escapeSqlIdentifier,
+    quoteSqlLike,
+    quoteSqliteLike,
+    quoteSqliteGlob,
+    // An exact address regex (test/cidr-pattern.test.ts) as an SQL string (tested below).
+    quoteSqlCidrRegex,
+    escapeKqlString,
+    escapeKqlField,
+    quoteSplunkSearch,
+    escapeSplunkField,
+    escapeSplunkEvalString,
+    escapeSplunkEvalField,
+    escapeEqlString,
+    escapeEqlField,
+    quoteEqlWildcard,
+    quoteEqlEventCategory,
+  ]);
+
+  test.each(dialectNames())('%s: its field and every quoting style are escapers tested here', (name) => {
+    const dialect = findDialect(name);
+    expect(TESTED.has(dialect?.field)).toBe(true);
+    for (const [style, quoting] of dialect?.quoting ?? []) {
+      const fn = 'literal' in quoting ? quoting.literal : quoting.pattern;
+      expect([style, TESTED.has(fn)]).toEqual([style, true]);
+    }
   });
 });
 

@@ -16,7 +16,7 @@ import {
   quoteLuceneRegexFolded,
   quoteLuceneTerm,
 } from '../src/render/escape';
-import { wildcardToRegex } from '../src/render/regex-dialects';
+import { LUCENE_ENGINE } from '../src/render/regex-dialects';
 import type { SigmaString, StrPart } from '../src/ir/types';
 
 const hostile = fc.oneof(
@@ -109,7 +109,7 @@ describe('lucene (query_string) escaping', () => {
   test('a regex is one /.../ token however the query goes on, and matches exactly the value (cased and folded)', () => {
     fc.assert(
       fc.property(withWildcards, (v) => {
-        const pattern = wildcardToRegex(v, 'lucene', true).pattern;
+        const pattern = LUCENE_ENGINE.fromWildcard(v, true).pattern;
         for (const [quote, flags] of [[quoteLuceneRegex, 's'], [quoteLuceneRegexFolded, 'si']] as const) {
           const q = quote(pattern);
           if (q === null) return expect(pattern.length).toBeGreaterThan(250); // folded, longer than Elasticsearch accepts

@@ -4,7 +4,7 @@
  * determinize are refused at conversion. test/lucene-regex.test.ts checks the output with Lucene itself.
  */
 import fc from 'fast-check';
-import { sigmaRegexToDialect } from '../src/render/regex-dialects';
+import { sigmaRegexToLucene } from '../src/render/regex-dialects';
 import { determinizedStates, LUCENE_MAX_DETERMINIZED_STATES } from '../src/render/lucene-automaton';
 
 /** Sigma regexes over a, b and '.', with groups whose alternatives may be empty. */
@@ -29,7 +29,7 @@ describe('Lucene translation of empty alternatives', () => {
   it('matches exactly the values the Sigma regex finds, with no empty alternative left', () => {
     fc.assert(
       fc.property(regex, fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'c') }), { minLength: 1, maxLength: 8 }), (source, values) => {
-        const out = sigmaRegexToDialect(source, [], 'lucene').pattern;
+        const out = sigmaRegexToLucene(source, []).pattern;
         expect(out).not.toMatch(/\(\||\|\||\|\)/);
         const sigma = new RegExp(source);
         const lucene = asJs(out);
@@ -40,10 +40,10 @@ describe('Lucene translation of empty alternatives', () => {
   });
 
   it('writes (x|) as (x)? and keeps (|) as an empty group', () => {
-    expect(sigmaRegexToDialect('cmd(?:\\s|)set', [], 'lucene').pattern).toBe('.*cmd([ \t\n\r\f\v])?set.*');
-    expect(sigmaRegexToDialect('a(|b|)c', [], 'lucene').pattern).toBe('.*a(b)?c.*');
-    expect(sigmaRegexToDialect('a(|)c', [], 'lucene').pattern).toBe('.*a()c.*');
-    expect(sigmaRegexToDialect('x|(a|)', [], 'lucene').pattern).toBe('(.*x.*|(.*a.*|.*.*))');
+    expect(sigmaRegexToLucene('cmd(?:\\s|)set', []).pattern).toBe('.*cmd([ \t\n\r\f\v])?set.*');
+    expect(sigmaRegexToLucene('a(|b|)c', []).pattern).toBe('.*a(b)?c.*');
+    expect(sigmaRegexToLucene('a(|)c', []).pattern).toBe('.*a()c.*');
+    expect(sigmaRegexToLucene('x|(a|)', []).pattern).toBe('(.*x.*|(.*a.*|.*.*))');
   });
 });
 
@@ -78,10 +78,10 @@ describe('Lucene determinization limit', () => {
 
   it('refuses a regex Elasticsearch could not determinize, naming it and the limit', () => {
     const source = 'ping\\s+-n.{6,64}echo EEEE\\s?>\\s?';
-    expect(() => sigmaRegexToDialect(source, [], 'lucene')).toThrow(
+    expect(() => sigmaRegexToLucene(source, [])).toThrow(
       new RegExp(`'ping\\\\s\\+-n\\.\\{6,64\\}echo EEEE\\\\s\\?>\\\\s\\?' is too complex for Elasticsearch: .* more than ${LUCENE_MAX_DETERMINIZED_STATES} states`),
     );
     // The same search without the bounded repetition is fine.
-    expect(sigmaRegexToDialect('ping\\s+-n.*echo EEEE\\s?>\\s?', [], 'lucene').pattern).toContain('echo EEEE');
+    expect(sigmaRegexToLucene('ping\\s+-n.*echo EEEE\\s?>\\s?', []).pattern).toContain('echo EEEE');
   });
 });

@@ -38,7 +38,7 @@ function corpusRegexes(corpusDir: string): CollectedRegex[] {
   const files = readCorpus(corpusDir);
   const collector = new RegexCollectingConverter(createFsLoader(ROOT), 'lucene');
   for (const config of CORPUS_CONFIGS) {
-    if (!collector.backend(config.target).stages.some((s) => s.regex_dialect === 'lucene')) continue;
+    if (!collector.backend(config.target).stages.some((s) => s.regex?.engine === 'lucene')) continue;
     // The lucene target's regexes are checked inside its whole queries (test/lucene-query.test.ts).
     if (config.target === 'lucene') continue;
     convertCorpus(collector, files, config);

@@ -2,7 +2,8 @@ import { SigmaError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { own } from '../core/own';
 import type { Limits } from '../core/limits';
-import type { BackendDef, FormatDef } from '../render/backend-def';
+import { sourceTable, type BackendDef, type FormatDef } from '../render/backend-def';
+import { sourceName } from '../render/render-query';
 import type { PipelineDef, TableSchemas } from '../pipeline/types';
 import type { AllowUnmapped, PipelineResult } from '../pipeline/apply-pipeline';
 import type { SigmaRule } from '../rule/model';
@@ -31,9 +32,9 @@ export interface ConversionPlan {
   readonly queryFormat: FormatDef;
   /** A format other than the plain query (or a collection of queries): it reads settings and metadata. */
   readonly deployable: boolean;
-  /** --table, for a target that queries tables (what `--pipeline none` names as the rule's table). */
+  /** --table as given (the source clause reads it where the backend's `source.from` lists it). */
   readonly table: string | undefined;
-  /** The table queried where the pipeline names none: --table, else the backend's default_table. */
+  /** The table queried where the pipeline names none: --table, else the source's default, for a source that reads a table. */
   readonly defaultTable: string | undefined;
   readonly index: string | undefined;
   /** Defaults merged with --settings (not yet with a rule's own entry); null for the plain query. */
@@ -65,10 +66,11 @@ export function resolvePlan(cache: ResourceCache, options: ConvertOptions, obser
   const schemas = pipeline ? cache.schemasFor(pipeline) : null;
   const formatName = options.format ?? 'query';
   const formatDef = requireFormat(backend, formatName);
-  const table = backend.source_option === 'table' ? options.table : undefined;
-  const defaultTable = backend.source_option === 'table' ? (options.table ?? backend.default_table) : undefined;
-  if (backend.source_option === 'table' && !pipeline && !defaultTable) {
-    throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs --table NAME (the table to query)`);
+  const table = options.table;
+  const defaultTable = sourceTable(backend, options);
+  if (backend.source.required && !pipeline && sourceName(backend.source, { table: options.table, index: options.index }) === undefined) {
+    const named = backend.source.from.filter((f) => f !== 'pipeline').map((f) => `--${f} NAME`);
+    throw new SigmaError('unknown-logsource', `--pipeline none with target '${backend.name}' needs ${named.join(' or ')} (${backend.source.what} to query)`);
   }
   const base = {
     backend,

@@ -16,8 +16,8 @@ export interface TranslatedRule {
 export function translateRule(plan: ConversionPlan, rule: SigmaRule): TranslatedRule {
   const mapped = plan.pipeline
     ? applyPipeline(ruleInput(rule), plan.pipeline, plan.schemas, { allowUnmapped: plan.allowUnmapped })
-    : identityPipeline(ruleInput(rule), plan.table);
+    : identityPipeline(ruleInput(rule), plan.defaultTable);
   const table = mapped.table ?? plan.defaultTable;
-  const query = renderQuery(mapped.expr, plan.backend, { table, index: plan.index, span: rule.logsourceLoc }, plan.pipeline?.stages);
+  const query = renderQuery(mapped.expr, plan.backend, { pipelineTable: mapped.table, table: plan.table, index: plan.index, logsourceLoc: rule.logsourceLoc }, plan.pipeline?.stages);
   return { rule, mapped, query, table };
 }

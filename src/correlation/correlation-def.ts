@@ -7,9 +7,9 @@ export interface CorrelationDef {
   readonly default_timestamp: string;
   /** Column the union of several rules' events carries the rule's name in. */
   readonly rule_column: string;
-  /** QUOTING names (src/render/escape.ts) for columns and string literals in correlation queries. */
-  readonly field_quoting: string;
-  readonly string_quoting: string;
+  /** The dialect (src/render/dialects.ts) of column names in correlation queries, and its quoting style for strings. */
+  readonly dialect: string;
+  readonly quoting: string;
   readonly compare_ops: Readonly<Record<ThresholdOp, string>>;
   /** Joins the two bounds of a range. */
   readonly and: string;
@@ -28,13 +28,13 @@ export interface CorrelationDef {
 
 export const CORRELATION_DEF_SCHEMA = {
   type: 'object',
-  required: ['default_timestamp', 'rule_column', 'field_quoting', 'string_quoting', 'compare_ops', 'and', 'span', 'types'],
+  required: ['default_timestamp', 'rule_column', 'dialect', 'quoting', 'compare_ops', 'and', 'span', 'types'],
   additionalProperties: false,
   properties: {
     default_timestamp: { type: 'string' },
     rule_column: { type: 'string' },
-    field_quoting: { type: 'string' },
-    string_quoting: { type: 'string' },
+    dialect: { type: 'string' },
+    quoting: { type: 'string' },
     compare_ops: {
       type: 'object',
       required: ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'],

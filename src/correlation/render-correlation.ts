@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
 import type { PipelineDef, TableSchemas } from '../pipeline/types';
-import { QUOTING } from '../render/escape';
+import { findDialect, quotePlain } from '../render/dialects';
 import { fillTemplate } from '../render/render-expr';
 import type { TemplateFn } from '../render/handlebars';
 import type { SigmaRule } from '../rule/model';
@@ -68,8 +68,11 @@ export function renderCorrelation(c: SigmaCorrelation, env: CorrelationEnv, coun
     );
   }
 
-  const field = (name: string): string => quote(QUOTING.field[def.field_quoting], name, 'column name', c.loc);
-  const literal = (text: string): string => quote(QUOTING.literal[def.string_quoting], text, 'string', c.loc);
+  // The backend loader checked both names (src/render/backend-def.ts).
+  const dialect = findDialect(def.dialect);
+  const quoting = dialect?.quoting.get(def.quoting);
+  const field = (name: string): string => quote(dialect?.field, name, 'column name', c.loc);
+  const literal = (text: string): string => quote(quoting && ((t: string) => quotePlain(quoting, t)), text, 'string', c.loc);
   const timestampOf = (): string => env.pipeline?.timestamp ?? def.default_timestamp;
   const warnings: string[] = [];
   const bindings: string[] = [];
@@ -215,7 +218,7 @@ function refuseGeneratedNames(c: SigmaCorrelation, names: readonly string[], def
 }
 
 function quote(fn: ((s: string) => string | null) | undefined, text: string, what: string, loc?: SourceLocation): string {
-  if (!fn) throw new SigmaError('backend-definition', `the correlation section names an unknown quoting strategy for ${what}s`);
+  if (!fn) throw new SigmaError('backend-definition', `the correlation section names an unknown dialect or quoting style for ${what}s`);
   const q = fn(text);
   if (q === null) throw new SigmaError('invalid-value', `'${text}' cannot be written as a ${what} in this target`, loc);
   return q;

@@ -5,7 +5,7 @@ import { normalizeExpr } from '../ir/normalize';
 import type { SigmaRule } from '../rule/model';
 import { buildFieldExpr, type Scalar } from '../rule/modifiers';
 import type { StageDef } from '../render/backend-def';
-import { renderInStage } from '../render/render-expr';
+import { isRefused, renderInStage } from '../render/render-expr';
 
 /**
  * The `enrichment` custom attribute (docs/enrichment.md): named triage flags, each a one-field Sigma match
@@ -91,9 +91,9 @@ export function renderEnrichment(flags: readonly EnrichmentFlag[], mapExpr: (e: 
       return { ...base, condition: null, reason: (err as Error).message };
     }
     if (mapped.kind === 'const') return { ...base, condition: null, reason: `the pipeline makes the flag always ${mapped.value}` };
-    const condition = renderInStage(mapped, stage);
-    return condition === null
-      ? { ...base, condition: null, reason: `${target} cannot express this match as a column` }
-      : { ...base, condition, reason: null, fields: exprFields(mapped) };
+    const rendered = renderInStage(mapped, stage);
+    return isRefused(rendered)
+      ? { ...base, condition: null, reason: `${target} cannot express this match as a column (its '${stage.name}' stage: ${rendered.refused[0]?.reason ?? 'refused'})` }
+      : { ...base, condition: rendered.text, reason: null, fields: exprFields(mapped) };
   });
 }

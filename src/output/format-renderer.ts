@@ -3,7 +3,8 @@ import type { Expr } from '../ir/types';
 import type { SigmaRule } from '../rule/model';
 import type { FormatDef } from '../render/backend-def';
 import type { RenderedQuery } from '../render/render-query';
-import { QUOTING, quoteSplunkSearch } from '../render/escape';
+import { quoteSplunkSearch } from '../render/escape';
+import { findDialect, quotePlain } from '../render/dialects';
 import type { SigmaCorrelation } from '../correlation/model';
 import type { DataSource } from '../pipeline/types';
 import type { TelemetryRef } from './telemetry';
@@ -178,8 +179,8 @@ function renderDeployable(cache: ResourceCache, plan: ConversionPlan, rule: Sigm
   });
   // A string literal of the target's column stage (hunting's DetectionType column).
   const columnStage = backend.stages.find((st) => st.name === backend.column_stage);
-  const quote = columnStage?.string_quoting ? QUOTING.literal[columnStage.string_quoting] : undefined;
-  context.detection_type_literal = quote ? quote(String(context.detection_type)) : null;
+  const quoting = columnStage?.quoting !== undefined ? findDialect(columnStage.dialect)?.quoting.get(columnStage.quoting) : undefined;
+  context.detection_type_literal = quoting ? quotePlain(quoting, String(context.detection_type)) : null;
   warnings.push(...attackWarnings(context.attack as AttackMapping, format, metadata.attack));
   if (format.collection) return { text: '', context, warnings };
   return { text: cache.template(format.template)(context).replace(/\s+$/, ''), context, warnings };
@@ -226,7 +227,7 @@ function fieldColumns(plan: ConversionPlan, rule: SigmaRule): FieldColumn[] {
 function byFields(plan: ConversionPlan, query: RenderedQuery, flags: readonly RenderedFlag[], extra?: string): string[] {
   const stageName = plan.pipeline?.stages?.[0];
   const stage = plan.backend.stages.find((s) => (stageName ? s.name === stageName : !s.optional));
-  const quote = stage ? QUOTING.field[stage.field_quoting] : undefined;
+  const quote = stage ? findDialect(stage.dialect)?.field : undefined;
   const out = new Set(query.fields);
   for (const f of flags) if (f.condition !== null) for (const name of f.fields) out.add(quote?.(name) ?? name);
   if (extra !== undefined) out.add(quote?.(extra) ?? extra);

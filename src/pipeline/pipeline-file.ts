@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { parseDataYaml } from '../core/data-yaml';
 import { definitionValidator, validAtBuild } from '../core/definition-schema';
 import type { ResourceLoader } from '../core/resources';
-import { SigmaError } from '../core/errors';
+import { SigmaError, type ErrorCode } from '../core/errors';
 import { parseYamlDocuments } from '../rule/yaml-source';
 import { locatePointer } from '../validate/locate';
 
@@ -12,20 +12,26 @@ import { locatePointer } from '../validate/locate';
  * parsed again with positions, to say where each problem is.
  */
 export function readPipelineFile(text: string, file: string, schema: object, loader?: ResourceLoader): Record<string, unknown> {
-  const data = parseDataYaml(text, file, 'pipeline-definition', loader);
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new SigmaError('pipeline-definition', `${file}:1:1: a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)`);
-  }
+  return readDefinitionFile(text, file, schema, 'pipeline-definition', 'invalid pipeline', 'a pipeline file must be a YAML mapping (name, target, fields, logsources, ...)', loader);
+}
+
+/**
+ * The same for any definition file (backends too): a YAML mapping checked against its schema, problems at
+ * file:line:col. A file the build parsed and checked (through the loader) is not checked again.
+ */
+export function readDefinitionFile(text: string, file: string, schema: object, code: ErrorCode, what: string, notMapping: string, loader?: ResourceLoader): Record<string, unknown> {
+  const data = parseDataYaml(text, file, code, loader);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SigmaError(code, `${file}:1:1: ${notMapping}`);
   if (validAtBuild(schema, data)) return data as Record<string, unknown>;
   const validate = definitionValidator(schema);
   if (validate(data)) return data as Record<string, unknown>;
-  throw new SigmaError('pipeline-definition', describeSchemaErrors(text, file, validate.errors ?? [], schema));
+  throw new SigmaError(code, describeSchemaErrors(text, file, validate.errors ?? [], schema, what));
 }
 
 const MAX_LISTED_ERRORS = 20;
 
 /** One line per problem, `file:line:col: message`, in file order; an unknown key names the closest known one. */
-function describeSchemaErrors(text: string, file: string, errors: readonly ErrorObject[], schema: object): string {
+function describeSchemaErrors(text: string, file: string, errors: readonly ErrorObject[], schema: object, what: string): string {
   const doc = parseYamlDocuments(text)[0];
   const seen = new Set<string>();
   const lines: { line: number; col: number; text: string }[] = [];
@@ -45,7 +51,7 @@ function describeSchemaErrors(text: string, file: string, errors: readonly Error
     const key = `${loc?.line ?? 0}:${loc?.col ?? 0}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    lines.push({ line: loc?.line ?? 1, col: loc?.col ?? 1, text: `${file}:${loc?.line ?? 1}:${loc?.col ?? 1}: invalid pipeline: ${message}` });
+    lines.push({ line: loc?.line ?? 1, col: loc?.col ?? 1, text: `${file}:${loc?.line ?? 1}:${loc?.col ?? 1}: ${what}: ${message}` });
   }
   lines.sort((a, b) => a.line - b.line || a.col - b.col);
   const shown = lines.slice(0, MAX_LISTED_ERRORS).map((l) => l.text);

@@ -6,7 +6,7 @@ import type { SigmaString } from '../ir/types';
 import { decodeFieldPath } from '../ir/field-path';
 import { decodeJoinedField } from '../ir/joined-field';
 import { isWildcard } from '../rule/sigma-string';
-import { foldLuceneRegexCase, hasCasedCharacter, wildcardToRegex } from './regex-dialects';
+import { foldLuceneRegexCase, hasCasedCharacter, LUCENE_ENGINE } from './regex-dialects';
 import { cidrTextRegex, parseCidr } from '../rule/cidr';
 
 /** Quotes a plain string; null when the strategy cannot express it. */
@@ -194,7 +194,7 @@ export function quoteLuceneTerm(value: SigmaString): string {
  */
 export function quoteLuceneCaseInsensitive(value: SigmaString): string | null {
   if (!value.parts.some((p) => !isWildcard(p) && hasCasedCharacter(p))) return quoteLuceneTerm(value);
-  return quoteLuceneRegexFolded(wildcardToRegex(value, 'lucene', true).pattern);
+  return quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(value, true).pattern);
 }
 
 /**
@@ -300,6 +300,11 @@ export function esqlIndexPattern(pattern: string): string {
   return /^[A-Za-z0-9_.*-]+$/.test(pattern) && !pattern.startsWith('-') ? pattern : escapeEsqlString(pattern);
 }
 
+/** EQL event category (the word before `where`): an identifier as written, else no form. */
+export function quoteEqlEventCategory(name: string): string | null {
+  return /^[a-z_][a-z0-9_]*$/i.test(name) ? name : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // SQL (the sqlite and duckdb targets, docs/targets-sql.md). Standard SQL quoting: a backslash is an
 // ordinary character in both engines' literals and identifiers; only the quote itself is doubled.
@@ -384,49 +389,6 @@ export function quoteSqliteGlob(value: SigmaString): string | null {
   }
   return escapeSqlString(out);
 }
-
-export interface QuotingStrategies {
-  readonly literal: Readonly<Record<string, LiteralQuoter>>;
-  readonly pattern: Readonly<Record<string, PatternQuoter>>;
-  readonly field: Readonly<Record<string, (name: string) => string | null>>;
-}
-
-/** The named strategies a backend definition may refer to. */
-export const QUOTING: QuotingStrategies = {
-  literal: {
-    'kql-string': escapeKqlString,
-    'splunk-eval-string': escapeSplunkEvalString,
-    'eql-string': escapeEqlString,
-    'lucene-regex': quoteLuceneRegex,
-    'lucene-regex-folded': quoteLuceneRegexFolded,
-    'esql-string': escapeEsqlString,
-    'esql-regex': quoteEsqlRegex,
-    'esql-regex-folded': quoteEsqlRegexFolded,
-    'sql-string': escapeSqlString,
-    'sql-cidr-regex': quoteSqlCidrRegex,
-  },
-  pattern: {
-    'splunk-search': quoteSplunkSearch,
-    'eql-wildcard': quoteEqlWildcard,
-    'lucene-term': quoteLuceneTerm,
-    'lucene-nocase': quoteLuceneCaseInsensitive,
-    'esql-like': quoteEsqlLike,
-    'esql-like-lower': quoteEsqlLikeLower,
-    'sql-like': quoteSqlLike,
-    'sql-like-lower': quoteSqlLikeLower,
-    'sqlite-like': quoteSqliteLike,
-    'sqlite-glob': quoteSqliteGlob,
-  },
-  field: {
-    'kql-field': escapeKqlField,
-    'splunk-field': escapeSplunkField,
-    'splunk-eval-field': escapeSplunkEvalField,
-    'eql-field': escapeEqlField,
-    'lucene-field': escapeLuceneField,
-    'esql-field': escapeEsqlField,
-    'sql-identifier': escapeSqlIdentifier,
-  },
-};
 
 /**
  * HTML text or a double-quoted attribute value (the HTML detection page): the five characters that can

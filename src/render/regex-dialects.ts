@@ -4,48 +4,74 @@ import { isWildcard } from '../rule/sigma-string';
 import { nonRegularConstruct } from '../rule/regex';
 import { determinizedStates, LUCENE_MAX_DETERMINIZED_STATES } from './lucene-automaton';
 
-/** The regex flavours a stage may name (backends/<target>.yml regex_dialect). */
-export type RegexDialect = 're2' | 'pcre' | 'lucene';
-
-/** A regex in a target dialect, and whether the case-insensitive operator must be used (no inline flags). */
+/** A regex in a target engine's syntax, and whether the case-insensitive operator must be used (no inline flags). */
 export interface DialectRegex {
   readonly pattern: string;
   readonly caseInsensitiveOp: boolean;
 }
 
+/**
+ * One regular-expression engine a query language hands its regexes to. Registered by name in
+ * src/render/dialects.ts; a backend stage names it (`regex: {engine: re2}`).
+ */
+export interface RegexEngine {
+  /** A Sigma wildcard string as a regex that matches exactly the same whole values. */
+  readonly fromWildcard: (value: SigmaString, cased: boolean) => DialectRegex;
+  /** A Sigma `re` value (unanchored search, PCRE subset, flags i/m/s) in this engine's syntax; throws when it has no exact form. */
+  readonly fromSigma: (pattern: string, flags: readonly RegexFlag[]) => DialectRegex;
+}
+
 const PCRE_META = /[\\^$.|?*+()[\]{}]/g;
 
-function escapeLiteral(text: string, dialect: RegexDialect): string {
-  if (dialect === 'lucene') return text.replace(/[^A-Za-z0-9_]/gu, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : '\\' + c));
-  // Control characters as \xHH: the regex text then holds no raw line break or NUL.
+/** Literal text in a PCRE / RE2 regex: control characters as \xHH, so the regex text holds no raw line break or NUL. */
+function escapePcreLiteral(text: string): string {
   return text.replace(PCRE_META, '\\$&').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** A Sigma wildcard string as an anchored regex that matches exactly the same values. */
-export function wildcardToRegex(value: SigmaString, dialect: RegexDialect, cased: boolean): DialectRegex {
-  const body = value.parts
-    .map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '.*' : '.') : escapeLiteral(p, dialect)))
-    .join('');
-  if (dialect === 'lucene') {
-    // Lucene regexes are anchored and '.' matches any character, newline included.
-    return { pattern: body, caseInsensitiveOp: !cased };
-  }
-  const flags = (cased ? '' : 'i') + (value.parts.some(isWildcard) ? 's' : '');
-  const end = dialect === 'pcre' ? '\\z' : '$';
-  return { pattern: `${flags ? `(?${flags})` : ''}^${body}${end}`, caseInsensitiveOp: false };
+/** Literal text in a Lucene regex: every character but letters, digits and _ escaped (line breaks and tabs stay raw). */
+function escapeLuceneLiteral(text: string): string {
+  return text.replace(/[^A-Za-z0-9_]/gu, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : '\\' + c));
 }
 
-/** A Sigma `re` value (unanchored search, PCRE subset, flags i/m/s) in a target dialect. */
-export function sigmaRegexToDialect(pattern: string, flags: readonly RegexFlag[], dialect: RegexDialect): DialectRegex {
-  if (dialect === 'lucene') return withinLuceneLimits(pattern, toLucene(pattern, flags));
-  if (dialect === 're2') {
-    const construct = nonRegularConstruct(pattern);
-    if (construct) {
-      throw new SigmaError('unsupported-feature', `the regular expression '${pattern}' uses a ${construct}, which the target's RE2 engine does not support`);
-    }
+function wildcardBody(value: SigmaString, escape: (text: string) => string): string {
+  return value.parts.map((p) => (isWildcard(p) ? (p.wildcard === 'multi' ? '.*' : '.') : escape(p))).join('');
+}
+
+/** PCRE-style engines: inline flags, explicit anchors; `end` is the end-of-value anchor. */
+function inlineFlagEngine(end: string, check: (pattern: string) => void): RegexEngine {
+  return {
+    fromWildcard(value, cased) {
+      const flags = (cased ? '' : 'i') + (value.parts.some(isWildcard) ? 's' : '');
+      return { pattern: `${flags ? `(?${flags})` : ''}^${wildcardBody(value, escapePcreLiteral)}${end}`, caseInsensitiveOp: false };
+    },
+    fromSigma(pattern, flags) {
+      check(pattern);
+      return { pattern: (flags.length ? `(?${flags.join('')})` : '') + pattern, caseInsensitiveOp: false };
+    },
+  };
+}
+
+/** Splunk's PCRE: `\z` ends the value (`$` would also match before a final newline). */
+export const PCRE_ENGINE: RegexEngine = inlineFlagEngine('\\z', () => undefined);
+
+/** RE2 (Kusto): no backreferences or lookarounds. */
+export const RE2_ENGINE: RegexEngine = inlineFlagEngine('$', (pattern) => {
+  const construct = nonRegularConstruct(pattern);
+  if (construct) {
+    throw new SigmaError('unsupported-feature', `the regular expression '${pattern}' uses a ${construct}, which the target's RE2 engine does not support`);
   }
-  const prefix = flags.length ? `(?${flags.join('')})` : '';
-  return { pattern: prefix + pattern, caseInsensitiveOp: false };
+});
+
+/** Lucene's RegExp (Elasticsearch): anchored whole-value matching, no inline flags, a case-insensitive operator instead. */
+export const LUCENE_ENGINE: RegexEngine = {
+  // Lucene regexes are anchored and '.' matches any character, newline included.
+  fromWildcard: (value, cased) => ({ pattern: wildcardBody(value, escapeLuceneLiteral), caseInsensitiveOp: !cased }),
+  fromSigma: (pattern, flags) => withinLuceneLimits(pattern, toLucene(pattern, flags)),
+};
+
+/** A Sigma regex through the Lucene engine (for tests and tools). */
+export function sigmaRegexToLucene(pattern: string, flags: readonly RegexFlag[]): DialectRegex {
+  return LUCENE_ENGINE.fromSigma(pattern, flags);
 }
 
 function unsupported(pattern: string, what: string): never {

@@ -1,13 +1,12 @@
 import { SigmaError } from '../core/errors';
-import type { Expr, Predicate, SigmaString } from '../ir/types';
+import type { Expr, Predicate, SigmaString, StrPart } from '../ir/types';
 import { assertNever } from '../ir/types';
 import { decodeJoinedField } from '../ir/joined-field';
-import { matchShape, plainSigmaString, formatSigmaString } from '../rule/sigma-string';
-import type { BoolOp, StageDef } from './backend-def';
-import { QUOTING } from './escape';
-import { sigmaRegexToDialect, wildcardToRegex, type DialectRegex } from './regex-dialects';
+import { isWildcard, matchShape, formatSigmaString } from '../rule/sigma-string';
+import { caseMode, matchOperatorKey, stageHasRegex, type BoolOp, type MatchKind, type OperatorDef, type StageDef } from './backend-def';
+import { findDialect, findRegexEngine, quotePlain, type Dialect, type ValueQuoting } from './dialects';
+import type { DialectRegex, RegexEngine } from './regex-dialects';
 import { own } from '../core/own';
-import { findPredicate } from '../ir/visit';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
@@ -25,18 +24,56 @@ export function fillTemplate(template: string, slots: Readonly<Record<string, st
   }
 }
 
-/** Quotes a plain string with the stage's string strategy (wildcard-capable or not). */
-function quoteLiteral(stage: StageDef, text: string, strategy = stage.string_quoting): string | null {
-  if (!strategy) return null;
-  const literal = QUOTING.literal[strategy];
-  if (literal) return literal(text);
-  const pattern = QUOTING.pattern[strategy];
-  return pattern ? pattern(plainSigmaString(text)) : null;
+/** A condition rendered in one stage, or every predicate the stage refused, each with its reason. */
+export type Rendered = { readonly text: string } | { readonly refused: readonly Refusal[] };
+export interface Refusal {
+  readonly predicate: Predicate;
+  /** Why this stage cannot write the predicate, as a person reads it. */
+  readonly reason: string;
+}
+/** One predicate's rendering: its text, or why the stage cannot write it. */
+type PredicateOut = { readonly text: string } | { readonly reason: string };
+
+export function isRefused(r: Rendered): r is { readonly refused: readonly Refusal[] } {
+  return 'refused' in r;
+}
+
+function dialectOf(stage: StageDef): Dialect {
+  const d = findDialect(stage.dialect);
+  // The loader checked every name (src/render/backend-def.ts): a miss here is a bug.
+  if (!d) throw new SigmaError('internal', `stage '${stage.name}' names unknown dialect '${stage.dialect}'`);
+  return d;
+}
+
+function operator(stage: StageDef, key: string): OperatorDef | undefined {
+  const op = own(stage.operators, key);
+  return typeof op === 'string' ? { template: op } : op;
+}
+
+/** The quoting style an operator's value takes: its own, else the stage's (for |cased matches: quoting_cased, if any). */
+function quotingFor(stage: StageDef, name: string | undefined, cased = false): ValueQuoting | undefined {
+  const style = name ?? (cased ? stage.quoting_cased : undefined) ?? stage.quoting;
+  return style === undefined ? undefined : dialectOf(stage).quoting.get(style);
 }
 
 function quoteField(stage: StageDef, name: string): string | null {
-  const q = QUOTING.field[stage.field_quoting];
-  return q ? q(name) : null;
+  return dialectOf(stage).field(name);
+}
+
+/** The value as the dialect folds it (`case_insensitive: fold`), wildcards kept; null when it has no exact fold. */
+function foldValue(stage: StageDef, value: SigmaString): SigmaString | null {
+  const fold = dialectOf(stage).foldCase;
+  if (!fold) return null;
+  const parts: StrPart[] = [];
+  for (const p of value.parts) {
+    if (isWildcard(p)) parts.push(p);
+    else {
+      const f = fold(p);
+      if (f === null) return null;
+      parts.push(f);
+    }
+  }
+  return { type: 'string', parts };
 }
 
 /** A precedence rank: higher binds tighter. */
@@ -45,33 +82,43 @@ function rank(stage: StageDef, op: BoolOp): number {
 }
 
 /**
- * Renders an expression in one stage, or returns null when some predicate has no form there
- * (the caller may then try a later stage). Unsupported regexes throw: no stage could do better.
+ * Renders an expression in one stage. When some predicate has no form there, the result lists every such
+ * predicate with its reason (the caller may try a later stage, or name the culprit). Unsupported regexes
+ * throw: no stage could do better.
  */
-export function renderInStage(e: Expr, stage: StageDef): string | null {
+export function renderInStage(e: Expr, stage: StageDef): Rendered {
   switch (e.kind) {
     case 'and':
     case 'or': {
       const parts: string[] = [];
+      const refused: Refusal[] = [];
       const args = e.kind === 'or' ? foldIn(e.args, stage) : e.args.map((a) => ({ expr: a, text: null as string | null }));
       for (const a of args) {
-        const text = a.text ?? renderInStage(a.expr, stage);
-        if (text === null) return null;
-        parts.push(needsGroup(a.expr, e.kind, stage) ? fillTemplate(stage.tokens.group, { expr: text }) : text);
+        let text = a.text;
+        if (text === null) {
+          const r = renderInStage(a.expr, stage);
+          if (isRefused(r)) {
+            for (const x of r.refused) refused.push(x);
+            continue;
+          }
+          text = r.text;
+        }
+        if (!refused.length) parts.push(needsGroup(a.expr, e.kind, stage) ? fillTemplate(stage.tokens.group, { expr: text }) : text);
       }
-      return joinChain(parts, stage.tokens[e.kind], stage);
+      return refused.length ? { refused } : { text: joinChain(parts, stage.tokens[e.kind], stage) };
     }
     case 'not': {
       const inner = renderInStage(e.arg, stage);
-      if (inner === null) return null;
-      const selfDelimited = stage.tokens.not.includes('({expr})');
-      const grouped = !selfDelimited && needsGroup(e.arg, 'not', stage) ? fillTemplate(stage.tokens.group, { expr: inner }) : inner;
-      return fillTemplate(stage.tokens.not, { expr: grouped });
+      if (isRefused(inner)) return inner;
+      const grouped = !stage.not.groups && needsGroup(e.arg, 'not', stage) ? fillTemplate(stage.tokens.group, { expr: inner.text }) : inner.text;
+      return { text: fillTemplate(stage.not.template, { expr: grouped }) };
     }
     case 'const':
       throw new SigmaError('internal', 'a constant reached the renderer; normalise the expression first');
-    default:
-      return renderPredicate(e, stage);
+    default: {
+      const out = renderPredicate(e, stage);
+      return 'reason' in out ? { refused: [{ predicate: e, reason: out.reason }] } : out;
+    }
   }
 }
 
@@ -94,14 +141,23 @@ export function needsGroup(child: Expr, parent: BoolOp, stage: StageDef): boolea
   return rank(stage, child.kind) <= rank(stage, parent) && child.kind !== parent;
 }
 
+/** The in-list template for matches of this case, when the stage has one and writes such equalities natively or by folding. */
+function inTemplate(stage: StageDef, cased: boolean): string | undefined {
+  const spec = stage.in;
+  if (!spec) return undefined;
+  return cased ? spec.cased : spec.template;
+}
+
 /** OR of plain equalities on one field becomes one IN-list where the stage has one. */
 function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: string | null }[] {
+  const spec = stage.in;
+  if (!spec) return args.map((expr) => ({ expr, text: null }));
   // Linear in the number of values: a rule may list 100,000 of them.
   const groups = new Map<string, { members: Set<Expr>; list: Extract<Predicate, { kind: 'match' }>[]; text?: string | null }>();
   for (const a of args) {
     if (a.kind !== 'match') continue;
     const { shape } = matchShape(a.value);
-    const wildcardOk = stage.in_allows_wildcards && shape !== 'any';
+    const wildcardOk = spec.wildcards === true && shape !== 'any';
     if (shape !== 'equals' && !wildcardOk) continue;
     const key = `${a.field}\u0000${a.cased}`;
     const group = groups.get(key);
@@ -118,13 +174,14 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
     if (done.has(a)) continue;
     if (a.kind === 'match') {
       const group = groups.get(`${a.field}\u0000${a.cased}`);
-      const template = stage.operators[a.cased ? 'in_cased' : 'in'];
+      const template = inTemplate(stage, a.cased);
       if (group && group.list.length >= 2 && group.members.has(a) && template) {
         if (group.text === undefined) {
           // Computed once per group: when a value cannot be quoted, every member falls back alone.
-          const values = group.list.map((g) => inValue(stage, g.value, g.cased));
+          const fold = !a.cased && caseMode(stage, 'equals', false) === 'fold';
+          const values = group.list.map((g) => inValue(stage, g.value, fold, a.cased));
           const field = quoteField(stage, a.field);
-          group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(', ') }) : null;
+          group.text = field !== null && values.every((v): v is string => v !== null) ? fillTemplate(template, { field, values: values.join(spec.separator) }) : null;
         }
         if (group.text !== null) {
           group.list.forEach((g) => done.add(g));
@@ -138,65 +195,78 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   return out;
 }
 
-function inValue(stage: StageDef, value: SigmaString, cased: boolean): string | null {
-  const strategy = cased ? (stage.string_quoting_cased ?? stage.string_quoting) : stage.string_quoting;
-  if (!strategy) return null;
-  const pattern = QUOTING.pattern[strategy];
-  if (pattern) return pattern(value);
+function inValue(stage: StageDef, raw: SigmaString, fold: boolean, cased: boolean): string | null {
+  const quoting = quotingFor(stage, stage.in?.quoting, cased);
+  const value = fold ? foldValue(stage, raw) : raw;
+  if (!quoting || !value) return null;
+  if ('pattern' in quoting) return quoting.pattern(value);
   const { shape, text } = matchShape(value);
-  return shape === 'equals' ? (QUOTING.literal[strategy]?.(text) ?? null) : null;
+  return shape === 'equals' ? quoting.literal(text) : null;
 }
 
-function renderPredicate(p: Predicate, stage: StageDef): string | null {
-  const ops = stage.operators;
-  const cmp = (op: string) => stage.compare_ops?.[op] ?? null;
-  const fieldOf = (name: string) => quoteField(stage, name);
+function renderPredicate(p: Predicate, stage: StageDef): PredicateOut {
+  const cmp = (op: string) => (stage.compare_ops ? (own(stage.compare_ops, op) ?? null) : null);
+  const fieldOf = (name: string): PredicateOut | string => quoteField(stage, name) ?? { reason: `the field name '${name}' has no form in this stage` };
+  const noOperator = (what: string): PredicateOut => ({ reason: `it has no operator for ${what}` });
   switch (p.kind) {
     case 'match': {
       const field = fieldOf(p.field);
-      return field === null ? null : renderStringMatch(stage, field, p.value, p.cased, false);
+      return typeof field === 'string' ? renderStringMatch(stage, field, p.value, p.cased, false) : field;
     }
     case 'keyword':
       return renderStringMatch(stage, null, p.value, p.cased, true);
-    case 'number': {
-      const field = fieldOf(p.field);
-      return ops.number && field !== null ? fillTemplate(ops.number, { field, value: formatNumber(p.value) }) : null;
-    }
+    case 'number':
     case 'boolean': {
+      const t = operator(stage, p.kind)?.template;
       const field = fieldOf(p.field);
-      return ops.boolean && field !== null ? fillTemplate(ops.boolean, { field, value: String(p.value) }) : null;
+      if (typeof field !== 'string') return field;
+      return t ? { text: fillTemplate(t, { field, value: p.kind === 'number' ? formatNumber(p.value) : String(p.value) }) } : noOperator(`${p.kind} values`);
     }
     case 'compare': {
-      const field = fieldOf(p.field);
+      const t = operator(stage, 'compare')?.template;
       const op = cmp(p.op);
-      return ops.compare && field !== null && op ? fillTemplate(ops.compare, { field, op, value: formatNumber(p.value) }) : null;
+      const field = fieldOf(p.field);
+      if (typeof field !== 'string') return field;
+      return t && op ? { text: fillTemplate(t, { field, op, value: formatNumber(p.value) }) } : noOperator(`the comparison ${p.op}`);
     }
     case 'timepart': {
-      const field = fieldOf(p.field);
+      const t = operator(stage, 'timepart')?.template;
       const op = cmp(p.op);
-      const part = stage.time_parts?.[p.part];
-      return ops.timepart && field !== null && op && part ? fillTemplate(ops.timepart, { field, op, part, value: formatNumber(p.value) }) : null;
+      const part = stage.time_parts ? own(stage.time_parts, p.part) : undefined;
+      const field = fieldOf(p.field);
+      if (typeof field !== 'string') return field;
+      return t && op && part ? { text: fillTemplate(t, { field, op, part, value: formatNumber(p.value) }) } : noOperator(`the ${p.part} of a timestamp`);
     }
     case 'null':
     case 'exists': {
+      const t = operator(stage, p.kind)?.template;
       const field = fieldOf(p.field);
-      const t = ops[p.kind];
-      return t && field !== null ? fillTemplate(t, { field }) : null;
+      if (typeof field !== 'string') return field;
+      return t ? { text: fillTemplate(t, { field }) } : noOperator(p.kind === 'null' ? 'a missing field' : 'an existing field');
     }
-    case 'regex':
-      return renderRegex(stage, p.field === null ? null : fieldOf(p.field), p.field === null, () => translateRegexPredicate(p, stage));
-    case 'cidr': {
+    case 'regex': {
+      if (p.field === null) return renderRegex(stage, null, true, () => translateRegexPredicate(p, stage));
       const field = fieldOf(p.field);
-      const t = ops[p.family === 4 ? 'cidr4' : 'cidr6'];
-      // A network has no case: the cased quoting, where the stage has one, writes it as it is.
-      const value = quoteLiteral(stage, p.network, stage.cidr_quoting ?? stage.string_quoting_cased ?? stage.string_quoting);
-      return t && field !== null && value !== null ? fillTemplate(t, { field, value }) : null;
+      return typeof field === 'string' ? renderRegex(stage, field, false, () => translateRegexPredicate(p, stage)) : field;
+    }
+    case 'cidr': {
+      const key = p.family === 4 ? 'cidr4' : 'cidr6';
+      const op = operator(stage, key);
+      const field = fieldOf(p.field);
+      if (typeof field !== 'string') return field;
+      if (!op) return noOperator(`IPv${p.family} ranges`);
+      const quoting = quotingFor(stage, op.quoting);
+      const value = quoting ? quotePlain(quoting, p.network) : null;
+      return value === null ? { reason: `the network '${p.network}' cannot be quoted here` } : { text: fillTemplate(op.template, { field, value }) };
     }
     case 'fieldref': {
+      const mode = caseMode(stage, 'fieldref', p.cased);
+      const t = mode === 'native' || mode === 'fold' ? operator(stage, matchOperatorKey('fieldref', p.cased))?.template : undefined;
       const field = fieldOf(p.field);
+      if (typeof field !== 'string') return field;
       const other = fieldOf(p.other);
-      const t = ops[p.cased ? 'fieldref_cased' : 'fieldref'];
-      return t && field !== null && other !== null ? fillTemplate(t, { field, other }) : null;
+      if (typeof other !== 'string') return other;
+      return t ? { text: fillTemplate(t, { field, other }) } : noOperator(`comparing two fields${p.cased ? ' case-sensitively' : ''}`);
     }
     default:
       return assertNever(p);
@@ -207,39 +277,65 @@ function formatNumber(n: number): string {
   return Number.isInteger(n) ? n.toFixed(0) : String(n);
 }
 
-/**
- * A string match: the native operator for its wildcard shape when the value can be quoted,
- * else an exact regex, else nothing (another stage may take it).
- */
-function renderStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): string | null {
-  const native = renderNativeStringMatch(stage, field, value, cased, keyword);
-  if (native !== null) return native;
-  return renderRegex(stage, field, keyword, () => wildcardToRegex(keyword ? wrapContains(value) : value, stage.regex_dialect ?? 'pcre', cased));
+/** What a stage does with one string match, decided once for rendering and for regexFor. */
+type StringMatchPlan =
+  | { readonly native: string }
+  | { readonly regex: () => DialectRegex }
+  | { readonly reason: string };
+
+function describeKind(kind: MatchKind, cased: boolean): string {
+  return `a ${cased ? 'case-sensitive' : 'case-insensitive'} ${kind === 'any' ? 'any-value' : kind} match`;
 }
 
-/** A string match with the stage's own operator for its wildcard shape; null when the value cannot be quoted for it. */
-function renderNativeStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): string | null {
-  const ops = stage.operators;
+/**
+ * A string match, as the stage's case mode for its kind says: its own operator (native, or on folded text)
+ * when the value can be quoted for it, else an exact regex when the stage has one, else a refusal.
+ */
+function planStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): StringMatchPlan {
   // A keyword matches anywhere in the event: an implicit contains.
   const effective = keyword ? wrapContains(value) : value;
-  const { shape, text } = matchShape(effective);
-  const key = keyword ? (cased ? 'keyword_cased' : 'keyword') : cased ? `${shape}_cased` : shape;
-  const template = ops[key];
-  const strategy = cased ? (stage.string_quoting_cased ?? stage.string_quoting) : stage.string_quoting;
-  if (template && strategy) {
-    const pattern = QUOTING.pattern[strategy];
-    let quoted: string | null = null;
-    // A keyword is a substring of the event: the wildcards of `effective` say so (Splunk terms are not substrings).
-    if (pattern) quoted = pattern(effective);
-    else if (shape !== 'pattern' && !(keyword && shape !== 'contains' && shape !== 'any')) quoted = QUOTING.literal[strategy]?.(text) ?? null;
-    if (quoted !== null && (keyword || field !== null)) return fillTemplate(template, { field: field ?? '', value: quoted });
+  const { shape } = matchShape(effective);
+  const kind: MatchKind = keyword ? 'keyword' : shape;
+  const mode = caseMode(stage, kind, cased);
+  if (mode === 'refuse') return { reason: `it does not write ${describeKind(kind, cased)}` };
+  if (mode === 'native' || mode === 'fold') {
+    const op = operator(stage, matchOperatorKey(kind, cased));
+    const quoted = op ? quoteMatchValue(stage, op, effective, keyword, mode === 'fold', cased) : null;
+    if (op && quoted !== null && (keyword || field !== null)) return { native: fillTemplate(op.template, { field: field ?? '', value: quoted }) };
   }
-  return null;
+  if (!stageHasRegex(stage, keyword)) return { reason: mode === 'regex' ? 'it has no regex operator' : `the value '${formatSigmaString(value)}' cannot be quoted for its operator, and it has no regex operator` };
+  const engine = regexEngineOf(stage);
+  return { regex: () => engine.fromWildcard(effective, cased) };
+}
+
+function regexEngineOf(stage: StageDef): RegexEngine {
+  const engine = stage.regex ? findRegexEngine(stage.regex.engine) : undefined;
+  if (!engine) throw new SigmaError('internal', `stage '${stage.name}' has no regex engine`);
+  return engine;
+}
+
+/** The value quoted for its operator: a pattern style takes the wildcards; a literal one only wildcard-free text. */
+function quoteMatchValue(stage: StageDef, op: OperatorDef, effective: SigmaString, keyword: boolean, fold: boolean, cased: boolean): string | null {
+  const quoting = quotingFor(stage, op.quoting, cased);
+  const value = fold ? foldValue(stage, effective) : effective;
+  if (!quoting || !value) return null;
+  // A keyword is a substring of the event: the wildcards of `effective` say so (Splunk terms are not substrings).
+  if ('pattern' in quoting) return quoting.pattern(value);
+  const { shape, text } = matchShape(value);
+  if (shape === 'pattern' || (keyword && shape !== 'contains' && shape !== 'any')) return null;
+  return quoting.literal(text);
+}
+
+function renderStringMatch(stage: StageDef, field: string | null, value: SigmaString, cased: boolean, keyword: boolean): PredicateOut {
+  const plan = planStringMatch(stage, field, value, cased, keyword);
+  if ('native' in plan) return { text: plan.native };
+  if ('reason' in plan) return plan;
+  return renderRegex(stage, field, keyword, plan.regex);
 }
 
 function translateRegexPredicate(p: Extract<Predicate, { kind: 'regex' }>, stage: StageDef): DialectRegex {
   try {
-    return sigmaRegexToDialect(p.pattern, p.flags, stage.regex_dialect ?? 'pcre');
+    return regexEngineOf(stage).fromSigma(p.pattern, p.flags);
   } catch (err) {
     // The dialect check knows the pattern, not where it was written: point at the rule's line.
     if (err instanceof SigmaError && !err.loc && p.loc) throw new SigmaError(err.code, err.message, p.loc);
@@ -255,17 +351,20 @@ function translateRegexPredicate(p: Extract<Predicate, { kind: 'regex' }>, stage
 export function regexFor(p: Predicate, stage: StageDef): DialectRegex | null {
   switch (p.kind) {
     case 'regex': {
-      const field = p.field === null ? null : quoteField(stage, p.field);
-      return canRenderRegex(stage, field, p.field === null) ? translateRegexPredicate(p, stage) : null;
+      const keyword = p.field === null;
+      if (!stageHasRegex(stage, keyword) || (!keyword && quoteField(stage, p.field as string) === null)) return null;
+      return translateRegexPredicate(p, stage);
     }
     case 'match': {
       const field = quoteField(stage, p.field);
-      if (field === null || renderNativeStringMatch(stage, field, p.value, p.cased, false) !== null) return null;
-      return canRenderRegex(stage, field, false) ? wildcardToRegex(p.value, stage.regex_dialect ?? 'pcre', p.cased) : null;
+      if (field === null) return null;
+      const plan = planStringMatch(stage, field, p.value, p.cased, false);
+      return 'regex' in plan ? plan.regex() : null;
     }
-    case 'keyword':
-      if (renderNativeStringMatch(stage, null, p.value, p.cased, true) !== null) return null;
-      return canRenderRegex(stage, null, true) ? wildcardToRegex(wrapContains(p.value), stage.regex_dialect ?? 'pcre', p.cased) : null;
+    case 'keyword': {
+      const plan = planStringMatch(stage, null, p.value, p.cased, true);
+      return 'regex' in plan ? plan.regex() : null;
+    }
     default:
       return null;
   }
@@ -275,28 +374,19 @@ function wrapContains(value: SigmaString): SigmaString {
   return { type: 'string', parts: [{ wildcard: 'multi' }, ...value.parts, { wildcard: 'multi' }] };
 }
 
-/** Whether the stage has a regex operator for this field (or for a keyword): the regex is only built then. */
-function canRenderRegex(stage: StageDef, field: string | null, keyword: boolean): boolean {
-  if (!stage.regex_dialect || !stage.regex_quoting) return false;
-  const templateKeyBase = keyword ? 'keyword_regex' : 'regex';
-  if (!stage.operators[templateKeyBase] && !stage.operators[templateKeyBase + '_i']) return false;
-  return keyword || field !== null;
-}
-
-function renderRegex(
-  stage: StageDef,
-  field: string | null,
-  keyword: boolean,
-  build: () => DialectRegex,
-): string | null {
-  if (!canRenderRegex(stage, field, keyword)) return null;
-  const templateKeyBase = keyword ? 'keyword_regex' : 'regex';
+/** A regex through the stage's regex operator for a field (or a keyword), quoted with the stage's regex quoting. */
+function renderRegex(stage: StageDef, field: string | null, keyword: boolean, build: () => DialectRegex): PredicateOut {
+  if (!stageHasRegex(stage, keyword) || !stage.regex) return { reason: 'it has no regex operator' };
+  const base = keyword ? 'keyword_regex' : 'regex';
   const re = build();
-  const template = stage.operators[re.caseInsensitiveOp ? `${templateKeyBase}_i` : templateKeyBase];
-  if (!template) return null;
-  const quoting = re.caseInsensitiveOp && stage.regex_quoting_i ? stage.regex_quoting_i : stage.regex_quoting;
-  const regex = quoteLiteral(stage, re.pattern, quoting);
-  return regex === null ? null : fillTemplate(template, { field: field ?? '', regex });
+  const key = re.caseInsensitiveOp ? `${base}_i` : base;
+  const op = operator(stage, key);
+  if (!op) return { reason: `it has no operator '${key}' for this regex` };
+  const template = op.template;
+  // A stage without inline flags may quote a case-insensitive regex its own way (both cases of each letter).
+  const quoting = dialectOf(stage).quoting.get(op.quoting ?? stage.regex.quoting);
+  const regex = quoting ? quotePlain(quoting, re.pattern) : null;
+  return regex === null ? { reason: 'the regex cannot be quoted here' } : { text: fillTemplate(template, { field: field ?? '', regex }) };
 }
 
 /** A short human description of a predicate, for error messages. */
@@ -329,14 +419,4 @@ export function describePredicate(predicate: Predicate): string {
     default:
       return assertNever(p);
   }
-}
-
-/** The first predicate for which no stage has a form: what an error should name. */
-export function findInexpressible(e: Expr, stages: readonly StageDef[]): Predicate | null {
-  return findPredicate(e, (p) => !stages.some((s) => renderPredicate(p, s) !== null));
-}
-
-/** The first predicate this stage cannot render. */
-export function firstPredicateNotIn(e: Expr, stage: StageDef): Predicate | null {
-  return findPredicate(e, (p) => renderPredicate(p, stage) === null);
 }

@@ -1,8 +1,9 @@
 import { SigmaError } from '../core/errors';
 import { predicateField, type Expr, type SourceLocation } from '../ir/types';
+import type { BackendDef, SourceDef, StageDef } from './backend-def';
+import { findDialect, quotePlain } from './dialects';
 import { plainSigmaString } from '../rule/sigma-string';
-import type { BackendDef } from './backend-def';
-import { QUOTING } from './escape';
+import { fillTemplate } from './render-expr';
 import { renderStages } from './split-stages';
 import { predicatesOf } from '../ir/visit';
 
@@ -18,10 +19,13 @@ export interface RenderedQuery {
 }
 
 export interface SourceOptions {
-  readonly table?: string; // from the pipeline or --table
+  /** The pipeline's table (data source) for the rule's logsource. */
+  readonly pipelineTable?: string;
+  /** --table and --index. */
+  readonly table?: string;
   readonly index?: string;
-  /** The span of a condition the source clause adds (the rule's logsource). */
-  readonly span: SourceLocation;
+  /** Where the rule names its logsource: the location of a source written as a condition. */
+  readonly logsourceLoc?: SourceLocation;
 }
 
 /** Renders the condition for every stage and the source clause, ready for a query template. */
@@ -36,12 +40,7 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions,
   const first = selected[0];
   if (!first) throw new SigmaError('backend-definition', `backend '${backend.name}' has no stages`);
   let stages: Record<string, string>;
-  // The table as a condition (ECS event.category for Lucene and ES|QL, where EQL writes `process where`).
-  // `any` is the pipelines' word for every table. Exact values: a cased match.
-  if (backend.source_option === 'condition' && backend.source_field && src.table && src.table !== 'any' && !(expr.kind === 'const' && !expr.value)) {
-    const restriction: Expr = { kind: 'match', field: backend.source_field, value: plainSigmaString(src.table), cased: true, loc: src.span };
-    expr = expr.kind === 'const' ? restriction : { kind: 'and', args: [restriction, ...(expr.kind === 'and' ? expr.args : [expr])] };
-  }
+  expr = withSourceCondition(expr, backend.source, src);
   if (expr.kind === 'const') {
     if (!expr.value) {
       throw new SigmaError('unsupported-feature', 'the rule can never match with this pipeline (its logsource excludes every value the rule asks for)');
@@ -50,35 +49,47 @@ export function renderQuery(expr: Expr, backend: BackendDef, src: SourceOptions,
   } else {
     stages = renderStages(expr, selected, backend.name);
   }
-  const quote = QUOTING.field[first.field_quoting];
-  const fields = exprFields(expr).map((f) => quote?.(f) ?? f);
-  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first.field_quoting, src), fields };
+  const dialect = findDialect(first.dialect);
+  const fields = exprFields(expr).map((f) => dialect?.field(f) ?? f);
+  return { stages, condition: stages[first.name] ?? '', source: renderSource(backend, first, src), fields };
 }
 
-function renderSource(backend: BackendDef, fieldQuoting: string, src: SourceOptions): string {
-  switch (backend.source_option) {
-    case 'table': {
-      if (!src.table) {
-        throw new SigmaError('unknown-logsource', `target '${backend.name}' needs a table: give --table NAME (required with --pipeline none)`);
-      }
-      const quoted = QUOTING.field[fieldQuoting]?.(src.table);
-      if (!quoted) throw new SigmaError('invalid-value', `'${src.table}' cannot be used as a table name`);
-      return quoted;
-    }
-    case 'index': {
-      if (!src.index) return '';
-      const quoted = QUOTING.pattern['splunk-search']?.({ type: 'string', parts: [src.index] });
-      if (!quoted) throw new SigmaError('invalid-value', `'${src.index}' cannot be used as an index name`);
-      return `index=${quoted}`;
-    }
-    case 'condition':
-      return '';
-    case 'category': {
-      const category = src.table ?? 'any';
-      if (!/^[a-z_][a-z0-9_]*$/i.test(category)) throw new SigmaError('invalid-value', `'${category}' is not a valid EQL event category`);
-      return category;
-    }
+/** The source's name, from the places the backend lists (first found wins). */
+export function sourceName(source: SourceDef, src: SourceOptions): string | undefined {
+  for (const from of source.from) {
+    const name = from === 'pipeline' ? src.pipelineTable : from === 'table' ? src.table : src.index;
+    if (name) return name;
   }
+  return undefined;
+}
+
+/**
+ * A source written as a condition (`source: {field: event.category}`: Lucene and ES|QL, where EQL writes
+ * `process where`): `field` equal to the name (exact: a cased match), ANDed to the query; the name `every`
+ * stands for every source and adds nothing.
+ */
+function withSourceCondition(expr: Expr, source: SourceDef, src: SourceOptions): Expr {
+  const name = source.field === undefined ? undefined : sourceName(source, src);
+  if (source.field === undefined || !name || name === source.every || (expr.kind === 'const' && !expr.value)) return expr;
+  const restriction: Expr = { kind: 'match', field: source.field, value: plainSigmaString(name), cased: true, loc: src.logsourceLoc ?? { line: 1, col: 1 } };
+  return expr.kind === 'const' ? restriction : { kind: 'and', args: [restriction, ...(expr.kind === 'and' ? expr.args : [expr])] };
+}
+
+/** The source clause as the backend's `source:` says: where the name comes from, how it is quoted, its template. */
+function renderSource(backend: BackendDef, first: StageDef, src: SourceOptions): string {
+  const source = backend.source;
+  if (source.field !== undefined) return '';
+  const name = sourceName(source, src) ?? source.default;
+  if (name === undefined) {
+    if (!source.required) return '';
+    const options = source.from.filter((f) => f !== 'pipeline').map((f) => `--${f} NAME`);
+    throw new SigmaError('unknown-logsource', `target '${backend.name}' needs ${source.what}: give ${options.join(' or ')} (required with --pipeline none)`);
+  }
+  const dialect = findDialect(first.dialect);
+  const quoting = source.quoting === 'field' || source.quoting === undefined ? undefined : dialect?.quoting.get(source.quoting);
+  const quoted = source.quoting === 'field' ? (dialect?.field(name) ?? null) : quoting ? quotePlain(quoting, name) : null;
+  if (quoted === null) throw new SigmaError('invalid-value', `'${name}' cannot be used as ${source.what}`);
+  return source.template === undefined ? quoted : fillTemplate(source.template, { name: quoted });
 }
 
 /** The distinct fields an expression reads (fieldrefs included), in order of appearance. */

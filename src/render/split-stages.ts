@@ -1,7 +1,7 @@
 import { SigmaError } from '../core/errors';
 import type { Expr, Predicate } from '../ir/types';
 import type { StageDef } from './backend-def';
-import { describePredicate, fillTemplate, findInexpressible, renderInStage, firstPredicateNotIn, joinChain, needsGroup } from './render-expr';
+import { describePredicate, fillTemplate, isRefused, joinChain, needsGroup, renderInStage, type Refusal } from './render-expr';
 
 /**
  * Renders a condition across the target's stages: each top-level AND term goes to the first stage
@@ -14,23 +14,18 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
   for (const term of terms) {
     let stage: StageDef | undefined;
     let text: string | null = null;
+    const refusals: (readonly Refusal[])[] = [];
     for (const s of stages) {
-      text = renderInStage(term, s);
-      if (text !== null) {
-        stage = s;
-        break;
+      const r = renderInStage(term, s);
+      if (isRefused(r)) {
+        refusals.push(r.refused);
+        continue;
       }
+      stage = s;
+      text = r.text;
+      break;
     }
-    if (!stage || text === null) {
-      const culprit = findInexpressible(term, stages);
-      if (!culprit) throw mixedStagesError(term, stages, target);
-      const what = culprit ? describePredicate(culprit) : 'this combination of conditions';
-      throw new SigmaError(
-        'unsupported-feature',
-        `target '${target}' cannot express ${what} exactly${culprit ? hint(culprit) : ''}`,
-        culprit && 'loc' in culprit ? culprit.loc : undefined,
-      );
-    }
+    if (!stage || text === null) throw refusalError(term, stages, refusals, target);
     const entry = { term, text };
     const list = buckets.get(stage.name);
     if (list) list.push(entry);
@@ -53,6 +48,17 @@ export function renderStages(expr: Expr, stages: readonly StageDef[], target: st
   return out;
 }
 
+/**
+ * No stage wrote the term. Each stage listed every predicate it refused, in the term's order: the culprit
+ * is the first predicate every stage refused; when there is none, the term mixes predicates that only
+ * different stages can write.
+ */
+function refusalError(term: Expr, stages: readonly StageDef[], refusals: readonly (readonly Refusal[])[], target: string): SigmaError {
+  const refusedBy = refusals.map((list) => new Set(list.map((r) => r.predicate)));
+  const culprit = refusals[0]?.find((r) => refusedBy.every((set) => set.has(r.predicate)))?.predicate;
+  if (!culprit) return mixedStagesError(stages, refusals, target);
+  return new SigmaError('unsupported-feature', `target '${target}' cannot express ${describePredicate(culprit)} exactly${hint(culprit)}`, culprit.loc);
+}
 /** Why a kind of predicate typically has no exact form, and what the user can do. */
 function hint(p: Predicate): string {
   switch (p.kind) {
@@ -68,10 +74,10 @@ function hint(p: Predicate): string {
 }
 
 /** Every predicate has some stage, but an OR/NOT joins predicates that live in different stages. */
-function mixedStagesError(term: Expr, stages: readonly StageDef[], target: string): SigmaError {
+function mixedStagesError(stages: readonly StageDef[], refusals: readonly (readonly Refusal[])[], target: string): SigmaError {
   const parts = stages
-    .map((s) => ({ stage: s.name, missing: firstPredicateNotIn(term, s) }))
-    .filter((x): x is { stage: string; missing: Predicate } => x.missing !== null)
-    .map((x) => `${describePredicate(x.missing)} cannot be written in the '${x.stage}' stage`);
+    .map((s, i) => ({ stage: s.name, first: refusals[i]?.[0] }))
+    .filter((x): x is { stage: string; first: Refusal } => x.first !== undefined)
+    .map((x) => `${describePredicate(x.first.predicate)} cannot be written in the '${x.stage}' stage (${x.first.reason})`);
   return new SigmaError('unsupported-feature', `target '${target}' cannot express this condition in one stage: ${parts.join('; ')}; split the OR into separate rules`);
 }

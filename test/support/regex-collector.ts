@@ -1,10 +1,9 @@
 /**
- * A Converter that remembers every regex its queries hold, in a given regex dialect: after each
+ * A Converter that remembers every regex its queries hold, for a given regex engine: after each
  * rule's conversion (the Converter's rule observer) it asks the renderer (regexFor) which regex each
  * predicate of the mapped expression became. Correlation members and rules with filters are observed too.
  */
 import { Converter } from '../../src/convert';
-import type { RegexDialect } from '../../src/render/backend-def';
 import { regexFor } from '../../src/render/render-expr';
 import { mapPredicates } from '../../src/ir/normalize';
 import type { ResourceLoader } from '../../src/core/resources';
@@ -21,10 +20,10 @@ export interface CollectedRegex {
 export class RegexCollectingConverter extends Converter {
   readonly regexes: CollectedRegex[];
 
-  constructor(loader: ResourceLoader, dialect: RegexDialect) {
+  constructor(loader: ResourceLoader, engine: string) {
     const regexes: CollectedRegex[] = [];
     super(loader, (rule, mapped, plan, file) => {
-      const stages = plan.backend.stages.filter((s) => s.regex_dialect === dialect);
+      const stages = plan.backend.stages.filter((s) => s.regex?.engine === engine);
       const where = `${file ? `${file}: ` : ''}${rule.title}`;
       mapPredicates(mapped.expr, (p) => {
         for (const stage of stages) {
