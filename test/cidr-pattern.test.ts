@@ -40,7 +40,7 @@ describe('cidrTextRegex: every text spelling the evaluator reads as an address o
       if (upper) text = text.toUpperCase();
       return (zone ? ` ${text}%eth0` : text) + (pad ? '\u00a0' : '');
     });
-  const known = fc.constantFrom('::1', '0:0:0:0:0:0:0:1', '::0:1', '0000::0001', ' ::1%lo ', '::ffff:1.2.3.4', '0::FFFF:0A00:0001', '::ffff:001.002.003.004', 'fe80::', 'FE80:0:0:0::1', 'fc00::1', 'fdff::');
+  const known = fc.constantFrom('::1', '0:0:0:0:0:0:0:1', '::0:1', '0000::0001', ' ::1%lo ', '::ffff:1.2.3.4', '0::FFFF:0A00:0001', '::ffff:001.002.003.004', 'fe80::', 'FE80:0:0:0::1', 'fc00::1', 'fdff::', '2001:db8::1', '2001:DB8:0:0:0:0:ffff:1', '2001:0db8:ffff::');
   const v4Text = fc.tuple(octet, octet, octet, octet, fc.boolean()).map(([a, b, c, d, pad]) => [a, b, c, d].map((o) => (pad ? String(o).padStart(3, '0') : String(o))).join('.'));
 
   test.each(['::1/128', 'fe80::/10', 'fc00::/7', '2001:db8::/32', '::/0', '::ffff:0:0/96', 'fe80::/64'])('%s', (network) => {

@@ -66,7 +66,7 @@ if (!corpus) {
             const rule = parseRule(doc, lines);
             const { mapped } = converter.convertRule(rule, { target, pipeline });
             converted++;
-            if (mapped.valueTransforms.length) transformed++;
+            if (mapped.valueTransforms?.length) transformed++;
             for (const p of predicates(mapped.expr)) {
               const v = violation(p, rule.logsource.category);
               if (v && problems.length < 20) problems.push(`${f.name}: ${v}`);

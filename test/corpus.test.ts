@@ -10,7 +10,7 @@ import { CORPUS_CONFIGS, allQueries, convertCorpus, findCorpus, readCorpus, type
 import { checkKqlInChild, classifyKqlProblem } from '../scripts/kusto-check';
 import { parseYamlDocuments } from '../src/rule/yaml-source';
 import { parseRule, requireRuleDocument } from '../src/rule/parse-rule';
-import { applyPipeline, findLogsourceEntry } from '../src/pipeline/apply-pipeline';
+import { applyPipeline, findLogsourceEntry, ruleInput } from '../src/pipeline/apply-pipeline';
 import { knownFields } from '../src/pipeline/field-schema';
 import { mapPredicates } from '../src/ir/normalize';
 import type { SigmaRule } from '../src/rule/model';
@@ -88,7 +88,7 @@ if (!corpus) {
           try {
             requireRuleDocument(doc, 'corpus');
             rule = parseRule(doc, lines, {});
-            expr = applyPipeline(rule, def, null).expr;
+            expr = applyPipeline(ruleInput(rule), def, null).expr;
           } catch {
             continue; // refused: nothing is emitted
           }

@@ -222,6 +222,8 @@ describe('EQL', () => {
     fc.assert(
       fc.property(hostile.filter((s) => s.length > 0), (name) => {
         const q = escapeEqlField(name);
+        expect(q).not.toBeNull();
+        if (q === null) return;
         if (!q.startsWith('`')) return expect(q).toBe(name);
         expect(q.endsWith('`')).toBe(true);
         const inner = q.slice(1, -1);

@@ -89,7 +89,7 @@ describe('lucene (query_string) escaping', () => {
     fc.assert(
       fc.property(withWildcards, (v) => {
         if (!v.parts.some((p) => typeof p !== 'string')) return;
-        expect(merge(readTerm(quoteLuceneTerm(v)) ?? [])).toEqual(merge(v.parts.flatMap((p) => (typeof p === 'string' ? [...p] : [p]))));
+        expect(merge(readTerm(quoteLuceneTerm(v)) ?? [])).toEqual(merge(v.parts.flatMap((p): StrPart[] => (typeof p === 'string' ? [...p] : [p]))));
       }),
       RUNS,
     );
@@ -162,7 +162,7 @@ describe('esql escaping', () => {
         for (const [quote, fold] of [[quoteEsqlLike, (s: string) => s], [quoteEsqlLikeLower, (s: string) => s.toLowerCase()]] as const) {
           const text = readEsqlString(quote(v) as string);
           expect(text).not.toBeNull();
-          expect(merge(readLike(text as string))).toEqual(merge(v.parts.flatMap((p) => (typeof p === 'string' ? [fold(p)] : [p]))));
+          expect(merge(readLike(text as string))).toEqual(merge(v.parts.flatMap((p): StrPart[] => (typeof p === 'string' ? [fold(p)] : [p]))));
         }
       }),
       RUNS,

@@ -219,7 +219,7 @@ describe('conditions', () => {
 
 describe('evaluateExpr and compileExpr', () => {
   it('evaluate the IR directly', () => {
-    const e = { kind: 'and', args: [{ kind: 'match', field: 'a', value: plainSigmaString('X'), cased: false }, { kind: 'not', arg: { kind: 'exists', field: 'b' } }] } as const;
+    const e = { kind: 'and', args: [{ kind: 'match', field: 'a', value: plainSigmaString('X'), cased: false, loc: { line: 1, col: 1 } }, { kind: 'not', arg: { kind: 'exists', field: 'b', loc: { line: 1, col: 1 } } }] } as const;
     expect(evaluateExpr(e, createEventAccessor({ a: 'x' }))).toBe(true);
     expect(compileExpr(e)(createEventAccessor({ a: 'x', b: null }))).toBe(false);
     expect(evaluateExpr({ kind: 'const', value: false }, createEventAccessor({}))).toBe(false);

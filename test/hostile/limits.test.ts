@@ -106,8 +106,8 @@ describe('depth and width: no "Maximum call stack size exceeded"', () => {
   });
 
   it('normalising an OR of 200,000 values does not overflow the stack', () => {
-    const args: Expr[] = Array.from({ length: 200_000 }, (_, i) => ({ kind: 'exists', field: `f${i}` }));
-    const nested: Expr = { kind: 'or', args: [{ kind: 'or', args }, { kind: 'exists', field: 'g' }] };
+    const args: Expr[] = Array.from({ length: 200_000 }, (_, i) => ({ kind: 'exists', field: `f${i}`, loc: { line: 1, col: 1 } }));
+    const nested: Expr = { kind: 'or', args: [{ kind: 'or', args }, { kind: 'exists', field: 'g', loc: { line: 1, col: 1 } }] };
     const out = normalizeExpr(nested);
     expect(out.kind === 'or' && out.args.length).toBe(200_001);
   });

@@ -103,9 +103,13 @@ describe('query comments: no line terminator survives, so no text leaves the com
       fc.property(hostileText, hostileText, hostileText, (title, id, file) => {
         const text = rule({ title: title || 't', id: id || 'i' });
         const out = converter.convertCollectionFormat(text, file + '.yml', { target: 'kql', format: 'hunting', pipeline: 'defender-xdr' });
-        expect(kqlDiagnostics(out.text, undefined, 'defender-xdr')).toEqual([]);
-        expect(out.text.match(/^union$/gm)).toHaveLength(1);
-        for (const line of out.text.split(/\r\n?|[\n\u2028\u2029\u0085]/)) expect(line).not.toMatch(/^\s*\| union NoSuchTable/);
+        expect(out.text).not.toBeNull();
+        const hunt = out.text ?? '';
+        expect(kqlDiagnostics(hunt, undefined, 'defender-xdr')).toEqual([]);
+        expect(hunt.match(/^union$/gm)).toHaveLength(1);
+        // Lines as KQL reads them: U+0085 inside a string literal is a character of the string, not a line break
+        // (Microsoft's parser above agrees), so it does not start a line here.
+        for (const line of hunt.split(/\r\n?|[\n\u2028\u2029]/)) expect(line).not.toMatch(/^\s*\| union NoSuchTable/);
       }),
       { numRuns: 12 },
     );

@@ -10,7 +10,7 @@ import { documentKind } from '../../src/rule/parse-rule';
 import { parseYamlDocuments } from '../../src/rule/yaml-source';
 import type { Placeholders } from '../../src/rule/modifiers';
 import { generateEvents } from './sql-events';
-import { identityPipeline } from '../../src/pipeline/apply-pipeline';
+import { identityPipeline, ruleInput } from '../../src/pipeline/apply-pipeline';
 import type { Expr } from '../../src/ir/types';
 import type { SqlEngine } from './sql-engines';
 
@@ -76,7 +76,7 @@ export async function checkAgreement(
         query = converted.text.trim();
         // The reference is the rule itself (the flat table keeps its field names), not the pipeline's output:
         // numbers and networks are then checked as Sigma reads them. Keywords search the log line, `message`.
-        expr = options.pipeline === 'none' ? converted.mapped.expr : keywordsInMessage(identityPipeline(rule).expr);
+        expr = options.pipeline === 'none' ? converted.mapped.expr : keywordsInMessage(identityPipeline(ruleInput(rule)).expr);
       } catch (err) {
         report.refused++;
         if (report.refusals.length < 2000) report.refusals.push(`${file}: ${(err as Error).message}`);

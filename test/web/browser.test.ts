@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The converter page and the detection site in a real browser (Debian's Chromium through playwright-core):
  * the page's output is the CLI's byte for byte, errors are marked at their line, a shared link restores
