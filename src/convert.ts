@@ -82,7 +82,7 @@ export class Converter {
   /**
    * Converts the documents of a file of detection rules one at a time, as the results are consumed (a
    * 50 MB file never holds more than one parsed rule). For files without correlations or filters: the
-   * caller checks with mayReferToOtherDocuments.
+   * caller checks with mayHoldCorrelationOrFilter (src/rule/top-level-keys.ts).
    */
   *convertTextLazily(text: string, file: string, options: ConvertOptions): Generator<RuleResult> {
     const plan = this.plan(options);
@@ -181,12 +181,4 @@ function refuseDuplicateStanzas(results: RuleResult[]): RuleResult[] {
     const message = `the .conf stanza [${stanza[1]}] is already used by rule '${first.title ?? first.id ?? ''}' (${first.file}, document ${first.document}); Splunk would merge the two searches into one: give the rules distinct titles`;
     return { ...r, ok: false, queries: [], errors: [...r.errors, { code: 'invalid-rule', message }] };
   });
-}
-
-/**
- * Whether a file may hold a correlation or a filter, which need the whole rule set: any `correlation:` or
- * `filter:` key, at any indentation or in flow style (a false positive only costs the slower path).
- */
-export function mayReferToOtherDocuments(text: string): boolean {
-  return /\b(correlation|filter)\b["']?\s*:/.test(text);
 }

@@ -17,6 +17,3 @@ export const TARGETS: readonly string[] = listTargets(createFsLoader(ROOT));
 export function noneSourceArgs(target: string): string[] {
   return needsTable(converter, target) ? ['--table', FEATURE_TABLE] : [];
 }
-
-/** Targets without a `correlation` section (the SQL targets): they refuse every correlation rule. */
-export const TARGETS_WITHOUT_CORRELATIONS: readonly string[] = TARGETS.filter((t) => converter.backend(t).correlation === undefined);

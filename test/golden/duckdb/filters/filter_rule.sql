@@ -1,1 +1,1 @@
-SELECT * FROM "events" WHERE lower("ImageLoaded") LIKE '%\wpcap.dll' AND NOT COALESCE((lower("Image") LIKE 'c:\program files\captureappliance\%' OR lower("Image") LIKE '%\\appliance\_update.exe' ESCAPE '\'), FALSE)
+SELECT * FROM "events" WHERE lower("ImageLoaded") LIKE '%\wpcap.dll' AND NOT COALESCE(lower("Image") LIKE 'c:\program files\captureappliance\%' OR lower("Image") LIKE '%\\appliance\_update.exe' ESCAPE '\', FALSE)

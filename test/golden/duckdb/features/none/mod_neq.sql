@@ -1,1 +1,1 @@
-SELECT * FROM "SigmaEvents" WHERE lower("Image") LIKE '%\rundll32.exe' AND NOT COALESCE((lower("ParentImage") LIKE 'c:\windows\explorer.exe' OR lower("ParentImage") LIKE 'c:\windows\system32\svchost.exe'), FALSE)
+SELECT * FROM "SigmaEvents" WHERE lower("Image") LIKE '%\rundll32.exe' AND NOT COALESCE(lower("ParentImage") LIKE 'c:\windows\explorer.exe' OR lower("ParentImage") LIKE 'c:\windows\system32\svchost.exe', FALSE)
