@@ -272,147 +272,238 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   const classes = new Map<string, number[]>();
   for (const lists of coveredBy) if (lists.length) classes.set(lists.join(','), lists);
   const classLists = [...classes.values()];
+  // Epsilon and character moves as flat arrays (offsets per state): the walks below touch nothing else.
+  const epsStart = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) epsStart[s + 1] = (epsStart[s] as number) + (nfa.eps[s]?.length ?? 0);
+  const epsTo = new Int32Array(epsStart[n] as number);
+  for (let s = 0; s < n; s++) epsTo.set(nfa.eps[s] ?? [], epsStart[s]);
+  const moveStart = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) moveStart[s + 1] = (moveStart[s] as number) + (moveFrom[s]?.length ?? 0);
+  const moveRange = new Int32Array(moveStart[n] as number);
+  const moveTo = new Int32Array(moveStart[n] as number);
+  for (let s = 0; s < n; s++) {
+    let k = moveStart[s] as number;
+    for (const m of moveFrom[s] ?? []) {
+      moveRange[k] = m.range;
+      moveTo[k++] = m.to;
+    }
+  }
   // Only states with a transition, and the final state, tell subsets apart.
   const kept = new Uint8Array(n);
   for (let s = 0; s < n; s++) kept[s] = (nfa.edges[s]?.length ?? 0) > 0 || s === frag.end ? 1 : 0;
-  const seenAt = new Uint32Array(n); // closure walk: the walk number that last reached a state
+  const seenAt = new Uint32Array(n); // the walk number that last reached a state
   let walk = 0;
   const stack = new Int32Array(n);
-  // Subsets are kept (as keys) until the count is done: typed arrays hold a large automaton's in a third of the memory.
-  const closureBuffer = new Int32Array(n);
-  const closure = (from: ArrayLike<number>): Int32Array => {
-    walk++;
-    let top = 0;
-    let size = 0;
-    for (let i = 0; i < from.length; i++) {
-      const s = from[i] as number;
-      if (seenAt[s] === walk) continue;
-      seenAt[s] = walk;
-      stack[top++] = s;
-    }
+  const subsets = new SubsetTable();
+  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
+  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
+  const presentAt = new Uint32Array(rangeIds.size);
+  const present = new Int32Array(rangeIds.size);
+  let stamp = 0;
+  const moves = (r: number): boolean => presentAt[r] === stamp;
+  /** Starts a walk: `seed` the states it starts from, then `closure` the kept states they reach into subsets.candidate. */
+  let top = 0;
+  const seed = (t: number): void => {
+    if (seenAt[t] === walk) return;
+    seenAt[t] = walk;
+    stack[top++] = t;
+  };
+  /**
+   * The closure of the seeded states, kept states only, into subsets.candidate in walk order (a subset is a set:
+   * no sort is needed). Its states are exactly the kept ones with seenAt === walk, which is how the table compares.
+   */
+  const closure = (): void => {
+    subsets.clearCandidate();
     while (top > 0) {
       const s = stack[--top] as number;
-      if (kept[s]) closureBuffer[size++] = s;
-      for (const t of nfa.eps[s] ?? []) {
+      if (kept[s]) subsets.addToCandidate(s);
+      for (let k = epsStart[s] as number, end = epsStart[s + 1] as number; k < end; k++) {
+        const t = epsTo[k] as number;
         if (seenAt[t] !== walk) {
           seenAt[t] = walk;
           stack[top++] = t;
         }
       }
     }
-    return closureBuffer.slice(0, size).sort();
   };
-  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
-  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
-  const presentAt = new Uint32Array(rangeIds.size);
-  let stamp = 0;
-  const moves = (r: number): boolean => presentAt[r] === stamp;
-  /** The targets of the range lists of a class that move the subset, each once (a view of a buffer reused by the next call). */
-  const unionBuffer = new Int32Array(n);
-  const targetsOfClass = (lists: readonly number[]): Int32Array => {
-    walk++;
-    let size = 0;
-    for (const r of lists) {
-      if (!moves(r)) continue;
-      for (const t of targetsOf[r] as number[]) {
-        if (seenAt[t] === walk) continue;
-        seenAt[t] = walk;
-        unionBuffer[size++] = t;
-      }
-    }
-    return unionBuffer.subarray(0, size);
-  };
-  /** Do two classes move by the same range lists (those moving the subset)? */
-  const sameMoves = (a: readonly number[], b: readonly number[]): boolean => {
-    let i = 0;
-    let j = 0;
-    for (;;) {
-      while (i < a.length && !moves(a[i] as number)) i++;
-      while (j < b.length && !moves(b[j] as number)) j++;
-      if (i === a.length || j === b.length) return i === a.length && j === b.length;
-      if (a[i++] !== b[j++]) return false;
-    }
-  };
-  const first = closure([frag.start]);
-  const known = new ListTable<true>();
-  known.set(first, true);
-  const queue: Int32Array[] = [first];
-  const handled = new Map<number, (readonly number[])[]>();
-  for (let head = 0; head < queue.length; head++) {
-    const set = queue[head] as Int32Array;
-    // The subset's targets per range list; then per character class, the range lists present that cover it.
+  const isInClosure = (s: number): boolean => seenAt[s] === walk;
+  walk++;
+  seed(frag.start);
+  closure();
+  subsets.addCandidateIfNew(isInClosure);
+  // Per range list, the classes it covers (a bit set); the cells of the current subset, and the next ones.
+  const words = Math.max(1, (classLists.length + 31) >>> 5);
+  const rangeBits = Array.from({ length: rangeIds.size }, () => new Uint32Array(words));
+  classLists.forEach((lists, c) => {
+    for (const r of lists) (rangeBits[r] as Uint32Array)[c >>> 5] = ((rangeBits[r] as Uint32Array)[c >>> 5] as number) | (1 << (c & 31));
+  });
+  const union = new Uint32Array(words);
+  let cellBits = new Uint32Array((classLists.length + 2) * words);
+  let nextBits = new Uint32Array((classLists.length + 2) * words);
+  let cellLists: number[][] = [];
+  let nextLists: number[][] = [];
+  for (let head = 0; head < subsets.count; head++) {
+    // The subset's targets per range list, and the range lists present.
     stamp++;
-    const present: number[] = [];
-    for (let i = 0; i < set.length; i++) {
-      for (const m of moveFrom[set[i] as number] as { range: number; to: number }[]) {
-        if (!moves(m.range)) {
-          presentAt[m.range] = stamp;
-          present.push(m.range);
+    let presentCount = 0;
+    for (let i = subsets.start(head), end = subsets.start(head + 1); i < end; i++) {
+      const s = subsets.state(i);
+      for (let k = moveStart[s] as number, last = moveStart[s + 1] as number; k < last; k++) {
+        const r = moveRange[k] as number;
+        if (!moves(r)) {
+          presentAt[r] = stamp;
+          present[presentCount++] = r;
         }
-        (targetsOf[m.range] as number[]).push(m.to);
+        (targetsOf[r] as number[]).push(moveTo[k] as number);
       }
     }
-    // Several classes often move by the same range lists: their targets, and the closure, are found once.
-    // A class is told by a hash of its moving range lists, checked list by list when two hashes meet.
-    handled.clear();
-    for (const lists of classLists) {
-      let h = 0x811c9dc5;
-      let count = 0;
-      for (const r of lists) {
-        if (!moves(r)) continue;
-        h = Math.imul(h ^ r, 0x01000193);
-        count++;
+    // Classes moved by the same range lists go to the same subset: the classes are cut into cells by the
+    // range lists present (partition refinement on bit sets of classes), and each cell's target is found once.
+    let cells = 0;
+    union.fill(0);
+    for (let p = 0; p < presentCount; p++) {
+      const r = present[p] as number;
+      const bits = rangeBits[r] as Uint32Array;
+      let next = 0;
+      for (let c = 0; c < cells; c++) {
+        let inside = 0;
+        let outside = 0;
+        for (let w = 0; w < words; w++) {
+          const x = cellBits[c * words + w] as number;
+          const y = bits[w] as number;
+          nextBits[next * words + w] = x & y;
+          nextBits[(next + 1) * words + w] = x & ~y;
+          inside |= x & y;
+          outside |= x & ~y;
+        }
+        const lists = cellLists[c] as number[];
+        if (inside !== 0 && outside !== 0) {
+          nextLists[next++] = [...lists, r];
+          nextLists[next++] = lists;
+        } else if (inside !== 0) {
+          lists.push(r);
+          nextLists[next++] = lists;
+        } else {
+          nextBits.copyWithin(next * words, (next + 1) * words, (next + 2) * words);
+          nextLists[next++] = lists;
+        }
       }
-      if (count === 0) continue;
-      const earlier = handled.get(h);
-      if (earlier?.some((other) => sameMoves(other, lists))) continue;
-      if (earlier) earlier.push(lists);
-      else handled.set(h, [lists]);
-      const next = closure(targetsOfClass(lists));
-      if (known.get(next)) continue;
-      known.set(next, true);
-      if (known.size > limit) return null;
-      queue.push(next);
+      let rest = 0;
+      for (let w = 0; w < words; w++) {
+        const y = (bits[w] as number) & ~(union[w] as number);
+        nextBits[next * words + w] = y;
+        rest |= y;
+        union[w] = (union[w] as number) | (bits[w] as number);
+      }
+      if (rest !== 0) nextLists[next++] = [r];
+      const bitsBefore = cellBits;
+      cellBits = nextBits;
+      nextBits = bitsBefore;
+      const listsBefore = cellLists;
+      cellLists = nextLists;
+      nextLists = listsBefore;
+      cells = next;
     }
-    for (const r of present) (targetsOf[r] as number[]).length = 0;
+    for (let c = 0; c < cells; c++) {
+      walk++;
+      for (const r of cellLists[c] as number[]) for (const t of targetsOf[r] as number[]) seed(t);
+      closure();
+      if (subsets.addCandidateIfNew(isInClosure) && subsets.count > limit) return null;
+    }
+    for (let k = 0; k < presentCount; k++) (targetsOf[present[k] as number] as number[]).length = 0;
   }
-  return known.size;
+  return subsets.count;
 }
 
 /**
- * A map keyed by subsets (ascending state numbers) compared by content: a 32-bit hash of the list picks a bucket, so that
- * a large subset is not turned into a string to be looked up (the cost of determinizing was mostly that).
+ * The subsets found so far, each once, in the order found (the queue of the construction): their states in
+ * one growing array, and an open-addressing hash table over them. A subset is a set of states in any order;
+ * its hash does not depend on the order, and a candidate is compared by membership (the caller says whether
+ * a state is in it), so no subset is sorted, and a subset already known allocates nothing.
  */
-class ListTable<V> {
-  private readonly buckets = new Map<number, { key: Int32Array; value: V }[]>();
-  size = 0;
+class SubsetTable {
+  /** States of subset i: pool[starts[i] .. starts[i + 1]). */
+  private pool = new Int32Array(1024);
+  private starts = new Int32Array(1025);
+  private hashes = new Int32Array(1024);
+  /** Slots: subset number + 1, 0 when empty. */
+  private slots = new Int32Array(2048);
+  count = 0;
+  /** The candidate: states appended after the last subset, its hash built as they come. */
+  private candidateSize = 0;
+  private candidateHash = 0;
 
-  get(key: Int32Array): V | undefined {
-    const bucket = this.buckets.get(hashList(key));
-    if (bucket) for (const e of bucket) if (sameList(e.key, key)) return e.value;
-    return undefined;
+  start(i: number): number {
+    return this.starts[i] as number;
   }
 
-  /** Adds a key not in the table yet. */
-  set(key: Int32Array, value: V): void {
-    const h = hashList(key);
-    const bucket = this.buckets.get(h);
-    if (bucket) bucket.push({ key, value });
-    else this.buckets.set(h, [{ key, value }]);
-    this.size++;
+  state(at: number): number {
+    return this.pool[at] as number;
+  }
+
+  clearCandidate(): void {
+    this.candidateSize = 0;
+    this.candidateHash = 0;
+  }
+
+  addToCandidate(s: number): void {
+    const at = (this.starts[this.count] as number) + this.candidateSize;
+    if (at >= this.pool.length) this.pool = grow(this.pool, at + 1);
+    this.pool[at] = s;
+    this.candidateSize++;
+    // A sum of mixed state numbers: the same for any order of the same states.
+    let x = Math.imul(s ^ (s >>> 16), 0x45d9f3b);
+    x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+    this.candidateHash = (this.candidateHash + (x ^ (x >>> 16))) | 0;
+  }
+
+  /** Keeps the candidate as a new subset unless an equal one is known; true when it was new. */
+  addCandidateIfNew(inCandidate: (s: number) => boolean): boolean {
+    const size = this.candidateSize;
+    const hash = (this.candidateHash ^ Math.imul(size, 0x9e3779b1)) | 0;
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (let found = this.slots[slot] as number; found !== 0; found = this.slots[slot] as number) {
+      const i = found - 1;
+      if (this.hashes[i] === hash && this.sizeOf(i) === size && this.holdsOnly(i, inCandidate)) return false;
+      slot = (slot + 1) & mask;
+    }
+    const i = this.count++;
+    if (this.count + 1 > this.starts.length) this.starts = grow(this.starts, this.count + 1);
+    if (i >= this.hashes.length) this.hashes = grow(this.hashes, i + 1);
+    this.starts[this.count] = (this.starts[i] as number) + size;
+    this.hashes[i] = hash;
+    this.slots[slot] = i + 1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return true;
+  }
+
+  private sizeOf(i: number): number {
+    return (this.starts[i + 1] as number) - (this.starts[i] as number);
+  }
+
+  /** Every state of subset i is in the candidate (with equal sizes: the same set). */
+  private holdsOnly(i: number, inCandidate: (s: number) => boolean): boolean {
+    for (let k = this.starts[i] as number, end = this.starts[i + 1] as number; k < end; k++) if (!inCandidate(this.pool[k] as number)) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      let slot = (this.hashes[i] as number) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = i + 1;
+    }
+    this.slots = slots;
   }
 }
 
-function hashList(list: Int32Array): number {
-  let h = 0x811c9dc5 ^ list.length;
-  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193);
-  return h;
-}
-
-function sameList(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function grow(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(atLeast, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 function lowerBound(sorted: readonly number[], x: number): number {
