@@ -14,8 +14,28 @@ export interface KnownFields {
   suggest(field: string, max?: number): string[];
 }
 
+/**
+ * Views already built, per schema and list of set names: every rule of a logsource asks for the same one.
+ * Keyed by the schema object, which is never changed once loaded (a view is derived data, it cannot go
+ * stale), and bounded.
+ */
+const viewsBuilt = new WeakMap<FieldSchema, Map<string, KnownFields>>();
+const MAX_VIEWS = 1024;
+
 /** The union of the named sets and everything they include. */
 export function knownFields(schema: FieldSchema, setNames: readonly string[]): KnownFields {
+  const key = JSON.stringify(setNames);
+  let views = viewsBuilt.get(schema);
+  const built = views?.get(key);
+  if (built) return built;
+  const view = buildKnownFields(schema, [...setNames]);
+  if (!views) viewsBuilt.set(schema, (views = new Map()));
+  if (views.size >= MAX_VIEWS) views.clear();
+  views.set(key, view);
+  return view;
+}
+
+function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): KnownFields {
   const fields = new Map<string, string>();
   const prefixes: string[] = [];
   const patterns: RegExp[] = [];
@@ -31,6 +51,8 @@ export function knownFields(schema: FieldSchema, setNames: readonly string[]): K
     for (const inc of set.include ?? []) visit(inc);
   };
   for (const s of setNames) visit(s);
+  // Known names as suggest() compares them, made on its first use.
+  let names: { readonly name: string; readonly lower: string; readonly leaf: string }[] | undefined;
   return {
     sets: setNames,
     typeOf(field) {
@@ -43,9 +65,11 @@ export function knownFields(schema: FieldSchema, setNames: readonly string[]): K
     suggest(field, max = 3) {
       const wanted = field.toLowerCase();
       const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1).toLowerCase();
+      const wantedLeaf = leaf(field);
+      names ??= [...fields.keys()].map((name) => ({ name, lower: name.toLowerCase(), leaf: leaf(name) }));
       const scored: { name: string; d: number }[] = [];
-      for (const name of fields.keys()) {
-        const d = Math.min(editDistance(wanted, name.toLowerCase()), editDistance(leaf(field), leaf(name)) + 1);
+      for (const { name, lower, leaf: nameLeaf } of names) {
+        const d = Math.min(editDistance(wanted, lower), editDistance(wantedLeaf, nameLeaf) + 1);
         if (d <= Math.max(2, Math.floor(field.length / 4))) scored.push({ name, d });
       }
       return scored
@@ -56,18 +80,23 @@ export function knownFields(schema: FieldSchema, setNames: readonly string[]): K
   };
 }
 
-/** Levenshtein distance, bounded work: names are short. */
+/** Levenshtein distance, bounded work: names are short. Two rows reused, no array per row. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length > 200 || b.length > 200) return Math.max(a.length, b.length);
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let prev = new Uint16Array(b.length + 1);
+  let cur = new Uint16Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
     }
+    const done = prev;
     prev = cur;
+    cur = done;
   }
-  return prev[b.length] ?? 0;
+  return prev[b.length] as number;
 }

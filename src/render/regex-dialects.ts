@@ -297,8 +297,18 @@ function translateBranch(source: string, flags: readonly RegexFlag[]): DialectRe
   return { pattern: body, caseInsensitiveOp: flags.includes('i') };
 }
 
+/** The other case of each ASCII character ('' for none): toLowerCase and toUpperCase map ASCII letters only to each other. */
+const ASCII_OTHER_CASE: readonly string[] = Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return ch.toLowerCase() !== ch ? ch.toLowerCase() : ch.toUpperCase() !== ch ? ch.toUpperCase() : '';
+});
+const NO_VARIANTS: readonly string[] = [];
+const ASCII_VARIANTS: readonly (readonly string[])[] = ASCII_OTHER_CASE.map((v) => (v ? [v] : NO_VARIANTS));
+
 /** The other cases of one character that are single characters themselves (Sigma folds case with toLowerCase). */
-function caseVariants(ch: string): string[] {
+function caseVariants(ch: string): readonly string[] {
+  // ASCII (most of every rule): from the table, no strings built.
+  if (ch.length === 1 && ch.charCodeAt(0) < 128) return ASCII_VARIANTS[ch.charCodeAt(0)] as readonly string[];
   const out: string[] = [];
   for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
     if (v !== ch && [...v].length === 1 && !out.includes(v)) out.push(v);
@@ -308,6 +318,8 @@ function caseVariants(ch: string): string[] {
 
 /** Whether a text holds a character that has another case: only then does a case-insensitive match differ. */
 export function hasCasedCharacter(text: string): boolean {
+  if (/[A-Za-z]/.test(text)) return true;
+  if (!/[^\x00-\x7f]/.test(text)) return false; // ASCII without a letter
   for (const ch of text) if (caseVariants(ch).length) return true;
   return false;
 }

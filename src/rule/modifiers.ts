@@ -45,48 +45,51 @@ function fail(message: string, loc?: SourceLocation): never {
 
 /** Checks a modifier chain on its own (no values): known names, one type, legal order. */
 export function checkModifierChain(field: string, raw: readonly string[], loc?: SourceLocation): string[] {
-  const mods = raw.map((m) => ALIASES[m.toLowerCase()] ?? m.toLowerCase());
-  const where = `'${field}${raw.map((m) => '|' + m).join('')}'`;
+  // Most fields carry no modifier: nothing to check.
+  if (raw.length === 0) return [];
+  const mods = raw.map((m) => own(ALIASES, m.toLowerCase()) ?? m.toLowerCase());
+  // Only an error message names the item.
+  const where = (): string => `'${field}${raw.map((m) => '|' + m).join('')}'`;
   raw.forEach((m, i) => {
     if (!KNOWN.has(mods[i] as string)) {
-      fail(`unknown modifier '${m}' in ${where}; known modifiers: ${[...KNOWN].sort().join(', ')}`, loc);
+      fail(`unknown modifier '${m}' in ${where()}; known modifiers: ${[...KNOWN].sort().join(', ')}`, loc);
     }
   });
   const positions = mods.filter((m) => POSITION.has(m));
-  if (positions.length > 1) fail(`modifiers '${positions.join("' and '")}' cannot be combined in ${where}: use one of contains, startswith, endswith`, loc);
+  if (positions.length > 1) fail(`modifiers '${positions.join("' and '")}' cannot be combined in ${where()}: use one of contains, startswith, endswith`, loc);
   const types = mods.filter((m) => m === 're' || m === 'cidr' || COMPARE.has(m) || m === 'exists' || m === 'fieldref');
-  if (types.length > 1) fail(`modifiers '${types.join("' and '")}' cannot be combined in ${where}`, loc);
+  if (types.length > 1) fail(`modifiers '${types.join("' and '")}' cannot be combined in ${where()}`, loc);
   const type = types[0];
-  if (type === 'exists' && mods.length > 1) fail(`'exists' cannot be combined with other modifiers in ${where}`, loc);
+  if (type === 'exists' && mods.length > 1) fail(`'exists' cannot be combined with other modifiers in ${where()}`, loc);
   if ((type === 're' || type === 'cidr' || type === 'fieldref') && positions.length) {
-    fail(`'${positions[0]}' cannot be combined with '${type}' in ${where}`, loc);
+    fail(`'${positions[0]}' cannot be combined with '${type}' in ${where()}`, loc);
   }
   if (COMPARE.has(type ?? '') && (positions.length || mods.some((m) => ENCODERS.has(m) || m === 'windash'))) {
-    fail(`'${type}' compares numbers and cannot be combined with string modifiers in ${where}`, loc);
+    fail(`'${type}' compares numbers and cannot be combined with string modifiers in ${where()}`, loc);
   }
   mods.forEach((m, i) => {
     if (REGEX_FLAGS.has(m) && !mods.slice(0, i).includes('re')) {
-      fail(`regular expression flag '${raw[i]}' must follow 're' in ${where}`, loc);
+      fail(`regular expression flag '${raw[i]}' must follow 're' in ${where()}`, loc);
     }
   });
   if (mods.includes('base64offset') && !mods.includes('contains')) {
-    fail(`'base64offset' needs 'contains' in ${where}: the encoded value can only be found inside a longer string`, loc);
+    fail(`'base64offset' needs 'contains' in ${where()}: the encoded value can only be found inside a longer string`, loc);
   }
   const times = mods.filter((m) => TIME_PARTS.has(m));
-  if (times.length > 1) fail(`only one time part modifier is allowed in ${where}`, loc);
+  if (times.length > 1) fail(`only one time part modifier is allowed in ${where()}`, loc);
   if (times.length && (positions.length || type === 're' || type === 'cidr' || type === 'fieldref')) {
-    fail(`time part modifier '${times[0]}' compares a number and cannot be combined with '${positions[0] ?? type}' in ${where}`, loc);
+    fail(`time part modifier '${times[0]}' compares a number and cannot be combined with '${positions[0] ?? type}' in ${where()}`, loc);
   }
   if (type === 'fieldref' && mods.some((m) => ENCODERS.has(m) || m === 'windash' || m === 'expand')) {
-    fail(`'fieldref' names another field and cannot be combined with value transformations in ${where}`, loc);
+    fail(`'fieldref' names another field and cannot be combined with value transformations in ${where()}`, loc);
   }
   const encIndex = mods.findIndex((m) => ENCODERS.has(m));
   const posIndex = mods.findIndex((m) => POSITION.has(m));
   const utfIndex = mods.findIndex((m) => m.startsWith('utf16'));
   const b64Index = mods.findIndex((m) => m.startsWith('base64'));
-  if (utfIndex >= 0 && b64Index >= 0 && utfIndex > b64Index) fail(`'${mods[utfIndex]}' must come before '${mods[b64Index]}' in ${where}`, loc);
+  if (utfIndex >= 0 && b64Index >= 0 && utfIndex > b64Index) fail(`'${mods[utfIndex]}' must come before '${mods[b64Index]}' in ${where()}`, loc);
   if (encIndex >= 0 && posIndex >= 0 && posIndex < encIndex && mods[posIndex] !== undefined) {
-    fail(`'${mods[posIndex]}' before '${mods[encIndex]}' would encode the wildcards; put '${mods[posIndex]}' after the encoding in ${where}`, loc);
+    fail(`'${mods[posIndex]}' before '${mods[encIndex]}' would encode the wildcards; put '${mods[posIndex]}' after the encoding in ${where()}`, loc);
   }
   return mods;
 }

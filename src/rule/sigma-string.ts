@@ -6,25 +6,28 @@ import type { SigmaString, StrPart } from '../ir/types';
  */
 export function parseSigmaString(raw: string): SigmaString {
   const parts: StrPart[] = [];
+  // Literal text is sliced in runs between the special characters, not built character by character.
   let literal = '';
+  let from = 0;
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
-    if (c === '\\') {
-      const next = raw[i + 1];
-      if (next === '*' || next === '?' || next === '\\') {
-        literal += next;
+    const c = raw.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
+      const next = raw.charCodeAt(i + 1);
+      if (next === 0x2a /* * */ || next === 0x3f /* ? */ || next === 0x5c) {
+        literal += raw.slice(from, i);
+        from = i + 1; // the escaped character starts the next run
         i++;
-      } else {
-        literal += '\\';
       }
-    } else if (c === '*' || c === '?') {
+      // else: a literal backslash, part of the run
+    } else if (c === 0x2a || c === 0x3f) {
+      literal += raw.slice(from, i);
+      from = i + 1;
       if (literal) parts.push(literal);
       literal = '';
-      parts.push({ wildcard: c === '*' ? 'multi' : 'single' });
-    } else {
-      literal += c;
+      parts.push({ wildcard: c === 0x2a ? 'multi' : 'single' });
     }
   }
+  literal += raw.slice(from);
   if (literal) parts.push(literal);
   return { type: 'string', parts: mergeParts(parts) };
 }
@@ -93,11 +96,14 @@ export function matchShape(s: SigmaString): { shape: MatchShape; text: string } 
   const multi = (x: StrPart | undefined) => x !== undefined && isWildcard(x) && x.wildcard === 'multi';
   if (p.length === 0) return { shape: 'equals', text: '' };
   if (p.length === 1 && multi(p[0])) return { shape: 'any', text: '' };
-  const inner = p.filter((x, i) => !((i === 0 || i === p.length - 1) && multi(x)));
-  if (inner.some(isWildcard) || inner.length !== 1) return { shape: 'pattern', text: '' };
-  const text = inner[0] as string;
+  // The parts between a leading and a trailing `*` (each optional) must be one literal.
   const lead = multi(p[0]);
   const trail = multi(p[p.length - 1]);
+  const first = lead ? 1 : 0;
+  const end = trail ? p.length - 1 : p.length;
+  const only = p[first];
+  if (end - first !== 1 || only === undefined || isWildcard(only)) return { shape: 'pattern', text: '' };
+  const text = only;
   if (lead && trail) return { shape: 'contains', text };
   if (lead) return { shape: 'endswith', text };
   if (trail) return { shape: 'startswith', text };
