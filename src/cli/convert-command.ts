@@ -23,6 +23,7 @@ import { parseUserDataYaml } from '../core/data-yaml';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { readPipelineArgs } from './pipeline-args';
 import { isFsError } from './fs-errors';
+import { startHeapBudget, type HeapBudget } from './heap-budget';
 
 export interface ConvertArgs {
   target: string;
@@ -103,9 +104,11 @@ function loadSettingsFile(file: string): SettingsOverrides {
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
 export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> {
   const batched = batchMessages(io);
+  const heap = startHeapBudget();
   try {
-    return await convertRun(args, batched.io);
+    return await convertRun(args, batched.io, heap);
   } finally {
+    heap.release();
     batched.flush();
   }
 }
@@ -143,7 +146,7 @@ function batchMessages(io: CliIO): { io: CliIO; flush(): void } {
   };
 }
 
-async function convertRun(args: ConvertArgs, io: CliIO): Promise<number> {
+async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promise<number> {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
@@ -204,6 +207,7 @@ async function convertRun(args: ConvertArgs, io: CliIO): Promise<number> {
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
   const texts = new Map<InputFile, string>();
   for (const file of files) {
+    heap.tick();
     try {
       const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new SigmaError('input', decoded.error);
@@ -246,6 +250,9 @@ async function convertRun(args: ConvertArgs, io: CliIO): Promise<number> {
   for (const file of files) {
     const text = texts.get(file);
     if (text === undefined) continue;
+    // Nothing reads a file's text after its turn: let it go (a corpus is tens of MB of text).
+    texts.delete(file);
+    heap.tick();
     let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
     let collectionResults: RuleResult[] = [];
