@@ -204,32 +204,44 @@ export function quoteLuceneCaseInsensitive(value: SigmaString): string | null {
  */
 export function quoteLuceneRegex(pattern: string): string | null {
   if (pattern.length > ELASTIC_MAX_REGEX_LENGTH) return null;
-  const chars = [...pattern];
+  // Read by code unit: only ASCII characters are special, and the text between them is copied in runs.
   let out = '';
+  let from = 0; // where the run not yet copied starts
   let inClass = false;
   let deferredBackslash = false;
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    if (c === '\\') {
-      const e = chars[++i];
-      if (e === undefined) return null;
-      if (e === '\\' && inClass) {
-        if (chars[i + 1] === '-' || out.endsWith('-')) return null; // a range ending at a backslash: not moved
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
+      if (i + 1 >= pattern.length) return null;
+      const e = pattern.charCodeAt(i + 1);
+      if (e === 0x5c && inClass) {
+        out += pattern.slice(from, i);
+        if (pattern[i + 2] === '-' || out.endsWith('-')) return null; // a range ending at a backslash: not moved
         deferredBackslash = true;
-      } else if (e === '\\') out += '[\\\\]';
-      else out += '\\' + e;
+        from = i + 2;
+      } else if (e === 0x5c) {
+        out += pattern.slice(from, i) + '[\\\\]';
+        from = i + 2;
+      }
+      // else: the escape as written, in the run
+      i++;
       continue;
     }
-    if (c === '/') out += '\\/';
-    else if (c === '[' && !inClass) {
+    if (c === 0x2f /* / */) {
+      out += pattern.slice(from, i) + '\\/';
+      from = i + 1;
+    } else if (c === 0x5b /* [ */ && !inClass) {
       inClass = true;
-      out += c;
-    } else if (c === ']' && inClass) {
+    } else if (c === 0x5d /* ] */ && inClass) {
       inClass = false;
-      out += (deferredBackslash ? '\\\\' : '') + c;
+      if (deferredBackslash) {
+        out += pattern.slice(from, i) + '\\\\';
+        from = i;
+      }
       deferredBackslash = false;
-    } else out += c;
+    }
   }
+  out += pattern.slice(from);
   return inClass ? null : `/${out}/`;
 }
 

@@ -30,7 +30,8 @@ function escapePcreLiteral(text: string): string {
 
 /** Literal text in a Lucene regex: every character but letters, digits and _ escaped (line breaks and tabs stay raw). */
 function escapeLuceneLiteral(text: string): string {
-  return text.replace(/[^A-Za-z0-9_]/gu, (c) => (c === '\n' || c === '\r' || c === '\t' ? c : '\\' + c));
+  // A constant replacement ($& is the character matched): no call per character.
+  return text.replace(/[^A-Za-z0-9_\n\r\t]/gu, '\\$&');
 }
 
 function wildcardBody(value: SigmaString, escape: (text: string) => string): string {
@@ -334,8 +335,10 @@ const MAX_FOLDED_RANGE = 0x800;
  * case-insensitive regex (Elasticsearch query_string, ES|QL RLIKE). Null when a class range is too wide to fold.
  */
 export function foldLuceneRegexCase(pattern: string): string | null {
-  const chars = [...pattern];
-  let out = '';
+  // An ASCII pattern is indexed as it is (one character per code unit); others by code point.
+  const chars: ArrayLike<string> = ASCII_ONLY.test(pattern) ? pattern : [...pattern];
+  // Pieces joined once at the end: a folded pattern is several times longer than the pattern.
+  const out: string[] = [];
   const classMember = (ch: string): string => (/[\]\\^\-[]/.test(ch) ? '\\' + ch : ch);
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
@@ -343,24 +346,26 @@ export function foldLuceneRegexCase(pattern: string): string | null {
       const e = chars[++i];
       if (e === undefined) return null;
       const variants = caseVariants(e);
-      out += variants.length ? `[${classMember(e)}${variants.map(classMember).join('')}]` : '\\' + e;
+      out.push(variants.length ? `[${classMember(e)}${variants.map(classMember).join('')}]` : '\\' + e);
       continue;
     }
     if (c === '[') {
       const folded = foldClass(chars, i + 1, classMember);
       if (!folded) return null;
-      out += folded.text;
+      out.push(folded.text);
       i = folded.end;
       continue;
     }
     const variants = caseVariants(c);
-    out += variants.length ? `[${c}${variants.join('')}]` : c;
+    out.push(variants.length ? `[${c}${variants.join('')}]` : c);
   }
-  return out;
+  return out.join('');
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** One character class from just after its '[': the class with its members' other cases, and the index of its ']'. */
-function foldClass(chars: readonly string[], from: number, member: (ch: string) => string): { text: string; end: number } | null {
+function foldClass(chars: ArrayLike<string>, from: number, member: (ch: string) => string): { text: string; end: number } | null {
   let i = from;
   let text = '[';
   if (chars[i] === '^') {
@@ -389,7 +394,7 @@ function foldClass(chars: readonly string[], from: number, member: (ch: string) 
       if (h === null) return null;
       hi = h;
     }
-    text += chars.slice(start, i).join('');
+    for (let k = start; k < i; k++) text += chars[k] as string;
     const a = lo.codePointAt(0) as number;
     const b = hi.codePointAt(0) as number;
     if (b - a > MAX_FOLDED_RANGE) return null;
