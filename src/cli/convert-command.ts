@@ -274,25 +274,34 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
       failed++;
       continue;
     }
-    const documents = countYamlDocuments(text);
-    if (documents === 0) {
+    // The file's number of documents (labels, output owners) is counted when first needed. Streaming yields one
+    // result per document, so a file without documents is one that yielded none; the other paths count first.
+    let documents = streaming ? -1 : countYamlDocuments(text);
+    const documentCount = (): number => (documents >= 0 ? documents : (documents = countYamlDocuments(text)));
+    const skip = (): void => {
       skipped++;
       if (!args.quiet) io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
-    }
+    };
+    if (documents === 0) skip();
     let lines: string[] | null = null; // split only when a diagnostic shows a source line
+    let yielded = false;
     for (const r of results) {
-      const label = { file: file.name, document: r.document, documents, title: r.title, id: r.id };
-      for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
+      yielded = true;
+      if (r.errors.length || r.warnings.length) {
+        const label = { file: file.name, document: r.document, documents: documentCount(), title: r.title, id: r.id };
+        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
+        if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, w.line ? (lines ??= text.split('\n')) : null, 'warning'));
+      }
       if (r.warnings.length) warned++;
-      if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, w.line ? (lines ??= text.split('\n')) : null, 'warning'));
       if (r.ok) converted++;
       else failed++;
       if (args.json) jsonResults.push(r);
       if (r.ok && !collectionFormat) {
         if (toStdout) emit(r.queries.join('\n\n'));
-        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, owner: documents > 1 ? `${file.name} (document ${r.document})` : file.name, text: r.queries.join('\n\n'), results: [r] });
+        else outputs.push({ name: { file: file.name, id: r.id, title: r.title, document: r.document }, owner: documentCount() > 1 ? `${file.name} (document ${r.document})` : file.name, text: r.queries.join('\n\n'), results: [r] });
       }
     }
+    if (streaming && !yielded && documentCount() === 0) skip();
     // A collection format writes one output for the file, which holds all of its rules.
     if (collectionText !== null) {
       if (toStdout) emit(collectionText);

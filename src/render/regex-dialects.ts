@@ -304,6 +304,8 @@ const ASCII_OTHER_CASE: readonly string[] = Array.from({ length: 128 }, (_, c) =
   return ch.toLowerCase() !== ch ? ch.toLowerCase() : ch.toUpperCase() !== ch ? ch.toUpperCase() : '';
 });
 const NO_VARIANTS: readonly string[] = [];
+/** An ASCII character outside classes and escapes, folded: `[aA]` for a letter, else itself. */
+const ASCII_FOLDED: readonly string[] = ASCII_OTHER_CASE.map((v, c) => (v ? `[${String.fromCharCode(c)}${v}]` : String.fromCharCode(c)));
 const ASCII_VARIANTS: readonly (readonly string[])[] = ASCII_OTHER_CASE.map((v) => (v ? [v] : NO_VARIANTS));
 
 /** The other cases of one character that are single characters themselves (Sigma folds case with toLowerCase). */
@@ -354,6 +356,11 @@ export function foldLuceneRegexCase(pattern: string): string | null {
       if (!folded) return null;
       out.push(folded.text);
       i = folded.end;
+      continue;
+    }
+    const code = c.charCodeAt(0);
+    if (c.length === 1 && code < 128) {
+      out.push(ASCII_FOLDED[code] as string);
       continue;
     }
     const variants = caseVariants(c);

@@ -28,7 +28,8 @@ export function mayHoldCorrelationOrFilter(text: string): boolean {
     const first = text.charCodeAt(start);
     // Blank lines (possibly only spaces) and comments, indented or not, say nothing about keys.
     const indented = first === 0x20 || first === 0x09;
-    if (start < end && first !== 0x23 /* # */ && first !== 0x0d /* \r */) {
+    // An indented line only matters before a document's first content line (most lines are indented: no slice).
+    if (start < end && first !== 0x23 /* # */ && first !== 0x0d /* \r */ && !(indented && !awaitingRoot)) {
       let line = text.slice(start, end);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       if (indented) {
