@@ -47,8 +47,16 @@ function dialectOf(stage: StageDef): Dialect {
 
 function operator(stage: StageDef, key: string): OperatorDef | undefined {
   const op = own(stage.operators, key);
-  return typeof op === 'string' ? { template: op } : op;
+  if (typeof op !== 'string') return op;
+  // A template written alone: its definition object made once per stage and key.
+  let defs = templateOnly.get(stage);
+  if (!defs) templateOnly.set(stage, (defs = new Map()));
+  let def = defs.get(key);
+  if (!def) defs.set(key, (def = { template: op }));
+  return def;
 }
+
+const templateOnly = new WeakMap<StageDef, Map<string, OperatorDef>>();
 
 /** The quoting style an operator's value takes: its own, else the stage's (for |cased matches: quoting_cased, if any). */
 function quotingFor(stage: StageDef, name: string | undefined, cased = false): ValueQuoting | undefined {
@@ -57,8 +65,21 @@ function quotingFor(stage: StageDef, name: string | undefined, cased = false): V
 }
 
 function quoteField(stage: StageDef, name: string): string | null {
-  return dialectOf(stage).field(name);
+  const dialect = dialectOf(stage);
+  // A rule names the same fields again and again, and so do the rules of a run: each name is quoted once per
+  // dialect (a pure function of the name; bounded for long-running processes).
+  let quoted = quotedFields.get(dialect);
+  if (!quoted) quotedFields.set(dialect, (quoted = new Map()));
+  const known = quoted.get(name);
+  if (known !== undefined) return known;
+  if (quoted.size >= MAX_QUOTED_FIELDS) quoted.clear();
+  const text = dialect.field(name);
+  quoted.set(name, text);
+  return text;
 }
+
+const quotedFields = new WeakMap<Dialect, Map<string, string | null>>();
+const MAX_QUOTED_FIELDS = 16384;
 
 /** The value as the dialect folds it (`case_insensitive: fold`), wildcards kept; null when it has no exact fold. */
 function foldValue(stage: StageDef, value: SigmaString): SigmaString | null {
@@ -204,13 +225,23 @@ function inValue(stage: StageDef, raw: SigmaString, fold: boolean, cased: boolea
   return shape === 'equals' ? quoting.literal(text) : null;
 }
 
+function compareOp(stage: StageDef, op: string): string | null {
+  return stage.compare_ops ? (own(stage.compare_ops, op) ?? null) : null;
+}
+
+/** The field quoted for the stage, or why it cannot be. */
+function fieldIn(stage: StageDef, name: string): PredicateOut | string {
+  return quoteField(stage, name) ?? { reason: `the field name '${name}' has no form in this stage` };
+}
+
+function noOperator(what: string): PredicateOut {
+  return { reason: `it has no operator for ${what}` };
+}
+
 function renderPredicate(p: Predicate, stage: StageDef): PredicateOut {
-  const cmp = (op: string) => (stage.compare_ops ? (own(stage.compare_ops, op) ?? null) : null);
-  const fieldOf = (name: string): PredicateOut | string => quoteField(stage, name) ?? { reason: `the field name '${name}' has no form in this stage` };
-  const noOperator = (what: string): PredicateOut => ({ reason: `it has no operator for ${what}` });
   switch (p.kind) {
     case 'match': {
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       return typeof field === 'string' ? renderStringMatch(stage, field, p.value, p.cased, false) : field;
     }
     case 'keyword':
@@ -218,41 +249,41 @@ function renderPredicate(p: Predicate, stage: StageDef): PredicateOut {
     case 'number':
     case 'boolean': {
       const t = operator(stage, p.kind)?.template;
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
       return t ? { text: fillTemplate(t, { field, value: p.kind === 'number' ? formatNumber(p.value) : String(p.value) }) } : noOperator(`${p.kind} values`);
     }
     case 'compare': {
       const t = operator(stage, 'compare')?.template;
-      const op = cmp(p.op);
-      const field = fieldOf(p.field);
+      const op = compareOp(stage, p.op);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
       return t && op ? { text: fillTemplate(t, { field, op, value: formatNumber(p.value) }) } : noOperator(`the comparison ${p.op}`);
     }
     case 'timepart': {
       const t = operator(stage, 'timepart')?.template;
-      const op = cmp(p.op);
+      const op = compareOp(stage, p.op);
       const part = stage.time_parts ? own(stage.time_parts, p.part) : undefined;
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
       return t && op && part ? { text: fillTemplate(t, { field, op, part, value: formatNumber(p.value) }) } : noOperator(`the ${p.part} of a timestamp`);
     }
     case 'null':
     case 'exists': {
       const t = operator(stage, p.kind)?.template;
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
       return t ? { text: fillTemplate(t, { field }) } : noOperator(p.kind === 'null' ? 'a missing field' : 'an existing field');
     }
     case 'regex': {
       if (p.field === null) return renderRegex(stage, null, true, () => translateRegexPredicate(p, stage));
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       return typeof field === 'string' ? renderRegex(stage, field, false, () => translateRegexPredicate(p, stage)) : field;
     }
     case 'cidr': {
       const key = p.family === 4 ? 'cidr4' : 'cidr6';
       const op = operator(stage, key);
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
       if (!op) return noOperator(`IPv${p.family} ranges`);
       const quoting = quotingFor(stage, op.quoting);
@@ -262,9 +293,9 @@ function renderPredicate(p: Predicate, stage: StageDef): PredicateOut {
     case 'fieldref': {
       const mode = caseMode(stage, 'fieldref', p.cased);
       const t = mode === 'native' || mode === 'fold' ? operator(stage, matchOperatorKey('fieldref', p.cased))?.template : undefined;
-      const field = fieldOf(p.field);
+      const field = fieldIn(stage, p.field);
       if (typeof field !== 'string') return field;
-      const other = fieldOf(p.other);
+      const other = fieldIn(stage, p.other);
       if (typeof other !== 'string') return other;
       return t ? { text: fillTemplate(t, { field, other }) } : noOperator(`comparing two fields${p.cased ? ' case-sensitively' : ''}`);
     }
