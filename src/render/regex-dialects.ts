@@ -337,11 +337,10 @@ const MAX_FOLDED_RANGE = 0x800;
  * case-insensitive regex (Elasticsearch query_string, ES|QL RLIKE). Null when a class range is too wide to fold.
  */
 export function foldLuceneRegexCase(pattern: string): string | null {
-  // An ASCII pattern is indexed as it is (one character per code unit); others by code point.
-  const chars: ArrayLike<string> = ASCII_ONLY.test(pattern) ? pattern : [...pattern];
-  // Pieces joined once at the end: a folded pattern is several times longer than the pattern.
-  const out: string[] = [];
   const classMember = (ch: string): string => (/[\]\\^\-[]/.test(ch) ? '\\' + ch : ch);
+  if (ASCII_ONLY.test(pattern)) return foldAsciiRegexCase(pattern, classMember);
+  const chars = [...pattern];
+  const out: string[] = [];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
     if (c === '\\') {
@@ -358,15 +357,44 @@ export function foldLuceneRegexCase(pattern: string): string | null {
       i = folded.end;
       continue;
     }
-    const code = c.charCodeAt(0);
-    if (c.length === 1 && code < 128) {
-      out.push(ASCII_FOLDED[code] as string);
-      continue;
-    }
     const variants = caseVariants(c);
     out.push(variants.length ? `[${c}${variants.join('')}]` : c);
   }
   return out.join('');
+}
+
+/** foldLuceneRegexCase of an ASCII pattern: indexed as it is, letters from a table, other text copied in runs. */
+function foldAsciiRegexCase(pattern: string, classMember: (ch: string) => string): string | null {
+  let out = '';
+  let from = 0; // where the run not yet copied starts
+  for (let i = 0; i < pattern.length; i++) {
+    const code = pattern.charCodeAt(i);
+    if (code === 0x5c /* \\ */) {
+      const e = pattern[i + 1];
+      if (e === undefined) return null;
+      const variants = caseVariants(e);
+      if (variants.length) {
+        out += pattern.slice(from, i) + `[${classMember(e)}${variants.map(classMember).join('')}]`;
+        from = i + 2;
+      }
+      i++;
+      continue;
+    }
+    if (code === 0x5b /* [ */) {
+      const folded = foldClass(pattern, i + 1, classMember);
+      if (!folded) return null;
+      out += pattern.slice(from, i) + folded.text;
+      i = folded.end;
+      from = i + 1;
+      continue;
+    }
+    const folded = ASCII_FOLDED[code] as string;
+    if (folded.length > 1) {
+      out += pattern.slice(from, i) + folded;
+      from = i + 1;
+    }
+  }
+  return out + pattern.slice(from);
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
