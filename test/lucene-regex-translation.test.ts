@@ -57,6 +57,17 @@ describe('Lucene determinization limit', () => {
     expect(determinizedStates('abc', true)).toBe(4);
   });
 
+  it('counts exactly the large automata of corpus regexes (the counts of the earlier subset construction, which sorted and keyed every subset)', () => {
+    expect(determinizedStates('.*HostId=[a-zA-Z0-9-]{36}[ \t\n\r\f\u000b]+EngineVersion=.*', false)).toBe(518);
+    expect(determinizedStates('.*cmd[^\n]{0,5}(/c|/r)[^\n]+powershell[^\n]+(\\$?\\{?input\\}?|noexit)[^\n]+\\".*', false)).toBe(640);
+    expect(determinizedStates('.*([Pp]rogram[Dd]ata|%([Ll]ocal)?[Aa]pp[Dd]ata%|\\\\[Aa]pp[Dd]ata\\\\([Ll]ocal([Ll]ow)?|[Rr]oaming))\\\\[^\\\\]{1,256}', false)).toBe(6606);
+    expect(determinizedStates('.*(Copy-Item|cpi) [^\n]{2,128} -Destination [^\n]{1,32}\\\\Windows\\\\(System32|SysWOW64).*', false)).toBeNull();
+    expect(determinizedStates('.*ping[ \t\n\r\f\u000b]+-n[^\n]{6,64}echo EEEE[ \t\n\r\f\u000b]?\\>[ \t\n\r\f\u000b]?.*', false)).toBeNull();
+    // Just under and just over a limit: the count stops exactly where it passes the limit.
+    expect(determinizedStates('.*HostId=[a-zA-Z0-9-]{36}[ \t\n\r\f\u000b]+EngineVersion=.*', true, 518)).toBe(518);
+    expect(determinizedStates('.*HostId=[a-zA-Z0-9-]{36}[ \t\n\r\f\u000b]+EngineVersion=.*', true, 517)).toBeNull();
+  });
+
   it('counts exactly, for shapes the corpus has (counts of the plain subset construction, string-keyed, one interval at a time)', () => {
     expect(determinizedStates('.*a.{10}', false)).toBe(2048);
     expect(determinizedStates('.*[^\n]{1000,}.*', false)).toBe(2001);
