@@ -287,19 +287,26 @@ function readKey(line: string, col: number): KeyInfo | undefined {
     return { key: q.value, colon: after };
   }
   if (!isPlainStart(line, col)) return undefined;
-  for (let i = col; i < line.length; i++) {
-    const ch = line.charCodeAt(i);
-    if (ch === COLON) {
-      if (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE) {
-        const key = resolvePlain(trimSpaces(line.slice(col, i)));
-        if (typeof key !== 'string') decline(); // keys of other types: js-yaml stringifies them
-        return { key, colon: i };
-      }
-    } else if (ch === HASH && line.charCodeAt(i - 1) === SPACE) {
-      return undefined;
-    }
+  const hash = commentStart(line, col);
+  const colon = findMappingColon(line, col, hash === -1 ? line.length : hash);
+  if (colon === -1) return undefined;
+  const key = resolvePlain(trimSpaces(line.slice(col, colon)));
+  if (typeof key !== 'string') decline(); // keys of other types: js-yaml stringifies them
+  return { key, colon };
+}
+
+/** Where a comment starts in plain text from `from` (a `#` after a space), or -1. Native search: fast cold. */
+function commentStart(line: string, from: number): number {
+  const i = line.indexOf(' #', from);
+  return i === -1 ? -1 : i + 1;
+}
+
+/** The first `:` in [from, end) followed by a space or the end of the line (a mapping's separator), or -1. */
+function findMappingColon(line: string, from: number, end: number): number {
+  for (let i = line.indexOf(':', from); i !== -1 && i < end; i = line.indexOf(':', i + 1)) {
+    if (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE) return i;
   }
-  return undefined;
+  return -1;
 }
 
 /** A quoted scalar that ends on its own line (for keys), or undefined. */
@@ -321,19 +328,11 @@ function readPlain(lines: readonly string[], ln: number, col: number, minIndent:
   let from = col;
   let current = ln;
   for (;;) {
-    // Scan one line of the scalar.
-    let end = line.length;
-    let comment = false;
-    for (let i = from; i < line.length; i++) {
-      const ch = line.charCodeAt(i);
-      if (ch === COLON) {
-        if (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE) decline();
-      } else if (ch === HASH && i > 0 && line.charCodeAt(i - 1) === SPACE) {
-        end = i;
-        comment = true;
-        break;
-      }
-    }
+    // One line of the scalar: it ends at a comment; a `: ` in it would end it mid-line (left to js-yaml).
+    const hash = commentStart(line, from);
+    const end = hash === -1 ? line.length : hash;
+    if (findMappingColon(line, from, end) !== -1) decline();
+    const comment = hash !== -1;
     result += trimSpaces(line.slice(from, end));
     if (comment) return { value: result, next: current + 1 };
     // Continuation: the next non-blank line, when it is indented enough.
@@ -366,15 +365,21 @@ interface Quoted {
 function readQuoted(lines: readonly string[], ln: number, col: number): Quoted | undefined {
   let line = lines[ln] as string;
   const double = line.charCodeAt(col) === DQUOTE;
+  const quote = double ? '"' : "'";
   let result = '';
   let pos = col + 1;
-  let segStart = pos;
-  let segEnd = pos; // after the last non-space character of the segment
+  let segStart = pos; // start of the text not yet copied into result
   let current = ln;
+  // The next quote and backslash at or after pos (native searches, each line scanned once).
+  let nextQuote = line.indexOf(quote, pos);
+  let nextSlash = double ? line.indexOf('\\', pos) : -1;
   for (;;) {
-    if (pos >= line.length) {
+    if (nextQuote < pos && nextQuote !== -1) nextQuote = line.indexOf(quote, pos);
+    if (double && nextSlash < pos && nextSlash !== -1) nextSlash = line.indexOf('\\', pos);
+    const stop = nextSlash !== -1 && (nextQuote === -1 || nextSlash < nextQuote) ? nextSlash : nextQuote;
+    if (stop === -1) {
       // End of line inside the scalar: trailing spaces go, blank lines fold, the next line's indentation goes.
-      result += line.slice(segStart, segEnd);
+      result += trimSpaces(line.slice(segStart));
       let breaks = 1;
       let k = current + 1;
       while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) {
@@ -385,59 +390,50 @@ function readQuoted(lines: readonly string[], ln: number, col: number): Quoted |
       result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
       current = k;
       line = lines[k] as string;
-      pos = indentOf(line);
-      segStart = segEnd = pos;
+      pos = segStart = indentOf(line);
+      nextQuote = line.indexOf(quote, pos);
+      nextSlash = double ? line.indexOf('\\', pos) : -1;
       continue;
     }
-    const ch = line.charCodeAt(pos);
-    if (!double && ch === SQUOTE) {
-      result += line.slice(segStart, pos);
-      if (line.charCodeAt(pos + 1) === SQUOTE) {
-        segStart = pos + 1;
-        pos += 2;
-        segEnd = pos;
+    result += line.slice(segStart, stop);
+    if (stop === nextQuote) {
+      if (!double && line.charCodeAt(stop + 1) === SQUOTE) {
+        // '' is one quote
+        segStart = stop + 1;
+        pos = stop + 2;
         continue;
       }
-      return { value: result, line: current, col: pos + 1 };
+      return { value: result, line: current, col: stop + 1 };
     }
-    if (double && ch === DQUOTE) {
-      result += line.slice(segStart, pos);
-      return { value: result, line: current, col: pos + 1 };
+    pos = stop + 1;
+    if (pos >= line.length) {
+      // An escaped line break: the break and the next line's indentation vanish.
+      let k = current + 1;
+      while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) k++;
+      if (k >= lines.length) return undefined;
+      current = k;
+      line = lines[k] as string;
+      pos = segStart = indentOf(line);
+      nextQuote = line.indexOf(quote, pos);
+      nextSlash = line.indexOf('\\', pos);
+      continue;
     }
-    if (double && ch === 0x5c /* \ */) {
-      result += line.slice(segStart, pos);
+    const esc = line.charCodeAt(pos);
+    const simple = simpleEscape(esc);
+    if (simple !== undefined) {
+      result += simple;
       pos++;
-      if (pos >= line.length) {
-        // An escaped line break: the break and the next line's indentation vanish.
-        let k = current + 1;
-        while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) k++;
-        if (k >= lines.length) return undefined;
-        current = k;
-        line = lines[k] as string;
-        pos = indentOf(line);
-        segStart = segEnd = pos;
-        continue;
-      }
-      const esc = line.charCodeAt(pos);
-      const simple = simpleEscape(esc);
-      if (simple !== undefined) {
-        result += simple;
-        pos++;
-      } else {
-        const len = esc === 0x78 /* x */ ? 2 : esc === 0x75 /* u */ ? 4 : esc === 0x55 /* U */ ? 8 : 0;
-        if (len === 0) return undefined; // unknown escape: js-yaml's error
-        const hex = line.slice(pos + 1, pos + 1 + len);
-        if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff) return undefined;
-        result += String.fromCodePoint(code);
-        pos += 1 + len;
-      }
-      segStart = segEnd = pos;
-      continue;
+    } else {
+      const len = esc === 0x78 /* x */ ? 2 : esc === 0x75 /* u */ ? 4 : esc === 0x55 /* U */ ? 8 : 0;
+      if (len === 0) return undefined; // unknown escape: js-yaml's error
+      const hex = line.slice(pos + 1, pos + 1 + len);
+      if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) return undefined;
+      result += String.fromCodePoint(code);
+      pos += 1 + len;
     }
-    pos++;
-    if (ch !== SPACE) segEnd = pos;
+    segStart = pos;
   }
 }
 
