@@ -118,7 +118,7 @@ class FastReader {
       const line = this.lines[ln] as string;
       const key = readKey(line, indent);
       if (!key) decline();
-      if (Object.prototype.hasOwnProperty.call(result, key.key)) decline(); // js-yaml reports the duplicate
+      if (keys.has(key.key)) decline(); // a duplicate: js-yaml reports it (keys holds exactly this mapping's keys)
       keys.set(key.key, this.loc(ln, indent));
       const parsed = this.value(ln, key.colon + 1, indent, depth + 1);
       setProperty(result, key.key, parsed.value);
