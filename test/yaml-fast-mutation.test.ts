@@ -2,7 +2,7 @@
  * Certainty of the fast YAML reader: documents built to hit YAML's corners (every scalar type form, quoting,
  * folding, block scalar headers and indentation, comments, odd characters) and mutants of real rules must
  * read exactly as js-yaml reads them, or be declined. Deterministic (seeded); YAML_MUTANTS=N runs N mutants
- * per seed instead of the default.
+ * instead of the default number of corpus mutants, YAML_MUTANT_SEED=S another seed.
  */
 import * as path from 'path';
 import { findCorpus, readCorpus } from '../scripts/corpus-run';
@@ -84,7 +84,11 @@ describe('fast YAML reader equals js-yaml or declines', () => {
       ]) {
         check(doc, tally, failures);
       }
-      for (const k of KEYS) check(`${k}: ${t}\nz: 1\n`, tally, failures);
+      for (const k of KEYS) {
+        check(`${k}: ${t}\nz: 1\n`, tally, failures);
+        check(`a:\n  - ${k}: ${t}\n    z: 1\n`, tally, failures);
+        check(`a:\n  ${k}: ${t}\nz: 1\n`, tally, failures);
+      }
     }
     expect(failures).toEqual([]);
     expect(tally.fast).toBeGreaterThan(tally.declined / 2);
@@ -139,7 +143,7 @@ describe('fast YAML reader equals js-yaml or declines', () => {
     const perSeed = Number(process.env.YAML_MUTANTS ?? 3000);
     const tally = { fast: 0, declined: 0 };
     const failures: string[] = [];
-    const r = rng(2026);
+    const r = rng(Number(process.env.YAML_MUTANT_SEED ?? 2026));
     for (let n = 0; n < perSeed; n++) {
       let doc = pick(r, docs);
       const rounds = 1 + Math.floor(r() * 3);
@@ -149,6 +153,30 @@ describe('fast YAML reader equals js-yaml or declines', () => {
     if (process.env.YAML_CORPUS_REPORT) process.stdout.write(`mutants: ${tally.fast} fast, ${tally.declined} declined\n`);
     expect(failures).toEqual([]);
     expect(tally.fast).toBeGreaterThan(perSeed / 4);
+  });
+});
+
+describe('fast YAML reader on hostile input', () => {
+  it('declines deep nesting without recursing into it', () => {
+    const deep = Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
+    expect(checkDocument(deep)).toBe('declined');
+    const deepItems = Array.from({ length: 2000 }, (_, i) => `${' '.repeat(2 * i)}- a:`).join('\n');
+    expect(checkDocument(`x:\n${deepItems}\n`)).toBe('declined');
+  });
+
+  it('reads long lines, many keys and many items as js-yaml does', () => {
+    const long = 'a: ' + 'x:y #z '.repeat(50_000) + '\n';
+    expect(checkDocument(long)).toBe('fast');
+    const colons = 'a: ' + ':x'.repeat(100_000) + '\n';
+    expect(checkDocument(colons)).toBe('fast');
+    const quoted = `a: "${'\\t'.repeat(50_000)}"\n`;
+    expect(checkDocument(quoted)).toBe('fast');
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: v${i}`).join('\n');
+    expect(checkDocument(keys)).toBe('fast');
+    const items = 'a:\n' + Array.from({ length: 20_000 }, (_, i) => `  - ${i % 7 === 0 ? "'q'" : i}`).join('\n');
+    expect(checkDocument(items)).toBe('fast');
+    const blanks = 'a: |\n  x\n' + '\n'.repeat(50_000) + '  y\nb: >\n' + '  \n'.repeat(20_000) + '  z\n';
+    expect(checkDocument(blanks)).toBe('fast');
   });
 });
 
