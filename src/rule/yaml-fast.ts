@@ -51,13 +51,26 @@ export function parseFastYaml(text: string, lineOffset: number): FastYamlResult 
   const lines = text.split('\n');
   // js-yaml appends a final line break when there is none; a trailing '' is not a line of its own.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const reader = new FastReader(lines, lineOffset);
+  const indents = new Int32Array(lines.length);
+  for (let k = 0; k < lines.length; k++) indents[k] = indentOf(lines[k] as string);
+  const reader = new FastReader({ lines, indents }, lineOffset);
   try {
     return reader.document();
   } catch (err) {
     if (err === DECLINE) return undefined;
     throw err;
   }
+}
+
+/** The document's lines and the indentation (leading spaces) of each, measured once. */
+interface Text {
+  readonly lines: readonly string[];
+  readonly indents: Int32Array;
+}
+
+/** A line of only spaces (or empty). */
+function isBlank(t: Text, k: number): boolean {
+  return t.indents[k] === (t.lines[k] as string).length;
 }
 
 interface Parsed {
@@ -75,16 +88,22 @@ interface KeyInfo {
 class FastReader {
   readonly positions = new WeakMap<object, NodePositions>();
 
+  private readonly lines: readonly string[];
+  private readonly indents: Int32Array;
+
   constructor(
-    private readonly lines: readonly string[],
+    private readonly text: Text,
     private readonly lineOffset: number,
-  ) {}
+  ) {
+    this.lines = text.lines;
+    this.indents = text.indents;
+  }
 
   document(): FastYamlResult | undefined {
     const first = this.nextContent(0);
     if (first >= this.lines.length) return undefined;
     const line = this.lines[first] as string;
-    if (indentOf(line) !== 0) return undefined;
+    if (this.indents[first] !== 0) return undefined;
     if (!readKey(line, 0)) return undefined;
     const parsed = this.mapping(first, 0, this.loc(first, 0), 1);
     if (parsed.next < this.lines.length) decline();
@@ -98,10 +117,11 @@ class FastReader {
   /** The first line at or after `from` that is neither blank nor only a comment. */
   private nextContent(from: number): number {
     const lines = this.lines;
+    const indents = this.indents;
     let i = from;
     for (; i < lines.length; i++) {
       const line = lines[i] as string;
-      const ind = indentOf(line);
+      const ind = indents[i] as number;
       if (ind < line.length && line.charCodeAt(ind) !== HASH) break;
     }
     return i;
@@ -124,8 +144,7 @@ class FastReader {
       setProperty(result, key.key, parsed.value);
       const next = this.nextContent(parsed.next);
       if (next >= this.lines.length) return { value: result, next };
-      const nextLine = this.lines[next] as string;
-      const ind = indentOf(nextLine);
+      const ind = this.indents[next] as number;
       if (ind < indent) return { value: result, next };
       if (ind > indent) decline(); // bad indentation of a mapping entry
       ln = next;
@@ -150,11 +169,10 @@ class FastReader {
       result.push(parsed.value);
       const next = this.nextContent(parsed.next);
       if (next >= this.lines.length) return { value: result, next };
-      const nextLine = this.lines[next] as string;
-      const ind = indentOf(nextLine);
+      const ind = this.indents[next] as number;
       if (ind < indent) return { value: result, next };
       if (ind > indent) decline(); // bad indentation of a sequence entry
-      if (!isSequenceEntry(nextLine, ind)) return { value: result, next };
+      if (!isSequenceEntry(this.lines[next] as string, ind)) return { value: result, next };
       ln = next;
     }
   }
@@ -180,7 +198,7 @@ class FastReader {
     const next = this.nextContent(ln + 1);
     if (next >= this.lines.length) return { value: null, next };
     const nextLine = this.lines[next] as string;
-    const ind = indentOf(nextLine);
+    const ind = this.indents[next] as number;
     const loc = this.loc(ln, after);
     if (ind > parentIndent) {
       if (nextLine.charCodeAt(ind) === DASH && (ind + 1 === nextLine.length || nextLine.charCodeAt(ind + 1) === SPACE)) {
@@ -202,7 +220,7 @@ class FastReader {
     const c = line.charCodeAt(col);
     let parsed: Parsed;
     if (c === SQUOTE || c === DQUOTE) {
-      const q = readQuoted(this.lines, ln, col);
+      const q = readQuoted(this.text, ln, col, false);
       if (!q) decline();
       // Only spaces and a comment may follow a quoted scalar on its last line.
       const endLine = this.lines[q.line] as string;
@@ -210,9 +228,9 @@ class FastReader {
       if (rest < endLine.length && endLine.charCodeAt(rest) !== HASH) decline();
       parsed = { value: q.value, next: q.line + 1 };
     } else if (c === PIPE || c === GT) {
-      parsed = readBlockScalar(this.lines, ln, col, parentIndent + 1);
+      parsed = readBlockScalar(this.text, ln, col, parentIndent + 1);
     } else {
-      const text = readPlain(this.lines, ln, col, parentIndent + 1);
+      const text = readPlain(this.text, ln, col, parentIndent + 1);
       parsed = { value: resolvePlain(text.value), next: text.next };
     }
     if (parsed.value instanceof Date) {
@@ -309,10 +327,12 @@ function findMappingColon(line: string, from: number, end: number): number {
   return -1;
 }
 
+const EMPTY_INDENTS = new Int32Array(1);
+
 /** A quoted scalar that ends on its own line (for keys), or undefined. */
 function readQuotedOnLine(line: string, col: number): { value: string; end: number } | undefined {
-  const q = readQuoted([line], 0, col);
-  if (!q || q.line !== 0) return undefined;
+  const q = readQuoted({ lines: [line], indents: EMPTY_INDENTS }, 0, col, true);
+  if (!q) return undefined;
   return { value: q.value, end: q.col };
 }
 
@@ -321,7 +341,8 @@ function readQuotedOnLine(line: string, col: number): { value: string; end: numb
  * `minIndent`. Anything js-yaml would end in the middle of a line (`: `) or read differently (a comment
  * line inside a multi-line scalar) declines.
  */
-function readPlain(lines: readonly string[], ln: number, col: number, minIndent: number): { value: string; next: number } {
+function readPlain(t: Text, ln: number, col: number, minIndent: number): { value: string; next: number } {
+  const lines = t.lines;
   let line = lines[ln] as string;
   if (!isPlainStart(line, col)) decline();
   let result = '';
@@ -338,13 +359,13 @@ function readPlain(lines: readonly string[], ln: number, col: number, minIndent:
     // Continuation: the next non-blank line, when it is indented enough.
     let breaks = 1;
     let k = current + 1;
-    while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) {
+    while (k < lines.length && isBlank(t, k)) {
       k++;
       breaks++;
     }
     if (k >= lines.length) return { value: result, next: k };
     const nextLine = lines[k] as string;
-    const ind = indentOf(nextLine);
+    const ind = t.indents[k] as number;
     if (ind < minIndent) return { value: result, next: k };
     if (nextLine.charCodeAt(ind) === HASH) decline(); // a comment line would end the scalar there
     result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
@@ -362,7 +383,8 @@ interface Quoted {
 }
 
 /** A single- or double-quoted scalar starting at `col` of line `ln`, folded as js-yaml folds it. */
-function readQuoted(lines: readonly string[], ln: number, col: number): Quoted | undefined {
+function readQuoted(t: Text, ln: number, col: number, singleLine: boolean): Quoted | undefined {
+  const lines = t.lines;
   let line = lines[ln] as string;
   const double = line.charCodeAt(col) === DQUOTE;
   const quote = double ? '"' : "'";
@@ -379,10 +401,11 @@ function readQuoted(lines: readonly string[], ln: number, col: number): Quoted |
     const stop = nextSlash !== -1 && (nextQuote === -1 || nextSlash < nextQuote) ? nextSlash : nextQuote;
     if (stop === -1) {
       // End of line inside the scalar: trailing spaces go, blank lines fold, the next line's indentation goes.
+      if (singleLine) return undefined;
       result += trimSpaces(line.slice(segStart));
       let breaks = 1;
       let k = current + 1;
-      while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) {
+      while (k < lines.length && isBlank(t, k)) {
         k++;
         breaks++;
       }
@@ -390,7 +413,7 @@ function readQuoted(lines: readonly string[], ln: number, col: number): Quoted |
       result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
       current = k;
       line = lines[k] as string;
-      pos = segStart = indentOf(line);
+      pos = segStart = t.indents[k] as number;
       nextQuote = line.indexOf(quote, pos);
       nextSlash = double ? line.indexOf('\\', pos) : -1;
       continue;
@@ -408,12 +431,13 @@ function readQuoted(lines: readonly string[], ln: number, col: number): Quoted |
     pos = stop + 1;
     if (pos >= line.length) {
       // An escaped line break: the break and the next line's indentation vanish.
+      if (singleLine) return undefined;
       let k = current + 1;
-      while (k < lines.length && indentOf(lines[k] as string) === (lines[k] as string).length) k++;
+      while (k < lines.length && isBlank(t, k)) k++;
       if (k >= lines.length) return undefined;
       current = k;
       line = lines[k] as string;
-      pos = segStart = indentOf(line);
+      pos = segStart = t.indents[k] as number;
       nextQuote = line.indexOf(quote, pos);
       nextSlash = line.indexOf('\\', pos);
       continue;
@@ -464,7 +488,8 @@ function simpleEscape(c: number): string | undefined {
  * A literal (`|`) or folded (`>`) block scalar whose header is at `col` of line `ln`; `minIndent` is the
  * indentation its content needs at least (the parent's plus one). Follows YAML's chomping and folding rules.
  */
-function readBlockScalar(lines: readonly string[], ln: number, col: number, minIndent: number): Parsed {
+function readBlockScalar(t: Text, ln: number, col: number, minIndent: number): Parsed {
+  const lines = t.lines;
   const header = lines[ln] as string;
   const folding = header.charCodeAt(col) === GT;
   let chomp: 'clip' | 'strip' | 'keep' = 'clip';
@@ -497,8 +522,9 @@ function readBlockScalar(lines: readonly string[], ln: number, col: number, minI
   let k = ln + 1;
   for (;; k++) {
     const line = k < lines.length ? (lines[k] as string) : '';
-    let ind = 0;
-    while ((!detected || ind < textIndent) && line.charCodeAt(ind) === SPACE) ind++;
+    // Indentation is read up to the content's indentation once that is known.
+    const spaces = k < lines.length ? (t.indents[k] as number) : 0;
+    const ind = detected && spaces > textIndent ? textIndent : spaces;
     if (!detected && ind > textIndent) textIndent = ind;
     if (k < lines.length && ind === line.length) {
       emptyLines++;
