@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../ir/types';
-import type { NodePositions } from './yaml-source';
+import type { NodePositions } from './yaml-positions';
 
 /**
  * A fast reader for the YAML that Sigma rules are written in: block mappings and sequences, plain, quoted and
@@ -273,7 +273,7 @@ function setProperty(obj: Record<string, unknown>, key: string, value: unknown):
   }
 }
 
-/** Characters that cannot start a plain scalar (or start something the fast reader leaves to js-yaml). */
+/** Whether a plain scalar may start at `col` (not an indicator, quote, comment or flow character). */
 function isPlainStart(line: string, col: number): boolean {
   const c = line.charCodeAt(col);
   switch (c) {

@@ -2,13 +2,9 @@ import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
 import { parseFastYaml } from './yaml-fast';
+import type { NodePositions } from './yaml-positions';
 
-/** Where the keys and items of one YAML mapping or sequence were written. */
-export interface NodePositions {
-  readonly loc: SourceLocation;
-  readonly keys: Map<string, SourceLocation>;
-  readonly items: SourceLocation[];
-}
+export type { NodePositions } from './yaml-positions';
 
 export interface YamlDocument {
   /** 1-based index of the document in its file. */
