@@ -13,6 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { builtinModules } from 'module';
 import { build, type Plugin } from 'esbuild';
 import { codeCacheFile } from '../src/cli/code-cache';
 
@@ -31,6 +32,23 @@ const yargsInItsOwnBundle: Plugin = {
       contents: 'module.exports = require("./code-cache.js").loadWithCodeCache(require("path").join(__dirname, "yargs-bundle.js")).exports;\n',
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * tsc compiles `import * as fs from 'fs'` to `__importStar(require("fs"))`, which copies every export of
+ * the module into a new object of getters: ≈0.5 ms per import at start-up (the bundle has 14 of them).
+ * For a Node.js built-in module the bundle takes the module object itself: the code only reads its
+ * functions through the namespace, which the module object gives alike.
+ */
+const BUILTIN_NAMESPACE = /__importStar\(require\("(node:)?([a-z_/]+)"\)\)/g;
+const plainBuiltinNamespaces: Plugin = {
+  name: 'plain-builtin-namespaces',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      return { contents: text.replace(BUILTIN_NAMESPACE, (all: string, prefix: string | undefined, name: string) => (builtinModules.includes(name) ? `require("${prefix ?? ''}${name}")` : all)), loader: 'js' };
+    });
   },
 };
 
@@ -58,6 +76,7 @@ async function bundle(entry: string, out: string, plugins: Plugin[]): Promise<vo
     external: ['ajv', 'ajv-formats', 're2js'],
     plugins: [
       ...plugins,
+      plainBuiltinNamespaces,
       {
         // yargs takes strictEqual and notStrictEqual from node:assert for its own consistency checks; loading
         // node:assert costs several ms per start. These pass through when the check holds and hand the

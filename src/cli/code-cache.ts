@@ -1,7 +1,9 @@
-import * as fs from 'fs';
-import Module from 'module';
-import * as path from 'path';
-import * as vm from 'vm';
+// `import x = require()`: compiled to a plain require. `import * as` would copy each module's every export
+// into a new object of getters (TypeScript's __importStar), ≈0.5 ms per module at start-up, before the bundle loads.
+import fs = require('fs');
+import Module = require('module');
+import path = require('path');
+import vm = require('vm');
 import { isFsError } from './fs-errors';
 
 /**
