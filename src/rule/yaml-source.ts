@@ -1,13 +1,10 @@
 import * as yaml from 'js-yaml';
 import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
+import { parseFastYaml } from './yaml-fast';
+import type { NodePositions } from './yaml-positions';
 
-/** Where the keys and items of one YAML mapping or sequence were written. */
-export interface NodePositions {
-  readonly loc: SourceLocation;
-  readonly keys: Map<string, SourceLocation>;
-  readonly items: SourceLocation[];
-}
+export type { NodePositions } from './yaml-positions';
 
 export interface YamlDocument {
   /** 1-based index of the document in its file. */
@@ -123,7 +120,23 @@ interface OpenNode {
   children: unknown[];
 }
 
+/** The non-blank documents of a file as parseYamlDocuments reads them (for the fast reader's tests). */
+export function yamlChunks(text: string): { text: string; firstLine: number }[] {
+  return splitDocuments(text).filter((chunk) => !isBlankDocument(chunk.text));
+}
+
+/**
+ * The fast reader (yaml-fast.ts) reads the documents it is certain about, with the same value and positions
+ * as js-yaml; js-yaml reads the rest (and reports every error).
+ */
 function parseChunk(text: string, lineOffset: number, index: number): YamlDocument {
+  const fast = parseFastYaml(text, lineOffset);
+  if (fast) return { index, value: fast.value, positions: fast.positions, firstLine: lineOffset + 1 };
+  return parseChunkWithJsYaml(text, lineOffset, index);
+}
+
+/** One document read by js-yaml, with the positions of its mappings and sequences from js-yaml's listener. */
+export function parseChunkWithJsYaml(text: string, lineOffset: number, index: number): YamlDocument {
   const positions = new WeakMap<object, NodePositions>();
   const stack: OpenNode[] = [];
   const listener = (event: string, state: { line: number; position: number; lineStart: number; result: unknown }): void => {
