@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: converts the whole SigmaHQ corpus with the built CLI, one child process per
  * target (output to /dev/null), and prints wall time, rules per second and peak memory; then the
- * cold-start time of converting one small rule (median of several runs).
+ * cold-start time of converting one small rule (median of BENCH_COLD_RUNS=21 runs, interleaved with
+ * `node -e 0`; wall time and the CPU time the process reports, scripts/cpu-probe.ts).
+ * BENCH_COLD_BEFORE=path/to/other/bin/sigma-convert.js adds that build's cold starts to the same
+ * round-robin, for before/after figures taken under the same load; BENCH_COLD_ONLY=1 prints only those.
  * Peak memory comes from `/usr/bin/time -v` when present, else from a wrapper process that reads
  * process.resourceUsage() of the CLI run in-process. Then where the time goes, phase by phase
  * (scripts/bench-phases.ts). BENCH_CLI=path/to/sigma-convert.js measures another build's CLI
@@ -22,7 +25,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'bin', 'sigma-convert.js');
 const TARGETS = listTargets(createFsLoader(ROOT));
 const SMALL_RULE = path.join(ROOT, 'sigma', 't1040', 'net_sniffing_t1040.yml');
-const COLD_RUNS = 7;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const CORPUS_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const GOALS = { corpusSeconds: 0.5, coldMs: 110, peakMb: 120, largeSeconds: 10, largePeakMb: 400 };
 
@@ -61,11 +64,19 @@ function runCli(args: readonly string[]): RunResult {
   return { wallMs, cpuMs: null, peakMb: out ? Number(out) / 1024 : null, status: r.status };
 }
 
-/** `node -e 0`: what any Node.js program costs before it runs. */
-function runNode(): RunResult {
+/** Preloaded into cold-start runs: reports the CPU time of the process on fd 3 (scripts/cpu-probe.ts). */
+const CPU_PROBE = path.join(__dirname, 'cpu-probe.js');
+
+/**
+ * One cold start: wall time around the child process; CPU time (all threads, in ms) as the process
+ * itself measures it at exit, with no /usr/bin/time in between (its figures come in 10 ms steps).
+ */
+function runCold(args: readonly string[]): RunResult {
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  return { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: null, peakMb: null, status: r.status };
+  const r = spawnSync(process.execPath, ['-r', CPU_PROBE, ...args], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = Number((r.output[3] as Buffer | null)?.toString('utf8'));
+  return { wallMs, cpuMs: Number.isFinite(cpu) && cpu > 0 ? cpu : null, peakMb: null, status: r.status };
 }
 
 function median(values: readonly number[]): number {
@@ -91,8 +102,10 @@ function main(): number {
   console.log(`CLI ${path.relative(process.cwd(), CLI) || CLI}; ${os.availableParallelism()} cores; load average ${load()} (figures on a busy machine are slower)`);
   console.log(`peak memory from ${hasGnuTime ? '/usr/bin/time -v' : 'process.resourceUsage() in a wrapper'}; goals: < ${GOALS.corpusSeconds} s per target, < ${GOALS.coldMs} ms cold start, < ${GOALS.peakMb} MB\n`);
 
-  console.log(`## whole corpus, one process per target (output to /dev/null), median of ${CORPUS_RUNS} runs`);
-  for (const target of TARGETS) {
+  // BENCH_COLD_ONLY=1: the cold-start figures only (a quick before/after of start-up work).
+  const coldOnly = process.env.BENCH_COLD_ONLY === '1';
+  if (!coldOnly) console.log(`## whole corpus, one process per target (output to /dev/null), median of ${CORPUS_RUNS} runs`);
+  for (const target of coldOnly ? [] : TARGETS) {
     const runs = Array.from({ length: CORPUS_RUNS }, () => runCli(['--target', target, ...folders]));
     const seconds = median(runs.map((r) => r.wallMs)) / 1000;
     const cpus = runs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
@@ -105,15 +118,40 @@ function main(): number {
     );
   }
 
-  console.log(`\n## cold start: one small rule (${path.relative(ROOT, SMALL_RULE)}), median of ${COLD_RUNS} runs`);
-  const node = median(Array.from({ length: COLD_RUNS }, () => runNode().wallMs));
-  console.log(`  node -e 0 ${node.toFixed(0)} ms (the floor)`);
-  for (const target of TARGETS) {
-    const times = Array.from({ length: COLD_RUNS }, () => runCli(['--target', target, SMALL_RULE]).wallMs);
+  console.log(`\n## cold start: one small rule (${path.relative(ROOT, SMALL_RULE)}), median of ${COLD_RUNS} runs, interleaved with node -e 0`);
+  // Round-robin, so that a change in the machine's load touches every figure alike.
+  const before = process.env.BENCH_COLD_BEFORE ? path.resolve(process.env.BENCH_COLD_BEFORE) : undefined;
+  const labels = before ? TARGETS.flatMap((t) => [t, `${t} before`]) : TARGETS;
+  const cold = new Map<string, RunResult[]>([['node', []], ...labels.map((t) => [t, []] as [string, RunResult[]])]);
+  for (let i = 0; i < COLD_RUNS; i++) {
+    cold.get('node')?.push(runCold(['-e', '0']));
+    for (const target of TARGETS) {
+      cold.get(target)?.push(runCold([CLI, '--target', target, SMALL_RULE]));
+      if (before) cold.get(`${target} before`)?.push(runCold([before, '--target', target, SMALL_RULE]));
+    }
+  }
+  if (before) console.log(`  ("before": ${before})`);
+  const coldCpu = (runs: readonly RunResult[]): number | null => {
+    const cpus = runs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
+    return cpus.length ? median(cpus) : null;
+  };
+  const nodeRuns = cold.get('node') ?? [];
+  const nodeWall = median(nodeRuns.map((r) => r.wallMs));
+  const nodeCpu = coldCpu(nodeRuns);
+  console.log(`  node -e 0 ${nodeWall.toFixed(0)} ms (the floor)${nodeCpu === null ? '' : `, CPU ${nodeCpu.toFixed(0)} ms`}`);
+  for (const target of labels) {
+    const runs = cold.get(target) ?? [];
+    const times = runs.map((r) => r.wallMs);
     const m = median(times);
-    console.log(`  ${target.padEnd(7)} ${m.toFixed(0)} ms [${mark(m <= GOALS.coldMs)}]  (min ${Math.min(...times).toFixed(0)} ms)`);
+    const cpu = coldCpu(runs);
+    const cpuText = cpu === null ? '' : `, CPU ${cpu.toFixed(0)} ms${nodeCpu === null ? '' : ` (node + ${(cpu - nodeCpu).toFixed(0)})`}`;
+    console.log(`  ${target.padEnd(before ? 14 : 7)} ${m.toFixed(0)} ms [${mark(m <= GOALS.coldMs)}]  (min ${Math.min(...times).toFixed(0)} ms, node + ${(m - nodeWall).toFixed(0)} ms${cpuText}; exit ${runs[0]?.status})`);
   }
 
+  if (coldOnly) {
+    console.log(`\nload average at the end: ${load()}`);
+    return 0;
+  }
   const big = writeLargeRuleFile(21_000);
   try {
     const mb = fs.statSync(big).size / 1024 / 1024;

@@ -1,8 +1,10 @@
 /**
- * Build step (after the bundle): the V8 code cache of dist/src/cli/bundle.js that bin/sigma-convert.js
- * loads it with (src/cli/code-cache.ts). The bundle converts the shipped rules with every target first,
- * so the cache holds the functions a conversion runs, not only the top level. Run as its own `node`
- * process with no extra flags: V8 takes a cache only under the flags it was made with.
+ * Build step (after the bundles): the V8 code caches that bin/sigma-convert.js loads the bundles with
+ * (src/cli/code-cache.ts). bundle.js converts the shipped rules with every target first (the fast path
+ * of a plain conversion), so its cache holds the functions a conversion runs, not only the top level;
+ * nothing else, since every start reads and deserialises the whole cache. yargs-bundle.js (every other
+ * command line) is warmed with help, list, validate and a mistyped option. Run as its own `node` process
+ * with no extra flags: V8 takes a cache only under the flags it was made with.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,6 +13,7 @@ import type { CliIO } from '../src/cli/io';
 import { PROJECT_ROOT } from './source-files';
 
 const BUNDLE = path.join(__dirname, '..', 'src', 'cli', 'bundle.js');
+const YARGS_BUNDLE = path.join(__dirname, '..', 'src', 'cli', 'yargs-bundle.js');
 
 async function main(): Promise<void> {
   const loaded = loadWithCodeCache(BUNDLE, { useCache: false });
@@ -25,6 +28,21 @@ async function main(): Promise<void> {
   const cache = loaded.createCache();
   fs.writeFileSync(codeCacheFile(BUNDLE), cache);
   console.log(`wrote the V8 code cache of the bundle (${Math.round(cache.length / 1024)} KB, warmed with ${targets.join(', ')})`);
+
+  const yargsLoaded = loadWithCodeCache(YARGS_BUNDLE, { useCache: false });
+  const yargsCli = yargsLoaded.exports as { mainWithYargs(argv: readonly string[], io: CliIO): Promise<number> };
+  const log = console.log;
+  console.log = () => undefined; // yargs prints help itself
+  try {
+    for (const argv of [['--help'], ['list', 'targets'], ['list', 'pipelines'], ['list', 'formats'], ['validate', rules], ['-t', 'kql', '--fromat', 'x', rules]]) {
+      await yargsCli.mainWithYargs(argv, silent);
+    }
+  } finally {
+    console.log = log;
+  }
+  const yargsCache = yargsLoaded.createCache();
+  fs.writeFileSync(codeCacheFile(YARGS_BUNDLE), yargsCache);
+  console.log(`wrote the V8 code cache of yargs-bundle.js (${Math.round(yargsCache.length / 1024)} KB, warmed with help, list, validate)`);
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import type { Argv } from 'yargs';
 import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
@@ -44,31 +43,6 @@ export interface ConvertArgs {
   'allow-unmapped'?: string[];
   'allow-unmapped-all'?: boolean;
   paths: string[];
-}
-
-export function addConvertOptions<T>(y: Argv<T>) {
-  return y
-    .option('target', { alias: 't', type: 'string', describe: "query language (one of 'sigma-convert list targets')", demandOption: true })
-    .option('pipeline', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "field mapping pipeline: a built-in name (see: list pipelines), 'none' (field names as written), or a pipeline file; repeat to stack files, applied in order; default per target" })
-    .option('format', { alias: 'f', type: 'string', describe: 'output format of the target (see: list formats)', default: 'query' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write to this file, or one file per rule into this folder (ending in / or existing)' })
-    .option('json', { type: 'boolean', describe: 'one JSON object per rule per line', default: false })
-    .option('table', { type: 'string', describe: 'table to query (KQL: required with --pipeline none; SQL targets: default events)' })
-    .option('index', { type: 'string', describe: 'Splunk index to restrict the search to' })
-    .option('placeholders', { type: 'string', describe: 'YAML file mapping placeholder names to value lists, for |expand' })
-    .option('settings', { type: 'string', describe: 'YAML settings for rule formats: schedule, severity, index patterns, per-rule overrides (see backends/metadata/settings-defaults.yml)' })
-    .option('filter', { type: 'string', array: true, nargs: 1, describe: 'Sigma filter file to apply to the rules it names (local exclusions kept outside the rules); repeat for several' })
-    .option('fail-on-warning', { alias: 'warnings-as-errors', type: 'boolean', describe: 'exit 1 when any rule converts with a warning (e.g. an unmapped field), for CI', default: false })
-    .option('allow-unmapped', {
-      type: 'string',
-      array: true,
-      nargs: 1,
-      describe: "keep this field although the pipeline's field schema says the SIEM's data does not carry it (refused by default); repeat for several",
-    })
-    .option('allow-unmapped-all', { type: 'boolean', describe: "keep every field outside the pipeline's field schema (refused by default)", default: false })
-    .option('max-alternatives', { type: 'number', describe: `values one rule may expand to in total (windash, expand, base64offset ...); default ${DEFAULT_LIMITS.alternatives}` })
-    .option('max-file-size', { type: 'number', describe: `bytes one rule file (or standard input) may hold; default ${DEFAULT_LIMITS.fileBytes}` })
-    .option('debug', { type: 'boolean', describe: 'show stack traces of internal errors', default: false });
 }
 
 export function loadPlaceholders(file: string): Placeholders {
