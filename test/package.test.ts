@@ -50,7 +50,8 @@ describe('the packed tarball', () => {
   test('holds the runtime only: code, definitions, templates, rules, docs, LICENSE', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/sigma-convert.js', 'backends/kql.yml', 'backends/metadata/taxonomy.yml', 'templates/kql/query.hbs', 'dist/src/cli/library.js', 'dist/src/cli/library.d.ts', 'dist/src/index.js', 'dist/src/index.d.ts']));
     expect(files.filter((f) => /^(test|scripts|src|dist\/scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(files.length).toBeLessThan(400);
+    // A bound on stray files, not a budget: ~400 today (compiled modules, their .d.ts, both CLI bundles and code caches).
+    expect(files.length).toBeLessThan(450);
   });
 
   test('LICENSE is the MIT licence package.json names', () => {
