@@ -8,20 +8,11 @@ import * as path from 'path';
 import { findCorpus, readCorpus } from '../scripts/corpus-run';
 import { yamlChunks } from '../src/rule/yaml-source';
 import { checkDocument, type Verdict } from './support/yaml-equivalence';
+import { seededRandom } from './support/prng';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** mulberry32: small, seeded, good enough to spread mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 

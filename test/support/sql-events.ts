@@ -7,6 +7,7 @@ import type { Expr, Predicate, SigmaString } from '../../src/ir/types';
 import { isPredicate } from '../../src/ir/types';
 import { isWildcard } from '../../src/rule/sigma-string';
 import type { FlatEvent } from './sql-engines';
+import { seededRandom } from './prng';
 
 function predicates(e: Expr, out: Predicate[] = []): Predicate[] {
   if (e.kind === 'and' || e.kind === 'or') e.args.forEach((a) => predicates(a, out));
@@ -96,17 +97,7 @@ function candidates(expr: Expr, canonical: boolean): Map<string, string[]> {
   return new Map([...out].map(([k, v]) => [k, [...v]]));
 }
 
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 export interface GeneratedEvents {
   readonly columns: readonly string[];
