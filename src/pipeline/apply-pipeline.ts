@@ -10,6 +10,7 @@ import { displayFieldName, encodeFieldPath } from '../ir/field-path';
 import type { DataSource, DataSourceDef, FieldSchema, FieldTarget, LogsourceEntry, PipelineCondition, PipelineDef, TableSchemas } from './types';
 import { knownFields, type KnownFields } from './field-schema';
 import { own } from '../core/own';
+import { DerivedMemo } from '../core/derived-memo';
 
 export interface PipelineResult {
   readonly expr: Expr;
@@ -103,21 +104,14 @@ export function findLogsourceEntry(pipeline: PipelineDef, ls: LogSource): Logsou
  * for thousands of rules. Keyed by the definition object, which is never changed once loaded (derived data,
  * not a result: it cannot go stale); bounded, as a long-running process may see ever new logsources.
  */
-const entriesSeen = new WeakMap<PipelineDef, Map<string, readonly LogsourceEntry[]>>();
-const MAX_LOGSOURCES_SEEN = 4096;
+const entriesSeen = new DerivedMemo<PipelineDef, readonly LogsourceEntry[]>(4096);
 
 /** Every entry whose match fits, in pipeline order. */
 export function findLogsourceEntries(pipeline: PipelineDef, ls: LogSource): readonly LogsourceEntry[] {
-  const key = JSON.stringify([ls.category, ls.product, ls.service]);
-  let seen = entriesSeen.get(pipeline);
-  const known = seen?.get(key);
-  if (known) return known;
-  const wanted = matchedLogsource(pipeline, ls);
-  const entries = pipeline.logsources.filter((entry) => entryMatches(entry, wanted));
-  if (!seen) entriesSeen.set(pipeline, (seen = new Map()));
-  if (seen.size >= MAX_LOGSOURCES_SEEN) seen.clear();
-  seen.set(key, entries);
-  return entries;
+  return entriesSeen.get(pipeline, JSON.stringify([ls.category, ls.product, ls.service]), () => {
+    const wanted = matchedLogsource(pipeline, ls);
+    return pipeline.logsources.filter((entry) => entryMatches(entry, wanted));
+  });
 }
 
 const NUMERIC_TYPES = new Set(['int', 'long', 'real', 'decimal', 'double']);
@@ -411,18 +405,11 @@ function declaredType(pipeline: PipelineDef, field: string): string | undefined 
   const types = pipeline.field_types;
   if (!types) return undefined;
   // Looked up per field name once per pipeline (the patterns are tried in order: the answer never changes).
-  let seen = typesSeen.get(pipeline);
-  if (!seen) typesSeen.set(pipeline, (seen = new Map()));
-  if (seen.has(field)) return seen.get(field);
-  if (seen.size >= MAX_FIELDS_SEEN) seen.clear();
-  const type = findDeclaredType(types, field);
-  seen.set(field, type);
-  return type;
+  return typesSeen.get(pipeline, field, () => findDeclaredType(types, field));
 }
 
-/** Field types already looked up, per pipeline definition (as entriesSeen); bounded. */
-const typesSeen = new WeakMap<PipelineDef, Map<string, string | undefined>>();
-const MAX_FIELDS_SEEN = 16384;
+/** Field types already looked up, per pipeline definition (as entriesSeen). */
+const typesSeen = new DerivedMemo<PipelineDef, string | undefined>(16384);
 
 function findDeclaredType(types: Readonly<Record<string, string>>, field: string): string | undefined {
   if (own(types, field)) return own(types, field);

@@ -4,6 +4,7 @@
  * the pipeline refuses it (unless the user allows it).
  */
 import type { FieldSchema } from './types';
+import { DerivedMemo } from '../core/derived-memo';
 
 export interface KnownFields {
   /** The sets this view was built from, for messages. */
@@ -19,20 +20,11 @@ export interface KnownFields {
  * Keyed by the schema object, which is never changed once loaded (a view is derived data, it cannot go
  * stale), and bounded.
  */
-const viewsBuilt = new WeakMap<FieldSchema, Map<string, KnownFields>>();
-const MAX_VIEWS = 1024;
+const viewsBuilt = new DerivedMemo<FieldSchema, KnownFields>(1024);
 
 /** The union of the named sets and everything they include. */
 export function knownFields(schema: FieldSchema, setNames: readonly string[]): KnownFields {
-  const key = JSON.stringify(setNames);
-  let views = viewsBuilt.get(schema);
-  const built = views?.get(key);
-  if (built) return built;
-  const view = buildKnownFields(schema, [...setNames]);
-  if (!views) viewsBuilt.set(schema, (views = new Map()));
-  if (views.size >= MAX_VIEWS) views.clear();
-  views.set(key, view);
-  return view;
+  return viewsBuilt.get(schema, JSON.stringify(setNames), () => buildKnownFields(schema, [...setNames]));
 }
 
 function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): KnownFields {

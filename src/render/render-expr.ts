@@ -7,6 +7,7 @@ import { caseMode, matchOperatorKey, stageHasRegex, type BoolOp, type MatchKind,
 import { findDialect, findRegexEngine, quotePlain, type Dialect, type ValueQuoting } from './dialects';
 import type { DialectRegex, RegexEngine } from './regex-dialects';
 import { own } from '../core/own';
+import { DerivedMemo } from '../core/derived-memo';
 
 /** Fills `{name}` slots of an operator template; values are already quoted by the escape module. */
 export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
@@ -49,14 +50,11 @@ function operator(stage: StageDef, key: string): OperatorDef | undefined {
   const op = own(stage.operators, key);
   if (typeof op !== 'string') return op;
   // A template written alone: its definition object made once per stage and key.
-  let defs = templateOnly.get(stage);
-  if (!defs) templateOnly.set(stage, (defs = new Map()));
-  let def = defs.get(key);
-  if (!def) defs.set(key, (def = { template: op }));
-  return def;
+  return templateOnly.get(stage, key, () => ({ template: op }));
 }
 
-const templateOnly = new WeakMap<StageDef, Map<string, OperatorDef>>();
+/** Keys are the stage's own operator names: the bound is never reached. */
+const templateOnly = new DerivedMemo<StageDef, OperatorDef>(4096);
 
 /** The quoting style an operator's value takes: its own, else the stage's (for |cased matches: quoting_cased, if any). */
 function quotingFor(stage: StageDef, name: string | undefined, cased = false): ValueQuoting | undefined {
@@ -68,18 +66,10 @@ function quoteField(stage: StageDef, name: string): string | null {
   const dialect = dialectOf(stage);
   // A rule names the same fields again and again, and so do the rules of a run: each name is quoted once per
   // dialect (a pure function of the name; bounded for long-running processes).
-  let quoted = quotedFields.get(dialect);
-  if (!quoted) quotedFields.set(dialect, (quoted = new Map()));
-  const known = quoted.get(name);
-  if (known !== undefined) return known;
-  if (quoted.size >= MAX_QUOTED_FIELDS) quoted.clear();
-  const text = dialect.field(name);
-  quoted.set(name, text);
-  return text;
+  return quotedFields.get(dialect, name, () => dialect.field(name));
 }
 
-const quotedFields = new WeakMap<Dialect, Map<string, string | null>>();
-const MAX_QUOTED_FIELDS = 16384;
+const quotedFields = new DerivedMemo<Dialect, string | null>(16384);
 
 /** The value as the dialect folds it (`case_insensitive: fold`), wildcards kept; null when it has no exact fold. */
 function foldValue(stage: StageDef, value: SigmaString): SigmaString | null {
