@@ -11,6 +11,7 @@ import * as path from 'path';
 import { createFsLoader, projectRoot } from '../src/cli/fs-loader';
 import { createEventAccessor } from '../src/evaluate/event-accessor';
 import { RuleTester } from '../src/evaluate/rule-tester';
+import { seededRandom } from './seeded-random';
 
 export interface EvaluateBenchResult {
   readonly events: number;
@@ -24,17 +25,7 @@ export interface EvaluateBenchResult {
   readonly eventsPerCpuSecond: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so every run sees the same events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const WIN_TOOLS = ['C:\\Windows\\System32\\cmd.exe', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Windows\\explorer.exe', 'C:\\Windows\\System32\\svchost.exe', 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'C:\\Users\\dev\\AppData\\Local\\Programs\\Python\\Python312\\python.exe'];
 const LINUX_TOOLS = ['/usr/bin/bash', '/usr/bin/python3', '/usr/bin/ls', '/usr/sbin/sshd', '/usr/bin/curl', '/usr/bin/grep', '/usr/lib/systemd/systemd'];

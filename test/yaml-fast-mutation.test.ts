@@ -8,7 +8,7 @@ import * as path from 'path';
 import { findCorpus, readCorpus } from '../scripts/corpus-run';
 import { yamlChunks } from '../src/rule/yaml-source';
 import { checkDocument, type Verdict } from './support/yaml-equivalence';
-import { seededRandom } from './support/prng';
+import { seededRandom } from '../scripts/seeded-random';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -7,7 +7,7 @@ import type { Expr, Predicate, SigmaString } from '../../src/ir/types';
 import { isPredicate } from '../../src/ir/types';
 import { isWildcard } from '../../src/rule/sigma-string';
 import type { FlatEvent } from './sql-engines';
-import { seededRandom } from './prng';
+import { seededRandom } from '../../scripts/seeded-random';
 
 function predicates(e: Expr, out: Predicate[] = []): Predicate[] {
   if (e.kind === 'and' || e.kind === 'or') e.args.forEach((a) => predicates(a, out));
