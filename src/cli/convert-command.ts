@@ -181,11 +181,11 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
   const texts = new Map<InputFile, string>();
   for (const file of files) {
-    heap.tick();
     try {
       const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
       if ('error' in decoded) throw new SigmaError('input', decoded.error);
       texts.set(file, decoded.text);
+      heap.tick(decoded.text.length);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
