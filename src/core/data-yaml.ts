@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { jsYaml } from './js-yaml-lazy';
 import { markCheckedAtBuild } from './definition-schema';
 import { SigmaError, type ErrorCode } from './errors';
 import type { ResourceLoader } from './resources';
@@ -16,7 +16,7 @@ export function parseDataYaml(text: string, name: string, code: ErrorCode, loade
     return built.value;
   }
   try {
-    return yaml.load(text);
+    return jsYaml().load(text);
   } catch (err) {
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     const reason = (err as { reason?: string }).reason ?? (err as Error).message;

@@ -1,5 +1,5 @@
 import type HandlebarsNamespace from 'handlebars';
-import * as yaml from 'js-yaml';
+import { jsYaml } from '../core/js-yaml-lazy';
 import { SigmaError } from '../core/errors';
 import { commentText, confStanzaName, escapeHtml, esqlIndexPattern, singleLine, markdownBlock, markdownLink, markdownText } from './escape';
 
@@ -52,7 +52,7 @@ export function yamlValue(value: unknown, indent = 0): string {
   // Lists and maps in flow style fit after `key: `; strings must not be in flow context, or js-yaml
   // cannot use a block scalar for multi-line text.
   const flow = typeof value === 'object' && value !== null ? { flowLevel: 0 } : {};
-  const dumped = yaml.dump(value ?? null, { lineWidth: -1, indent: 2, noRefs: true, ...flow }).replace(/\n$/, '');
+  const dumped = jsYaml().dump(value ?? null, { lineWidth: -1, indent: 2, noRefs: true, ...flow }).replace(/\n$/, '');
   const pad = ' '.repeat(indent);
   return dumped
     .split('\n')

@@ -1,4 +1,5 @@
-import * as yaml from 'js-yaml';
+import type { LoadOptions } from 'js-yaml';
+import { jsYaml } from '../core/js-yaml-lazy';
 import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
 import { parseFastYaml } from './yaml-fast';
@@ -168,7 +169,8 @@ export function parseChunkWithJsYaml(text: string, lineOffset: number, index: nu
     if (parent) parent.children.push(node.loc, result);
   };
   try {
-    const value = yaml.load(text, { listener, schema: yaml.DEFAULT_SCHEMA } as yaml.LoadOptions);
+    const yaml = jsYaml();
+    const value = yaml.load(text, { listener, schema: yaml.DEFAULT_SCHEMA } as LoadOptions);
     return { index, value, positions, firstLine: lineOffset + 1 };
   } catch (err) {
     return { index, value: undefined, positions, firstLine: lineOffset + 1, error: toYamlError(err, lineOffset) };

@@ -1,4 +1,4 @@
-import * as yaml from 'js-yaml';
+import { jsYaml } from '../core/js-yaml-lazy';
 import { SigmaError } from '../core/errors';
 import type { ResourceLoader } from '../core/resources';
 import { closestName, didYouMean } from '../core/suggest';
@@ -95,7 +95,7 @@ function matches(match: LogsourceMatch, ls: LogSource): boolean {
 export function loadTaxonomy(loader: ResourceLoader): Taxonomy {
   const text = loader.read(TAXONOMY_FILE);
   if (text === undefined) throw new SigmaError('backend-definition', `missing ${TAXONOMY_FILE} (regenerate it with npm run taxonomy)`);
-  const data = yaml.load(text) as TaxonomyData;
+  const data = jsYaml().load(text) as TaxonomyData;
   const scopes: FieldScope[] = [];
   for (const name of listPipelines(loader)) scopes.push(...pipelineFieldScopes(loadPipeline(loader, name)));
   return new Taxonomy(data, scopes);
