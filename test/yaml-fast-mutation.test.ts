@@ -2,7 +2,8 @@
  * Certainty of the fast YAML reader: documents built to hit YAML's corners (every scalar type form, quoting,
  * folding, block scalar headers and indentation, comments, odd characters) and mutants of real rules must
  * read exactly as js-yaml reads them, or be declined. Deterministic (seeded); YAML_MUTANTS=N runs N mutants
- * instead of the default number of corpus mutants, YAML_MUTANT_SEED=S another seed.
+ * instead of the default number of corpus mutants, YAML_FLOW_CASES=N N generated flow collections, YAML_MUTANT_SEED=S
+ * another seed.
  */
 import * as path from 'path';
 import { findCorpus, readCorpus } from '../scripts/corpus-run';
@@ -23,7 +24,7 @@ const TOKENS: readonly string[] = [
   '"\\ "', '"a \\\n b"', "'a\n  b'", '"a\n\n  b"', "'a  \n b'", '|', '>', '|-', '|+', '>-', '>+', '|2', '>1', '|0', '|2-', '|-2',
   '|x', '| #c', '|#c', '[', ']', '{', '}', ',', '[a, b]', '{a: b}', '&a', '*a', '&a x', '!', '!!str x', '!foo x', '%', '@', '`',
   '~', 'null', 'Null', 'NULL', 'nULL', 'yes', 'no', 'on', 'off', 'y', 'n', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False',
-  '.inf', '-.inf', '+.INF', '.Inf', '.nan', '.NaN', '.NAN', '0x1F', '0X1F', '0o17', '0b101', '0b', '0x', '0o8', '1_000', '012',
+  '.inf', '-.inf', '+.INF', '.Inf', '.nan', '.NaN', '.NAN', '0x1F', '0X1F', '0o17', '0b101', '0b', '0x', '0o8', '-0x1F', '+0b2', '0xfg', '0badd08f-c6a3-4630', '0b1-1', '0x1.5', '0o7e3', '1_000', '012',
   '09', '0', '-0', '+0', '-00', '00', '1', '-1', '+1', '123456789012345', '1234567890123456', '99999999999999999999',
   '1e3', '1E3', '1e+3', '1.5', '1.', '.5', '-.5', '+.5', '1.5e-3', '1e400', '1.2.3', '1.2.3.4', '10.0.0.1/8', '1,000', '1:20',
   '190:20:30', '2024-01-02', '2024-1-2', '2024-01-02 10:00:00', '2024-01-02T10:00:00Z', '2024-01-02t10:00:00.5+01:30',
@@ -144,6 +145,95 @@ describe('fast YAML reader equals js-yaml or declines', () => {
     if (process.env.YAML_CORPUS_REPORT) process.stdout.write(`mutants: ${tally.fast} fast, ${tally.declined} declined\n`);
     expect(failures).toEqual([]);
     expect(tally.fast).toBeGreaterThan(perSeed / 4);
+  });
+});
+
+/** Pieces of flow collections: items and keys of every kind, separators, comments, nesting, odd characters. */
+const FLOW_ITEMS: readonly string[] = [
+  'a', 'a b', ' a ', 'port 21', '-w', '-', '- a', '-,', '?', '? a', '?a', ':', ':a', 'a:', 'a:b', 'a: b', 'a :b', 'http://x',
+  "'a'", "''", "'a''b'", "'-w '", "'a, b'", "'a]'", "'a: b'", "'#'", '"a"', '""', '"a\\"b"', '"\\x41"', '"\\q"', '"a, b"', '"\\u00e9"',
+  "'a", '"a', 'a#b', 'a #b', '#', '1', '-1', '0x1F', '0b12', '1.5', '.inf', '~', 'null', 'true', 'False', '2024-01-02',
+  '2024-01-02 10:00:00', '<<', '__proto__', 'constructor', '[a]', '{a: b}', '[]', '{}', '&x a', '*x', '!t a', '!!str a', '|', '>',
+  '%', '@', '`', 'é', '😀', '\u00a0', 'a\u3000', '', ' ', 'a\\b', 'C:\\x', "it's", 'a"b', 'a[b', 'a]b', 'a{b', 'a}b',
+].map((t) => t.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))));
+
+/** Items the fast reader reads (most generated entries use these, so that most documents are compared). */
+const FLOW_COMMON: readonly string[] = ['a', 'a b', 'port 21', '-w', "'-w '", "'a, b'", '"a: b"', "'a''b'", '"\\x41"', '1', 'true', '~', 'a#b', 'é'];
+
+const FLOW_SEPARATORS: readonly string[] = [', ', ',', ' , ', ',  ', ' ,', ',,', ', , ', ': ', ':', ' '];
+
+describe('fast YAML reader on flow collections', () => {
+  it('fixed corner cases', () => {
+    const cases: [string, 'fast' | 'declined'][] = [
+      ["a: ['-w ']\n", 'fast'],
+      ["a: ['-i any', 'promisc', '--promiscuous']\nb: 1\n", 'fast'],
+      ['a: {}\nb: []\n', 'fast'],
+      ['a: [ ]\nb: { }\n', 'fast'],
+      ['a:\n  - [x, y]\n  - {k: v, "q": 2}\n  - []\n', 'fast'],
+      ['a: [1, -2, 1.5, true, null, ~, 2024-01-02, x y]\n', 'fast'],
+      ['a: {k: 2024-01-02, d:  2024-01-03}\n', 'fast'],
+      ['a: [x] # comment\n', 'fast'],
+      ['a: {"k":v}\n', 'fast'],
+      ['a: {k : v}\n', 'fast'],
+      ['a: [x]#c\n', 'declined'],
+      ['a: [x, y,]\n', 'declined'],
+      ['a: [x,\n  y]\n', 'declined'],
+      ['a: [[x]]\n', 'declined'],
+      ['a: [x, {k: v}]\n', 'declined'],
+      ['a: {k}\n', 'declined'],
+      ['a: {k: v, k: w}\n', 'declined'],
+      ['a: [&x a, *x]\n', 'declined'],
+      ['a: [x] y\n', 'declined'],
+      ['a: [x]\n  y\n', 'declined'],
+      ['a: [x]: y\n', 'declined'],
+      ['a: [? x]\n', 'declined'],
+      ['a: [x: y]\n', 'declined'],
+      ['a: [x #c\n  ]\n', 'declined'],
+    ];
+    for (const [doc, verdict] of cases) expect([doc, checkDocument(doc)]).toEqual([doc, verdict]);
+  });
+
+  it('generated flow sequences and mappings as values and items', () => {
+    const r = rng(Number(process.env.YAML_MUTANT_SEED ?? 17));
+    const tally = { fast: 0, declined: 0 };
+    const failures: string[] = [];
+    const cases = Number(process.env.YAML_FLOW_CASES ?? 6000);
+    for (let n = 0; n < cases; n++) {
+      const mapping = r() < 0.4;
+      const entry = (): string => (r() < 0.7 ? pick(r, FLOW_COMMON) : pick(r, FLOW_ITEMS));
+      const count = Math.floor(r() * 5);
+      const parts: string[] = [];
+      for (let i = 0; i < count; i++) {
+        if (i > 0) parts.push(r() < 0.85 ? ', ' : pick(r, FLOW_SEPARATORS));
+        parts.push(mapping ? `${entry()}${r() < 0.85 ? ': ' : pick(r, FLOW_SEPARATORS)}${entry()}` : entry());
+      }
+      const pad = pick(r, ['', '', ' ', '  ']);
+      let flow = (mapping ? '{' : '[') + pad + parts.join('') + pad + (mapping ? '}' : ']');
+      if (r() < 0.1) flow = flow.slice(0, Math.floor(r() * flow.length)) + pick(r, ['\n  ', ',', ' #c', '#', ']', '}', ' ']) + flow.slice(Math.floor(r() * flow.length));
+      const tail = r() < 0.7 ? pick(r, ['', ' ', ' # c']) : pick(r, ['#c', ' x', ':', ': x', '\n  x', '\n- x']);
+      const doc = pick(r, [
+        `a: ${flow}${tail}\nb: 1\n`,
+        `a:${flow}${tail}\n`,
+        `a:\n  - ${flow}${tail}\n  - z\n`,
+        `a:\n  - k: ${flow}${tail}\n    j: 2\n`,
+        `- ${flow}${tail}\n`,
+        `${flow}: v\n`,
+      ]);
+      check(doc, tally, failures);
+    }
+    expect(failures).toEqual([]);
+    expect(tally.fast).toBeGreaterThan(cases / 6);
+  });
+
+  it('hostile lengths: long flow lines read in one pass, as js-yaml reads them', () => {
+    const many = `a: [${Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `'q${i}'` : `v ${i}`)).join(', ')}]\n`;
+    expect(checkDocument(many)).toBe('fast');
+    const keys = `a: {${Array.from({ length: 5_000 }, (_, i) => `k${i}: ${i}`).join(', ')}}\n`;
+    expect(checkDocument(keys)).toBe('fast');
+    const long = `a: ['${'x'.repeat(200_000)}', ${'y '.repeat(100_000)}]\n`;
+    expect(checkDocument(long)).toBe('fast');
+    expect(checkDocument(`a: [${'x, '.repeat(50_000)}\n`)).toBe('declined');
+    expect(checkDocument(`a: [${'['.repeat(5_000)}]\n`)).toBe('declined');
   });
 });
 

@@ -44,6 +44,11 @@ const SQUOTE = 0x27;
 const DQUOTE = 0x22;
 const PIPE = 0x7c;
 const GT = 0x3e;
+const COMMA = 0x2c;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
 
 /** Parses one document (a chunk of parseYamlDocuments) or returns undefined when js-yaml must do it. */
 export function parseFastYaml(text: string, lineOffset: number): FastYamlResult | undefined {
@@ -227,18 +232,106 @@ class FastReader {
       const rest = skipSpaces(endLine, q.col);
       if (rest < endLine.length && endLine.charCodeAt(rest) !== HASH) decline();
       parsed = { value: q.value, next: q.line + 1 };
+    } else if (c === LBRACKET || c === LBRACE) {
+      return this.flow(ln, col, openCol);
     } else if (c === PIPE || c === GT) {
       parsed = readBlockScalar(this.text, ln, col, parentIndent + 1);
     } else {
       const text = readPlain(this.text, ln, col, parentIndent + 1);
       parsed = { value: resolvePlain(text.value), next: text.next };
     }
-    if (parsed.value instanceof Date) {
-      // js-yaml's listener records every object it composes, dates included.
-      this.positions.set(parsed.value, { loc: this.loc(ln, openCol), keys: new Map(), items: [] });
-    }
+    this.recordDate(parsed.value, ln, openCol);
     return parsed;
   }
+
+  /** js-yaml's listener records every object it composes, dates included. */
+  private recordDate(value: unknown, ln: number, col: number): void {
+    if (value instanceof Date) this.positions.set(value, { loc: this.loc(ln, col), keys: new Map(), items: [] });
+  }
+
+  /**
+   * A flow sequence (`[a, 'b', "c"]`) or flow mapping (`{a: b, 'c': d}`) of scalars, opening at `col` and
+   * closing on the same line, js-yaml composing it from `openCol`. Its items, keys and values start where
+   * their first character is (js-yaml skips the spaces before composing them). Anything else declines:
+   * nesting, a second line, `?`, anchors, tags, aliases, empty entries, a trailing comma, a comment.
+   */
+  private flow(ln: number, col: number, openCol: number): Parsed {
+    const line = this.lines[ln] as string;
+    const isMapping = line.charCodeAt(col) === LBRACE;
+    const close = isMapping ? RBRACE : RBRACKET;
+    const keys = new Map<string, SourceLocation>();
+    const items: SourceLocation[] = [];
+    const sequence: unknown[] = [];
+    const mapping: Record<string, unknown> = {};
+    const result = isMapping ? mapping : sequence;
+    this.positions.set(result, { loc: this.loc(ln, openCol), keys, items });
+    let pos = skipSpaces(line, col + 1);
+    if (line.charCodeAt(pos) !== close) {
+      for (;;) {
+        const first = readFlowScalar(line, pos, close, isMapping);
+        if (isMapping) {
+          if (typeof first.value !== 'string') decline(); // js-yaml stringifies other keys
+          if (keys.has(first.value)) decline(); // a duplicate: js-yaml reports it
+          keys.set(first.value, this.loc(ln, pos));
+          pos = skipSpaces(line, first.end);
+          if (line.charCodeAt(pos) !== COLON) decline(); // `{a}`: a key without a value
+          const at = skipSpaces(line, pos + 1);
+          const value = readFlowScalar(line, at, close, false);
+          this.recordDate(value.value, ln, at);
+          setProperty(mapping, first.value, value.value);
+          pos = skipSpaces(line, value.end);
+        } else {
+          items.push(this.loc(ln, pos));
+          this.recordDate(first.value, ln, pos);
+          sequence.push(first.value);
+          pos = skipSpaces(line, first.end);
+        }
+        const c = line.charCodeAt(pos);
+        if (c === close) break;
+        if (c !== COMMA) decline();
+        pos = skipSpaces(line, pos + 1);
+        if (line.charCodeAt(pos) === close) decline(); // a trailing comma
+      }
+    }
+    // Only spaces and a comment (after a space) may follow on the line.
+    const rest = skipSpaces(line, pos + 1);
+    if (rest < line.length && (line.charCodeAt(rest) !== HASH || rest === pos + 1)) decline();
+    return { value: result, next: ln + 1 };
+  }
+}
+
+/**
+ * A scalar inside a one-line flow collection closed by `close`, starting at `col`: quoted, or plain up to the
+ * next `,` or `close` (for a key: or `: `). `end` is just after its text (before any trailing spaces).
+ * A plain scalar holding `:`, `#` after a space, another flow indicator or reaching the end of the line declines.
+ */
+function readFlowScalar(line: string, col: number, close: number, isKey: boolean): { value: unknown; end: number } {
+  const c = line.charCodeAt(col);
+  if (c === SQUOTE || c === DQUOTE) {
+    const q = readQuotedOnLine(line, col);
+    if (!q) decline();
+    return { value: q.value, end: q.end };
+  }
+  // Plain: the block-context start rules, and `-` (js-yaml: also before a flow indicator), `?` and `:` decline.
+  if (!isPlainStart(line, col) || c === 0x3f || c === COLON) decline();
+  if (c === DASH && isFlowIndicator(line.charCodeAt(col + 1))) decline();
+  let end = col;
+  for (let i = col; ; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === COMMA || ch === close) break;
+    if (Number.isNaN(ch) || isFlowIndicator(ch)) decline();
+    if (ch === COLON) {
+      if (isKey && line.charCodeAt(i + 1) === SPACE) break;
+      decline();
+    }
+    if (ch === HASH && line.charCodeAt(i - 1) === SPACE) decline();
+    if (ch !== SPACE) end = i + 1;
+  }
+  return { value: resolvePlain(line.slice(col, end)), end };
+}
+
+function isFlowIndicator(c: number): boolean {
+  return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
 }
 
 function indentOf(line: string): number {
@@ -563,6 +656,18 @@ function readBlockScalar(t: Text, ln: number, col: number, minIndent: number): P
 const INT_DECIMAL = /^[-+]?[0-9]+$/;
 const INT_OTHER_BASE = /^[-+]?0[box]/;
 const FLOAT = /^(?:[-+]?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** Whether `s` (matching INT_OTHER_BASE) has only digits of its base after the prefix, as js-yaml's int requires. */
+function isOtherBaseInteger(s: string): boolean {
+  const at = s.indexOf('0') + 1;
+  const digits = s.slice(at + 1);
+  switch (s.charAt(at)) {
+    case 'b': return /^[01]+$/.test(digits);
+    case 'o': return /^[0-7]+$/.test(digits);
+    default: return /^[0-9a-fA-F]+$/.test(digits);
+  }
+}
+
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const TIMESTAMP = /^[0-9]{4}-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9]{2}:[0-9]{2}/;
 
@@ -587,7 +692,12 @@ export function resolvePlain(s: string): unknown {
     if (digits === '0') return 0;
     return (c === DASH ? -1 : 1) * parseInt(digits, 10);
   }
-  if (INT_OTHER_BASE.test(s)) decline();
+  if (INT_OTHER_BASE.test(s)) {
+    // js-yaml: an integer only when every character after `0b`/`0o`/`0x` is a digit of that base; otherwise a
+    // string (the letter after the 0 rules out floats and dates), as ids such as 0badd08f-… are.
+    if (isOtherBaseInteger(s)) decline();
+    return s;
+  }
   if (FLOAT.test(s)) {
     const lower = s.toLowerCase();
     const body = c === DASH || c === 0x2b ? lower.slice(1) : lower;
