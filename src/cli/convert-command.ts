@@ -5,7 +5,7 @@ import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
+import { expandInputs, readBounded, readRuleText, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
@@ -183,9 +183,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   for (const file of files) {
     heap.tick();
     try {
-      const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
-      if ('error' in decoded) throw new SigmaError('input', decoded.error);
-      texts.set(file, decoded.text);
+      texts.set(file, readRuleText(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
