@@ -87,8 +87,11 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   }
 }
 
-/** Messages collected up to this many characters before they are written (a corpus has thousands). */
-const MESSAGE_BATCH = 1 << 16;
+/**
+ * Messages and queries are collected up to this many characters before they are written (a corpus has
+ * thousands). Not more: a string past 64 K characters is a large object for V8, measurably slower to build.
+ */
+const MESSAGE_BATCH = 1 << 15;
 
 /**
  * Message lines written in batches rather than one write each, flushed before any output is written,
@@ -164,7 +167,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   let pending = '';
   const emit = (block: string): void => {
     pending += (printed++ ? separator : '') + block;
-    if (pending.length > 1 << 20) {
+    if (pending.length > MESSAGE_BATCH) {
       io.stdout(pending);
       pending = '';
     }
