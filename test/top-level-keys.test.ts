@@ -46,6 +46,9 @@ describe('mayHoldCorrelationOrFilter: may a file hold a correlation or filter do
     ['on the document marker line', `--- {title: c, correlation: {type: event_count}}\n`],
     ['an anchored key', `title: c\n&k correlation: {type: event_count}\n`],
     ['a tagged key', `title: c\n!!str correlation: {type: event_count}\n`],
+    ['with CRLF line ends', `title: c\r\ncorrelation:\r\n  type: event_count\r\n`],
+    ['a key at the end of a CRLF file', `title: c\r\nfilter:\r`],
+    ['after a lone CR (a YAML line break)', `title: c\nkey:\rcorrelation: {type: event_count}\n`],
   ];
   it.each(hiding)('says maybe for %s', (_label, text) => {
     expect(mayHoldCorrelationOrFilter(text)).toBe(true);
