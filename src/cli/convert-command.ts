@@ -258,14 +258,13 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
       if (!args.quiet) io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     };
     if (documents === 0) skip();
-    let lines: string[] | null = null; // split only when a diagnostic shows a source line
     let yielded = false;
     for (const r of results) {
       yielded = true;
       if (r.errors.length || r.warnings.length) {
         const label = { file: file.name, document: r.document, documents: documentCount(), title: r.title, id: r.id };
-        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
-        if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, w.line ? (lines ??= text.split('\n')) : null, 'warning'));
+        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, text));
+        if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, text, 'warning'));
       }
       if (r.warnings.length) warned++;
       if (r.ok) converted++;
@@ -288,7 +287,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     const f = filterTexts.find((x) => x.file === r.file);
     if (!f || r.ok) continue;
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
-    for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
+    for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text));
     failed++;
     if (args.json) jsonResults.push(r);
   }
