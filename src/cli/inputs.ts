@@ -70,7 +70,8 @@ export function isInside(root: string, child: string): boolean {
 
 /**
  * A stand-in entry name: a name read from a folder has no separator and is not `.` or `..`, so joining or
- * resolving it only appends it, and the path built with this one, less its last character, is the prefix.
+ * resolving it only appends it, and the path built with this one, less its last character, is the prefix
+ * (`rules/`, or `` for the folder `.`).
  */
 const ENTRY = '_';
 
@@ -90,19 +91,20 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
   // the depth of a folder tree is not ours to bound. The frames on the stack are the current folder's
   // ancestors; a symlink back to one of them would loop forever, so it is skipped.
   // Entries come with their type (no lstat for the regular files and folders that make up a rule tree).
-  // An entry's names are `shown + name` (path.join(dir, name)) and `absolute + name` (path.resolve(dir, name)):
-  // the prefixes are computed once per folder, as the path functions cost a corpus walk tens of milliseconds.
-  interface Frame { readonly dir: string; readonly real: string; readonly shown: string; readonly absolute: string; readonly entries: fs.Dirent[]; next: number }
-  const open = (dir: string, real: string): Frame | null => {
+  // An entry's names are `shown + name` (path.join(dir, name)), `absolute + name` (path.resolve(dir, name)) and,
+  // unless a symlink, `realPrefix + name`: the path functions cost a corpus walk tens of milliseconds, so they
+  // run for the root only and a folder's prefixes are its parent's with its name (which has no separator).
+  interface Frame { readonly dir: string; readonly real: string; readonly shown: string; readonly absolute: string; readonly realPrefix: string; readonly entries: fs.Dirent[]; next: number }
+  const open = (dir: string, real: string, shown: string, absolute: string): Frame | null => {
     try {
       const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      return { dir, real, shown: entryPrefix(path.join(dir, ENTRY)), absolute: entryPrefix(path.resolve(dir, ENTRY)), entries, next: 0 };
+      return { dir, real, shown, absolute, realPrefix: real.endsWith(path.sep) ? real : real + path.sep, entries, next: 0 };
     } catch (err) {
       problems.push({ name: dir, message: `cannot read folder: ${(err as Error).message}` });
       return null;
     }
   };
-  const first = open(root, realRoot);
+  const first = open(root, realRoot, entryPrefix(path.join(root, ENTRY)), entryPrefix(path.resolve(root, ENTRY)));
   const stack: Frame[] = first ? [first] : [];
   while (stack.length) {
     const frame = stack[stack.length - 1] as Frame;
@@ -130,7 +132,7 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
       }
     }
     if (!stat.isDirectory() && !RULE_FILE.test(name)) continue;
-    let real = path.join(frame.real, name);
+    let real = frame.realPrefix + name;
     if (symlink) {
       try {
         real = fs.realpathSync(full);
@@ -147,7 +149,7 @@ function walkRoot(root: string, out: InputFile[], problems: { name: string; mess
     if (special) problems.push({ name: full, message: `${special}, not a rule file; skipped` });
     else if (stat.isFile()) out.push({ name: full, path: frame.absolute + name });
     else if (!stack.some((f) => f.real === real)) {
-      const child = open(full, real);
+      const child = open(full, real, full + path.sep, frame.absolute + name + path.sep);
       if (child) stack.push(child);
     }
   }
