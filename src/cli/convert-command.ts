@@ -5,7 +5,7 @@ import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readBounded, readRuleText, type InputFile } from './inputs';
+import { expandInputs, readBounded, readRuleText } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
@@ -182,11 +182,12 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
-  const texts = new Map<InputFile, string>();
-  for (const file of files) {
+  // Each file's text, by its index in `files` (undefined: unreadable, or converted already).
+  const texts: (string | undefined)[] = files.map(() => undefined);
+  for (const [i, file] of files.entries()) {
     heap.tick();
     try {
-      texts.set(file, readRuleText(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
+      texts[i] = readRuleText(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
@@ -205,12 +206,15 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   }
   // Files of plain detection rules are converted document by document and printed as they go, so a large
   // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
-  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayHoldCorrelationOrFilter);
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && !texts.some((text) => text !== undefined && mayHoldCorrelationOrFilter(text));
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    const sources = [...texts].map(([f, text]) => ({ file: f.name, text }));
-    all = collectionFormat || streaming ? [] : ((await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts));
+    if (collectionFormat || streaming) all = [];
+    else {
+      const sources = files.flatMap((f, i) => (texts[i] === undefined ? [] : [{ file: f.name, text: texts[i] as string }]));
+      all = (await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts);
+    }
   } catch (err) {
     setError = err;
   }
@@ -222,11 +226,11 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     if (list) list.push(r);
     else byFile.set(r.file, [r]);
   }
-  for (const file of files) {
-    const text = texts.get(file);
+  for (const [i, file] of files.entries()) {
+    const text = texts[i];
     if (text === undefined) continue;
     // Nothing reads a file's text after its turn: let it go (a corpus is tens of MB of text).
-    texts.delete(file);
+    texts[i] = undefined;
     heap.tick();
     let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
