@@ -5,7 +5,7 @@ import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readBounded, readRuleText } from './inputs';
+import { expandInputs, readBounded, readRuleText, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
@@ -226,7 +226,8 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     if (list) list.push(r);
     else byFile.set(r.file, [r]);
   }
-  for (const [i, file] of files.entries()) {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i] as InputFile;
     const text = texts[i];
     if (text === undefined) continue;
     // Nothing reads a file's text after its turn: let it go (a corpus is tens of MB of text).
@@ -326,8 +327,9 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     }
   }
   if (body) body += '\n';
-  const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   if (args.output && !toDir) writes.push({ path: args.output, content: body, owner: 'this run' });
+  // The inputs an output must not overwrite: listed only when something is written.
+  const inputs = writes.length === 0 ? [] : [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   const collisions = checkOutputPlan(writes, inputs);
   if (collisions.length) {
     for (const c of collisions) io.stderr(c);
