@@ -10,8 +10,7 @@ import * as path from 'path';
 import { Converter, type ConvertOptions } from '../src/convert';
 import { SigmaError } from '../src/core/errors';
 import { createFsLoader } from '../src/cli/fs-loader';
-import { decodeRuleBytes } from '../src/cli/decode';
-import { expandInputs, readInput } from '../src/cli/inputs';
+import { expandInputs, readRuleText } from '../src/cli/inputs';
 import { parseYamlDocuments, type YamlDocument } from '../src/rule/yaml-source';
 import { documentKind, parseRule } from '../src/rule/parse-rule';
 import type { SigmaRule } from '../src/rule/model';
@@ -48,8 +47,12 @@ export function benchPhases(corpus: string, target: string): PhaseTimes {
   const files = inputs.map((f) => f.name);
   const texts = time('read', () =>
     inputs.map((f) => {
-      const decoded = decodeRuleBytes(readInput(f));
-      return 'text' in decoded ? decoded.text : '';
+      try {
+        return readRuleText(f);
+      } catch (err) {
+        if (!(err instanceof SigmaError)) throw err;
+        return '';
+      }
     }),
   );
   // Lines are split only when a rule needs them (an error location), as in the CLI.

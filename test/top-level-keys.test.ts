@@ -29,6 +29,7 @@ describe('mayHoldCorrelationOrFilter: may a file hold a correlation or filter do
     expect(mayHoldCorrelationOrFilter(RULE.replace(/\n/g, '\r\n'))).toBe(false);
     expect(mayHoldCorrelationOrFilter(`description: |\n  correlation: in a block scalar\n${RULE}`)).toBe(false);
     expect(mayHoldCorrelationOrFilter('')).toBe(false);
+    expect(mayHoldCorrelationOrFilter(`${RULE}filters: x\ncorrelation_id: y\n"filter-x": z\n`)).toBe(false);
   });
 
   // Every case here is a correlation or filter document the parser sees (checked), or text that could hide one.
@@ -46,6 +47,10 @@ describe('mayHoldCorrelationOrFilter: may a file hold a correlation or filter do
     ['on the document marker line', `--- {title: c, correlation: {type: event_count}}\n`],
     ['an anchored key', `title: c\n&k correlation: {type: event_count}\n`],
     ['a tagged key', `title: c\n!!str correlation: {type: event_count}\n`],
+    ['a space before the colon', `title: f\nfilter :\n  rules: [a]\n`],
+    ['with CRLF line ends', `title: c\r\ncorrelation:\r\n  type: event_count\r\n`],
+    ['a key at the end of a CRLF file', `title: c\r\nfilter:\r`],
+    ['after a lone CR (a YAML line break)', `title: c\nkey:\rcorrelation: {type: event_count}\n`],
   ];
   it.each(hiding)('says maybe for %s', (_label, text) => {
     expect(mayHoldCorrelationOrFilter(text)).toBe(true);

@@ -4,7 +4,7 @@ import { SigmaError, type Diagnostic } from '../core/errors';
 import { Converter, type ConvertOptions, type RuleResult } from '../convert';
 import type { Placeholders } from '../rule/modifiers';
 import { decodeRuleBytes } from './decode';
-import { expandInputs, readBounded, readInput, type InputFile } from './inputs';
+import { expandInputs, readBounded, readRuleText, type InputFile } from './inputs';
 import { countYamlDocuments } from '../rule/yaml-source';
 import { mayHoldCorrelationOrFilter } from '../rule/top-level-keys';
 import { formatDiagnostic } from './report';
@@ -86,8 +86,11 @@ export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> 
   }
 }
 
-/** Messages collected up to this many characters before they are written (a corpus has thousands). */
-const MESSAGE_BATCH = 1 << 16;
+/**
+ * Messages and queries are collected up to this many characters before they are written (a corpus has
+ * thousands). Not more: a string past 64 K characters is a large object for V8, measurably slower to build.
+ */
+const MESSAGE_BATCH = 1 << 15;
 
 /**
  * Message lines written in batches rather than one write each, flushed before any output is written,
@@ -163,7 +166,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   let pending = '';
   const emit = (block: string): void => {
     pending += (printed++ ? separator : '') + block;
-    if (pending.length > 1 << 20) {
+    if (pending.length > MESSAGE_BATCH) {
       io.stdout(pending);
       pending = '';
     }
@@ -178,13 +181,13 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   const jsonResults: RuleResult[] = [];
 
   // All files are converted as one rule set, so correlations and filters can name rules of any of them.
-  const texts = new Map<InputFile, string>();
-  for (const file of files) {
+  // Each file's text, by its index in `files` (undefined: unreadable, or converted already).
+  const texts: (string | undefined)[] = files.map(() => undefined);
+  for (const [i, file] of files.entries()) {
     try {
-      const decoded = decodeRuleBytes(readInput(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes));
-      if ('error' in decoded) throw new SigmaError('input', decoded.error);
-      texts.set(file, decoded.text);
-      heap.tick(decoded.text.length);
+      const text = readRuleText(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes);
+      texts[i] = text;
+      heap.tick(text.length);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
@@ -203,12 +206,15 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
   }
   // Files of plain detection rules are converted document by document and printed as they go, so a large
   // file never holds more than one parsed rule; correlations, filters and .conf stanzas need the whole set.
-  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && ![...texts.values()].some(mayHoldCorrelationOrFilter);
+  const streaming = !collectionFormat && filterTexts.length === 0 && extension !== 'conf' && !texts.some((text) => text !== undefined && mayHoldCorrelationOrFilter(text));
   let all: RuleResult[] | null = null;
   let setError: unknown = null;
   try {
-    const sources = [...texts].map(([f, text]) => ({ file: f.name, text }));
-    all = collectionFormat || streaming ? [] : ((await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts));
+    if (collectionFormat || streaming) all = [];
+    else {
+      const sources = files.flatMap((f, i) => (texts[i] === undefined ? [] : [{ file: f.name, text: texts[i] as string }]));
+      all = (await convertInParallel(converter, sources, options, filterTexts)) ?? converter.convertCollection(sources, options, filterTexts);
+    }
   } catch (err) {
     setError = err;
   }
@@ -220,11 +226,12 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     if (list) list.push(r);
     else byFile.set(r.file, [r]);
   }
-  for (const file of files) {
-    const text = texts.get(file);
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i] as InputFile;
+    const text = texts[i];
     if (text === undefined) continue;
     // Nothing reads a file's text after its turn: let it go (a corpus is tens of MB of text).
-    texts.delete(file);
+    texts[i] = undefined;
     heap.tick();
     let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
@@ -256,14 +263,13 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
       if (!args.quiet) io.stderr(`${file.name}: warning: the file holds no YAML documents; skipped`);
     };
     if (documents === 0) skip();
-    let lines: string[] | null = null; // split only when a diagnostic shows a source line
     let yielded = false;
     for (const r of results) {
       yielded = true;
       if (r.errors.length || r.warnings.length) {
         const label = { file: file.name, document: r.document, documents: documentCount(), title: r.title, id: r.id };
-        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, (lines ??= text.split('\n'))));
-        if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, w.line ? (lines ??= text.split('\n')) : null, 'warning'));
+        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, text));
+        if (!args.quiet || args.failOnWarning) for (const w of r.warnings) io.stderr(formatDiagnostic(w, label, text, 'warning'));
       }
       if (r.warnings.length) warned++;
       if (r.ok) converted++;
@@ -286,7 +292,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     const f = filterTexts.find((x) => x.file === r.file);
     if (!f || r.ok) continue;
     const label = { file: r.file, document: r.document, documents: countYamlDocuments(f.text), title: r.title, id: r.id };
-    for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text.split('\n')));
+    for (const e of r.errors) io.stderr(formatDiagnostic(e, label, f.text));
     failed++;
     if (args.json) jsonResults.push(r);
   }
@@ -321,8 +327,9 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     }
   }
   if (body) body += '\n';
-  const inputs = [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   if (args.output && !toDir) writes.push({ path: args.output, content: body, owner: 'this run' });
+  // The inputs an output must not overwrite: listed only when something is written.
+  const inputs = writes.length === 0 ? [] : [...files.flatMap((f) => (f.path ? [f.path] : [])), ...(args.filter ?? []), ...[args.placeholders, args.settings].filter((f): f is string => f !== undefined)];
   const collisions = checkOutputPlan(writes, inputs);
   if (collisions.length) {
     for (const c of collisions) io.stderr(c);

@@ -1,8 +1,6 @@
-import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput, type InputFile } from './inputs';
+import { expandInputs, readRuleText, type InputFile } from './inputs';
 import type { CliIO } from './io';
 import { DEFAULT_LIMITS } from '../core/limits';
-import { SigmaError } from '../core/errors';
 
 export interface RuleFileText {
   readonly input: InputFile;
@@ -22,9 +20,7 @@ export function readRuleFiles(paths: readonly string[], io: CliIO, maxBytes = DE
   const out: RuleFileText[] = [];
   for (const input of files) {
     try {
-      const decoded = decodeRuleBytes(readInput(input, maxBytes));
-      if ('error' in decoded) throw new SigmaError('input', decoded.error);
-      out.push({ input, file: input.name, text: decoded.text });
+      out.push({ input, file: input.name, text: readRuleText(input, maxBytes) });
     } catch (err) {
       io.stderr(`${input.name}: error[input]: ${(err as Error).message}`);
       inputErrors = true;

@@ -13,12 +13,27 @@ function ruleName(label: RuleLabel): string {
   return label.documents > 1 ? `${who} (document ${label.document} of ${label.documents})` : who;
 }
 
-/** `file:line:col: error[code]: message — rule 'title'`, then the source line and a caret. */
-export function formatDiagnostic(d: Diagnostic, label: RuleLabel, lines: readonly string[] | null, severity: 'error' | 'warning' = 'error'): string {
+/** Line `n` (from 1) of a text, as `text.split('\n')[n - 1]` gives it, without splitting the whole text. */
+export function lineOf(text: string, n: number): string | undefined {
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    const end = text.indexOf('\n', start);
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return end === -1 ? text.slice(start) : text.slice(start, end);
+}
+
+/**
+ * `file:line:col: error[code]: message — rule 'title'`, then the source line and a caret. The source is the
+ * file's lines, or its text (only the line shown is looked for: most files with a finding show one or two).
+ */
+export function formatDiagnostic(d: Diagnostic, label: RuleLabel, lines: readonly string[] | string | null, severity: 'error' | 'warning' = 'error'): string {
   const where = `${label.file}${d.line ? `:${d.line}${d.col ? `:${d.col}` : ''}` : ''}`;
   // Document 0: a problem of the whole file (unreadable, not text), which belongs to no rule.
   let out = `${where}: ${severity}[${d.code}]: ${d.message}${label.document > 0 ? ` — ${ruleName(label)}` : ''}`;
-  const source = d.line && lines ? lines[d.line - 1] : undefined;
+  const source = d.line && lines !== null ? (typeof lines === 'string' ? lineOf(lines, d.line) : lines[d.line - 1]) : undefined;
   if (source !== undefined && source.trim() !== '') {
     const gutter = String(d.line);
     out += `\n ${gutter} | ${source.replace(/\t/g, ' ')}`;

@@ -8,8 +8,7 @@ import { sortFindings, type Finding } from '../validate/finding';
 import { duplicateIdFindings, RuleValidator, type IdDeclaration, type PipelineCheck } from '../validate/validate-rules';
 import { toSarif } from '../validate/sarif';
 import { loadTaxonomy, type Taxonomy } from '../validate/taxonomy';
-import { decodeRuleBytes } from './decode';
-import { expandInputs, readInput } from './inputs';
+import { expandInputs, readRuleText } from './inputs';
 import { formatDiagnostic } from './report';
 import { createFsLoader } from './fs-loader';
 import { ExitCode, type CliIO } from './io';
@@ -88,9 +87,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
   for (const file of files) {
     let text: string;
     try {
-      const decoded = decodeRuleBytes(readInput(file));
-      if ('error' in decoded) throw new SigmaError('input', decoded.error);
-      text = decoded.text;
+      text = readRuleText(file);
     } catch (err) {
       findings.push(fileProblem(file.name, (err as Error).message));
       continue;

@@ -32,14 +32,25 @@ export type ErrorCode =
   | 'taxonomy'
   | 'input';
 
-/** The one error type of the conversion core: a code, an actionable message and a location. */
+/** V8's bound on captured stack frames; an ordinary property elsewhere (the core also runs in browsers). */
+const ErrorWithLimit = Error as { stackTraceLimit?: number };
+
+/**
+ * The one error type of the conversion core: a code, an actionable message and a location.
+ * A user error (any code but 'internal') is built without a stack trace: it is reported by its message
+ * and location, never by its stack, and a corpus run refuses thousands of rules, so capturing one for
+ * each was measurable. An 'internal' error (a bug) keeps its stack for --debug and bug reports.
+ */
 export class SigmaError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly loc?: SourceLocation,
   ) {
+    const limit = ErrorWithLimit.stackTraceLimit;
+    if (code !== 'internal') ErrorWithLimit.stackTraceLimit = 0;
     super(message);
+    ErrorWithLimit.stackTraceLimit = limit;
     this.name = 'SigmaError';
   }
 }

@@ -44,6 +44,18 @@ describe('errors in src/', () => {
     expect(err.code).toBe('condition-identifier');
     expect(err.offset).toBe(3);
   });
+
+  test('a user error carries no stack frames; an internal error (a bug) keeps them; the limit is restored', () => {
+    const limit = Error.stackTraceLimit;
+    const user = new SigmaError('invalid-rule', 'bad rule');
+    expect(user.stack).toBe('SigmaError: bad rule');
+    expect(String(user)).toBe('SigmaError: bad rule');
+    expect(new ConditionSyntaxError('bad', 3, 'condition-syntax').stack).not.toMatch(/\n\s+at /);
+    const bug = new SigmaError('internal', 'unhandled node');
+    expect(bug.stack).toMatch(/^SigmaError: unhandled node\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new TypeError('x').stack).toMatch(/\n\s+at /);
+  });
 });
 
 describe('the catches that remain expect one kind of error', () => {

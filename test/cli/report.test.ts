@@ -1,0 +1,22 @@
+/** Diagnostics quote their source line, found in the file's text without splitting all of it. */
+import { formatDiagnostic, lineOf } from '../../src/cli/report';
+
+const TEXTS = ['', '\n', 'one', 'one\n', 'one\ntwo', 'one\ntwo\n', '\n\nthree\n\n', 'a\r\nb\r\n', 'title: x\n  detection: |\n    sel\n'];
+
+describe('lineOf', () => {
+  test.each(TEXTS.map((t) => [JSON.stringify(t), t]))('every line of %s is the line split() gives, and past the end none', (_name, text) => {
+    const lines = text.split('\n');
+    for (let n = 1; n <= lines.length + 2; n++) expect([n, lineOf(text, n)]).toEqual([n, lines[n - 1]]);
+  });
+});
+
+describe('formatDiagnostic', () => {
+  const label = { file: 'r.yml', document: 1, documents: 1, title: 'T', id: null };
+  test('the same message from the text as from its lines', () => {
+    const text = 'title: T\ndetection:\n\tsel: x\n  condition: sel\n';
+    for (const d of [{ code: 'invalid-rule' as const, message: 'bad', line: 3, col: 2 }, { code: 'invalid-rule' as const, message: 'bad', line: 9 }, { code: 'invalid-rule' as const, message: 'bad' }]) {
+      expect(formatDiagnostic(d, label, text)).toBe(formatDiagnostic(d, label, text.split('\n')));
+    }
+    expect(formatDiagnostic({ code: 'invalid-rule', message: 'bad', line: 3, col: 2 }, label, text)).toBe("r.yml:3:2: error[invalid-rule]: bad — rule 'T'\n 3 |  sel: x\n   |  ^");
+  });
+});
