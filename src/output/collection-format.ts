@@ -61,5 +61,5 @@ export function convertCollectionFormat(cache: ResourceCache, plan: ConversionPl
     // Sorting needs one time column shared by every branch.
     time_column: times.size === 1 ? (contexts[0]?.time_column ?? null) : null,
   };
-  return { results, text: cache.template(format.template)(context).replace(/\s+$/, '') };
+  return { results, text: cache.template(format.template)(context).trimEnd() };
 }
