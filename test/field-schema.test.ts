@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createFsLoader } from '../src/cli/fs-loader';
 import { Converter, type ConvertOptions } from '../src/convert';
-import { editDistance } from '../src/pipeline/field-schema';
+import { editDistance, knownFields } from '../src/pipeline/field-schema';
 
 const ROOT = path.resolve(__dirname, '..');
 const converter = new Converter(createFsLoader(ROOT));
@@ -44,6 +44,19 @@ describe('a field outside the field schema', () => {
     const typo = rule('{category: process_creation, product: windows}', "    sel:\n        process.executabel: 'x'");
     const r = convert(typo, { target: 'eql', pipeline: 'ecs' });
     expect(r.errors[0]?.message).toMatch(/did you mean 'process\.executable'/);
+  });
+
+  test('suggests the same names for the same field every time, whatever a caller did with an earlier answer', () => {
+    const ecs = converter.pipeline('ecs');
+    const schema = ecs.loadedFieldSchema;
+    if (!schema) throw new Error('ecs has no field schema');
+    const view = knownFields(schema, ['endpoint.process']);
+    const first = view.suggest('process.executabel');
+    expect(first[0]).toBe('process.executable');
+    first.length = 0;
+    expect(view.suggest('process.executabel')).toEqual(knownFields(schema, ['endpoint.process']).suggest('process.executabel'));
+    expect(view.suggest('process.executabel')[0]).toBe('process.executable');
+    expect(view.suggest('process.executabel', 1)).toEqual(['process.executable']);
   });
 
   test('a mapped field whose target the data source does not keep is refused too (Sysmon 7 has no command line)', () => {

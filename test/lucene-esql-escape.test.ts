@@ -16,7 +16,8 @@ import {
   quoteLuceneRegexFolded,
   quoteLuceneTerm,
 } from '../src/render/escape';
-import { LUCENE_ENGINE } from '../src/render/regex-dialects';
+import { hasCasedCharacter, LUCENE_ENGINE } from '../src/render/regex-dialects';
+import { isWildcard } from '../src/rule/sigma-string';
 import type { SigmaString, StrPart } from '../src/ir/types';
 
 const hostile = fc.oneof(
@@ -124,6 +125,21 @@ describe('lucene (query_string) escaping', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  test('case-insensitive: the one-pass ASCII form is exactly the wildcard regex folded and quoted, up to and past the length limit', () => {
+    // Every printable and control ASCII character, so that each branch of the one pass is taken.
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 400 });
+    const parts = fc.array(fc.oneof(ascii, hostile, fc.constantFrom<StrPart>({ wildcard: 'multi' }, { wildcard: 'single' }, 'a\\b/c', 'Z'.repeat(250))), { maxLength: 6 });
+    fc.assert(
+      fc.property(parts, (list) => {
+        const v: SigmaString = { type: 'string', parts: list.filter((p) => p !== '') };
+        const cased = v.parts.some((p) => !isWildcard(p) && hasCasedCharacter(p));
+        const reference = cased ? quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(v, true).pattern) : quoteLuceneTerm(v);
+        expect(quoteLuceneCaseInsensitive(v)).toBe(reference);
+      }),
+      { numRuns: 2000 },
     );
   });
 

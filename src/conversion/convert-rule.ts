@@ -7,6 +7,7 @@ import type { OtherTarget } from '../output/format-context';
 import { resolvePlan, type ConversionPlan } from './plan';
 import type { ResourceCache } from './resource-cache';
 import { translateRule } from './translate-rule';
+import { DerivedMemo } from '../core/derived-memo';
 
 /** The parts of one rule's conversion that output formats are rendered from. */
 export interface ConvertedRule {
@@ -42,7 +43,7 @@ function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRul
       let pipeline = '';
       let description = target;
       try {
-        const other = resolvePlan(cache, { target, placeholders, settings, format: 'query', limits }, plan.observe);
+        const other = otherPlan(cache, plan, target, () => resolvePlan(cache, { target, placeholders, settings, format: 'query', limits }, plan.observe));
         pipeline = other.pipelineName;
         description = other.backend.description;
         const converted = convertRule(cache, other, rule);
@@ -52,4 +53,17 @@ function otherTargets(cache: ResourceCache, plan: ConversionPlan, rule: SigmaRul
         return { target, description, pipeline, table: null, ok: false, query: null, error: err.message };
       }
     });
+}
+
+/**
+ * The plans of the other targets, per resource cache, plan and target: each is derived from the plan's own
+ * options and the cache's definitions, neither of which changes, so it is resolved once rather than for
+ * every rule of a page (a failed resolution is not kept, and fails again for the next rule).
+ */
+const otherPlans = new WeakMap<ResourceCache, DerivedMemo<ConversionPlan, ConversionPlan>>();
+
+function otherPlan(cache: ResourceCache, plan: ConversionPlan, target: string, resolve: () => ConversionPlan): ConversionPlan {
+  let memo = otherPlans.get(cache);
+  if (!memo) otherPlans.set(cache, (memo = new DerivedMemo<ConversionPlan, ConversionPlan>(256)));
+  return memo.get(plan, target, resolve);
 }

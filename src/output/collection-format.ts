@@ -43,11 +43,12 @@ export function convertCollectionFormat(cache: ResourceCache, plan: ConversionPl
       const rule = parseRule(doc, lines, { placeholders: plan.placeholders, maxAlternatives: plan.limits?.alternatives });
       const converted = convertRule(cache, plan, rule, file);
       contexts.push(converted.output.context);
-      results.push({ ...base, ok: true, queries: [], errors: [], warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule) });
+      // Object.assign, not a spread followed by new keys (a slow path of V8 on Node 20): the same keys in the same order.
+      results.push(Object.assign({}, base, { ok: true as const, queries: [], errors: [], warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule) }));
     } catch (err) {
       const diagnostic = toDiagnostic(err);
       failed.push({ title: title ?? `document ${doc.index}`, error: diagnostic.message });
-      results.push({ ...base, ok: false, queries: [], errors: [diagnostic], warnings: [] });
+      results.push(Object.assign({}, base, { ok: false as const, queries: [], errors: [diagnostic], warnings: [] }));
     }
   }
   if (contexts.length === 0) return { results, text: null };
@@ -61,5 +62,5 @@ export function convertCollectionFormat(cache: ResourceCache, plan: ConversionPl
     // Sorting needs one time column shared by every branch.
     time_column: times.size === 1 ? (contexts[0]?.time_column ?? null) : null,
   };
-  return { results, text: cache.template(format.template)(context).replace(/\s+$/, '') };
+  return { results, text: cache.template(format.template)(context).trimEnd() };
 }

@@ -95,8 +95,15 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
   }));
   const description = (rule.description ?? rule.title).trim();
   const notComputed = input.enrichment.filter((f) => f.condition === null);
+  const { stages, condition, source } = input.query;
+  // The query's own properties written out, not spread: a spread followed by this many properties makes V8
+  // build the object property by property, several times slower (this is the widest object of a conversion).
   return {
-    ...input.query,
+    stages,
+    condition,
+    source,
+    // The rule's `fields` and their columns (the query's own field list was always replaced here).
+    fields: input.fields,
     query: input.queryText,
     rule: input.ruleContext,
     target: input.target,
@@ -135,7 +142,6 @@ export function buildFormatContext(input: ContextInput): Record<string, unknown>
       .map((a) => a.trim())
       .filter((a) => a),
     license: settings.license ?? (typeof rule.raw.license === 'string' ? rule.raw.license : null),
-    fields: input.fields,
     unmapped_fields: input.fields.filter((f) => f.columns === null).map((f) => f.field),
     columns,
     time_column: timeColumn,

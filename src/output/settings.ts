@@ -128,5 +128,6 @@ export function settingsForRule(settings: Settings, ruleId: string | undefined):
   if (lookback.seconds < frequency.seconds) {
     throw new SigmaError('invalid-value', `schedule.lookback (${lookback.text}) is shorter than schedule.frequency (${frequency.text}): events between runs would never be searched`);
   }
-  return { ...s, frequency, lookback };
+  // Object.assign, not a spread followed by new keys (a slow path of V8 on Node 20, taken for every rule here).
+  return Object.assign({}, s, { frequency, lookback });
 }

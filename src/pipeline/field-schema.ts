@@ -45,6 +45,7 @@ function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): Kno
   for (const s of setNames) visit(s);
   // Known names as suggest() compares them, made on its first use.
   let names: { readonly name: string; readonly lower: string; readonly leaf: string }[] | undefined;
+  const suggested = new Map<string, readonly string[]>();
   return {
     sets: setNames,
     typeOf(field) {
@@ -55,22 +56,38 @@ function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): Kno
       return undefined;
     },
     suggest(field, max = 3) {
-      const wanted = field.toLowerCase();
-      const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1).toLowerCase();
-      const wantedLeaf = leaf(field);
-      names ??= [...fields.keys()].map((name) => ({ name, lower: name.toLowerCase(), leaf: leaf(name) }));
-      const scored: { name: string; d: number }[] = [];
-      for (const { name, lower, leaf: nameLeaf } of names) {
-        const d = Math.min(editDistance(wanted, lower), editDistance(wantedLeaf, nameLeaf) + 1);
-        if (d <= Math.max(2, Math.floor(field.length / 4))) scored.push({ name, d });
+      // A corpus asks again and again about the same few unknown names (every rule on CommandLine of a set
+      // without it): each answer is derived from this view alone, so it is computed once (bounded).
+      const key = `${max}\u0000${field}`;
+      let found = suggested.get(key);
+      if (!found) {
+        if (suggested.size >= MAX_SUGGESTED) suggested.clear();
+        found = closestNames(field, max);
+        suggested.set(key, found);
       }
-      return scored
-        .sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : 1))
-        .slice(0, max)
-        .map((s) => s.name);
+      return [...found];
     },
   };
+
+  function closestNames(field: string, max: number): readonly string[] {
+    const wanted = field.toLowerCase();
+    const leaf = (s: string) => s.slice(s.lastIndexOf('.') + 1).toLowerCase();
+    const wantedLeaf = leaf(field);
+    names ??= [...fields.keys()].map((name) => ({ name, lower: name.toLowerCase(), leaf: leaf(name) }));
+    const scored: { name: string; d: number }[] = [];
+    for (const { name, lower, leaf: nameLeaf } of names) {
+      const d = Math.min(editDistance(wanted, lower), editDistance(wantedLeaf, nameLeaf) + 1);
+      if (d <= Math.max(2, Math.floor(field.length / 4))) scored.push({ name, d });
+    }
+    return scored
+      .sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : 1))
+      .slice(0, max)
+      .map((s) => s.name);
+  }
 }
+
+/** Distinct names one view keeps suggestions for. */
+const MAX_SUGGESTED = 4096;
 
 /** Levenshtein distance, bounded work: names are short. Two rows reused, no array per row. */
 export function editDistance(a: string, b: string): number {

@@ -194,7 +194,45 @@ export function quoteLuceneTerm(value: SigmaString): string {
  */
 export function quoteLuceneCaseInsensitive(value: SigmaString): string | null {
   if (!value.parts.some((p) => !isWildcard(p) && hasCasedCharacter(p))) return quoteLuceneTerm(value);
-  return quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(value, true).pattern);
+  const ascii = quoteLuceneFoldedAscii(value);
+  return ascii !== undefined ? ascii : quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(value, true).pattern);
+}
+
+/**
+ * For a value whose text is ASCII (nearly every rule), the regex quoteLuceneCaseInsensitive writes, in one pass:
+ * exactly quoteLuceneRegexFolded(LUCENE_ENGINE.fromWildcard(value, true).pattern) (test/lucene-esql-escape.test.ts
+ * compares them), without building the escaped and the folded pattern first. Per character: a letter becomes
+ * the class of its two cases, a backslash `[\\]`, a letter-less character that is not a digit, '_' or a raw
+ * line break or tab gets a backslash; the length limit applies to the folded pattern (before `[\\]`).
+ * Undefined for other text.
+ */
+function quoteLuceneFoldedAscii(value: SigmaString): string | null | undefined {
+  let out = '/';
+  let folded = 0;
+  for (const p of value.parts) {
+    if (isWildcard(p)) {
+      const w = p.wildcard === 'multi' ? '.*' : '.';
+      out += w;
+      folded += w.length;
+      continue;
+    }
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i);
+      if (c >= 0x80) return undefined;
+      const ch = p[i] as string;
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+        out += '[' + ch + String.fromCharCode(c ^ 0x20) + ']';
+        folded += 4;
+      } else if ((c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x0a || c === 0x0d || c === 0x09) {
+        out += ch;
+        folded += 1;
+      } else {
+        out += c === 0x5c ? '[\\\\]' : '\\' + ch;
+        folded += 2;
+      }
+    }
+  }
+  return folded > ELASTIC_MAX_REGEX_LENGTH ? null : out + '/';
 }
 
 /**

@@ -225,7 +225,7 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
     /** `prebuilt`: the build's template spec of exactly this source (ResourceLoader.built), if any. */
     compile(source: string, name: string, prebuilt?: unknown): TemplateFn {
       const spec = prebuilt ?? compileSpec(source);
-      const fn = hb.template(spec as Parameters<typeof hb.template>[0]);
+      const fn = prepareOnce(hb.template(spec as Parameters<typeof hb.template>[0]), spec);
       return (context: unknown) => {
         try {
           return fn(context);
@@ -236,6 +236,36 @@ export function createTemplateEnvironment(): { compile(source: string, name: str
       };
     },
   };
+}
+
+/** A template function of the Handlebars runtime, with the hook it runs before every top-level call. */
+interface RuntimeTemplate {
+  (context: unknown): string;
+  _setup?: (options: object) => void;
+}
+
+/**
+ * The Handlebars runtime sets up a template again on every call (runtime.js `ret._setup`): a fresh copy of
+ * every helper of the environment, each wrapped in a new closure, and new hook and prototype-access objects,
+ * which is most of the cost of a small template such as a query layout. None of it depends on the call: the
+ * environment's helpers are all registered before any template is compiled, and calls pass no options. So
+ * the set-up runs once here and later calls skip it. Only for templates that use no partials or decorators
+ * (none here do): those read per-call options during set-up, so they keep the runtime's own path.
+ */
+function prepareOnce(fn: RuntimeTemplate, spec: unknown): RuntimeTemplate {
+  const flags = spec as { usePartial?: boolean; useDecorators?: boolean };
+  const setup = fn._setup;
+  if (typeof setup !== 'function' || flags.usePartial || flags.useDecorators) return fn;
+  let prepared = false;
+  fn._setup = (options: object) => {
+    // A call with options of its own (helpers passed in, a partial call) is set up as the runtime does, and
+    // the next plain call sets up again.
+    const plain = Object.keys(options).length === 0;
+    if (plain && prepared) return;
+    setup.call(fn, options);
+    prepared = plain;
+  };
+  return fn;
 }
 
 /** The options every template is compiled with: never HTML-escape, fail on missing variables. */

@@ -165,12 +165,16 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   if (!spec) return args.map((expr) => ({ expr, text: null }));
   // Linear in the number of values: a rule may list 100,000 of them.
   const groups = new Map<string, { members: Set<Expr>; list: Extract<Predicate, { kind: 'match' }>[]; text?: string | null }>();
-  for (const a of args) {
+  // Each term's group key, made once (undefined: the term is in no group).
+  const keys: (string | undefined)[] = new Array(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as Expr;
     if (a.kind !== 'match') continue;
     const { shape } = matchShape(a.value);
     const wildcardOk = spec.wildcards === true && shape !== 'any';
     if (shape !== 'equals' && !wildcardOk) continue;
     const key = `${a.field}\u0000${a.cased}`;
+    keys[i] = key;
     const group = groups.get(key);
     if (group) {
       group.members.add(a);
@@ -181,10 +185,12 @@ function foldIn(args: readonly Expr[], stage: StageDef): { expr: Expr; text: str
   }
   const out: { expr: Expr; text: string | null }[] = [];
   const done = new Set<Expr>();
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as Expr;
     if (done.has(a)) continue;
-    if (a.kind === 'match') {
-      const group = groups.get(`${a.field}\u0000${a.cased}`);
+    const key = keys[i];
+    if (a.kind === 'match' && key !== undefined) {
+      const group = groups.get(key);
       const template = inTemplate(stage, a.cased);
       if (group && group.list.length >= 2 && group.members.has(a) && template) {
         if (group.text === undefined) {

@@ -38,6 +38,15 @@ export function findValueTransform(
 
 /** What the transformation does, for reports: `TargetObject -> RegistryKey\RegistryValueName (join)`. */
 export function describeValueTransform(t: ValueTransformDef): string {
+  // Asked for every predicate a transformation rewrites: written once per (never changed) definition.
+  let text = descriptions.get(t);
+  if (text === undefined) descriptions.set(t, (text = describe(t)));
+  return text;
+}
+
+const descriptions = new WeakMap<ValueTransformDef, string>();
+
+function describe(t: ValueTransformDef): string {
   if ('join' in t) return `${t.field} -> ${t.join.columns.join(t.join.separator)} (join)`;
   if ('prefix_rewrite' in t) return `${t.field} -> ${t.prefix_rewrite.to} (prefix rewrite)`;
   if ('file_name' in t) return `${t.field} -> ${t.file_name.to} (file name)`;
