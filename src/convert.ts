@@ -129,21 +129,21 @@ export class Converter {
     const meta = doc.error
       ? { id: scanTopLevelScalar(lines(), doc.firstLine, 'id'), title: scanTopLevelScalar(lines(), doc.firstLine, 'title') }
       : documentMeta(doc.value);
-    const base = {
-      file,
-      document: doc.index,
-      id: meta.id,
-      title: meta.title,
-      target: plan.backend.name,
-      pipeline: plan.pipelineName,
-      format: plan.format,
-    };
+    // Each result is written out key by key: a spread followed by new keys builds the object one key at a time
+    // in V8 on Node 20 (a measurable share of a corpus run). Key order is the JSON output's.
+    const target = plan.backend.name;
     try {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, source, { placeholders: plan.placeholders, maxAlternatives: plan.limits?.alternatives });
       const converted = convertRule(this.resources, plan, rule, file);
       return {
-        ...base,
+        file,
+        document: doc.index,
+        id: meta.id,
+        title: meta.title,
+        target,
+        pipeline: plan.pipelineName,
+        format: plan.format,
         ok: true,
         queries: [converted.text],
         errors: [],
@@ -151,7 +151,19 @@ export class Converter {
         mapping: mappingFacts(converted.mapped),
       };
     } catch (err) {
-      return { ...base, ok: false, queries: [], errors: [toDiagnostic(err)], warnings: [] };
+      return {
+        file,
+        document: doc.index,
+        id: meta.id,
+        title: meta.title,
+        target,
+        pipeline: plan.pipelineName,
+        format: plan.format,
+        ok: false,
+        queries: [],
+        errors: [toDiagnostic(err)],
+        warnings: [],
+      };
     }
   }
 }

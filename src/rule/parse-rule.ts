@@ -69,7 +69,7 @@ export type SourceLines = readonly string[] | (() => readonly string[]);
 export function parseRule(doc: YamlDocument, source: SourceLines, parseOptions: ParseOptions = {}): SigmaRule {
   const sourceLines = (): readonly string[] => (typeof source === 'function' ? source() : source);
   const limit = parseOptions.maxAlternatives ?? DEFAULT_LIMITS.alternatives;
-  const options: ParseOptions = { ...parseOptions, budget: { left: limit, limit } };
+  const options: ParseOptions = Object.assign({}, parseOptions, { budget: { left: limit, limit } }); // not a spread followed by a new key: V8 on Node 20 builds that one key at a time
   const value = doc.value;
   const top = isObj(value) ? doc.positions.get(value) : undefined;
   // Every node of the IR has a span: without a position for a key, the rule's own (its document's first line).
