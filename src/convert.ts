@@ -129,41 +129,29 @@ export class Converter {
     const meta = doc.error
       ? { id: scanTopLevelScalar(lines(), doc.firstLine, 'id'), title: scanTopLevelScalar(lines(), doc.firstLine, 'title') }
       : documentMeta(doc.value);
-    // Each result is written out key by key: a spread followed by new keys builds the object one key at a time
+    // The result is written out key by key: a spread followed by new keys builds the object one key at a time
     // in V8 on Node 20 (a measurable share of a corpus run). Key order is the JSON output's.
-    const target = plan.backend.name;
+    const result = (ok: boolean, queries: string[], errors: RuleResult['errors'], warnings: RuleResult['warnings']): RuleResult => ({
+      file,
+      document: doc.index,
+      id: meta.id,
+      title: meta.title,
+      target: plan.backend.name,
+      pipeline: plan.pipelineName,
+      format: plan.format,
+      ok,
+      queries,
+      errors,
+      warnings,
+    });
     try {
       requireRuleDocument(doc, 'plain conversion');
       const rule = parseRule(doc, source, { placeholders: plan.placeholders, maxAlternatives: plan.limits?.alternatives });
       const converted = convertRule(this.resources, plan, rule, file);
-      return {
-        file,
-        document: doc.index,
-        id: meta.id,
-        title: meta.title,
-        target,
-        pipeline: plan.pipelineName,
-        format: plan.format,
-        ok: true,
-        queries: [converted.text],
-        errors: [],
-        warnings: locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule),
-        mapping: mappingFacts(converted.mapped),
-      };
+      const warnings = locateWarnings([...converted.mapped.warnings, ...converted.output.warnings], rule);
+      return Object.assign(result(true, [converted.text], [], warnings), { mapping: mappingFacts(converted.mapped) });
     } catch (err) {
-      return {
-        file,
-        document: doc.index,
-        id: meta.id,
-        title: meta.title,
-        target,
-        pipeline: plan.pipelineName,
-        format: plan.format,
-        ok: false,
-        queries: [],
-        errors: [toDiagnostic(err)],
-        warnings: [],
-      };
+      return result(false, [], [toDiagnostic(err)], []);
     }
   }
 }
