@@ -129,10 +129,9 @@ function goldensFor(results: readonly RuleResult[], text: string, rulePath: stri
   const out: GoldenEntry[] = [];
   const queries = results.filter((r) => r.ok).flatMap((r) => r.queries);
   if (queries.length) out.push({ ...common, goldenPath: `${base}.${ext}`, content: queries.join('\n\n') + '\n', queries });
-  const lines = text.split('\n');
   const errors = results.flatMap((r) =>
     r.errors.map((e) =>
-      formatDiagnostic(e, { file: rulePath, document: r.document, documents: results.length, title: r.title, id: r.id }, lines),
+      formatDiagnostic(e, { file: rulePath, document: r.document, documents: results.length, title: r.title, id: r.id }, text),
     ),
   );
   // A file of filters only yields no result when its filters are sound: that is not an empty file.

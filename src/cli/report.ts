@@ -26,14 +26,14 @@ export function lineOf(text: string, n: number): string | undefined {
 }
 
 /**
- * `file:line:col: error[code]: message — rule 'title'`, then the source line and a caret. The source is the
- * file's lines, or its text (only the line shown is looked for: most files with a finding show one or two).
+ * `file:line:col: error[code]: message — rule 'title'`, then the source line and a caret, taken from the
+ * file's text (only the line shown is looked for: most files with a finding show one or two).
  */
-export function formatDiagnostic(d: Diagnostic, label: RuleLabel, lines: readonly string[] | string | null, severity: 'error' | 'warning' = 'error'): string {
+export function formatDiagnostic(d: Diagnostic, label: RuleLabel, text: string | null, severity: 'error' | 'warning' = 'error'): string {
   const where = `${label.file}${d.line ? `:${d.line}${d.col ? `:${d.col}` : ''}` : ''}`;
   // Document 0: a problem of the whole file (unreadable, not text), which belongs to no rule.
   let out = `${where}: ${severity}[${d.code}]: ${d.message}${label.document > 0 ? ` — ${ruleName(label)}` : ''}`;
-  const source = d.line && lines !== null ? (typeof lines === 'string' ? lineOf(lines, d.line) : lines[d.line - 1]) : undefined;
+  const source = d.line && text !== null ? lineOf(text, d.line) : undefined;
   if (source !== undefined && source.trim() !== '') {
     const gutter = String(d.line);
     out += `\n ${gutter} | ${source.replace(/\t/g, ' ')}`;

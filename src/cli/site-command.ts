@@ -90,7 +90,6 @@ export function runSite(args: SiteArgs, io: CliIO): number {
     writeFileAtomic(path.join(out, 'rules', yml), text);
     const docs = parseYamlDocuments(text).filter((d) => !d.error && documentKind(d.value) !== 'filter');
     const documents = countYamlDocuments(text);
-    const lines = text.split('\n');
     for (const doc of docs) {
       const raw = (doc.value ?? {}) as Record<string, unknown>;
       const tags = Array.isArray(raw.tags) ? raw.tags.filter((t): t is string => typeof t === 'string') : [];
@@ -125,7 +124,7 @@ export function runSite(args: SiteArgs, io: CliIO): number {
             entry.pages.push({ target, href: null, error: r.errors.map((e) => e.message).join('; ') });
             continue;
           }
-          for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines) + ` (${target})`);
+          for (const e of r.errors) io.stderr(formatDiagnostic(e, label, text) + ` (${target})`);
           failed++;
           entry.pages.push({ target, href: null, error: r.errors.map((e) => e.message).join('; ') });
           continue;

@@ -138,7 +138,7 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
   let failed = read.inputErrors;
   const texts = read.files.map((f) => ({ name: f.file, text: f.text }));
   const filters = collectFilters(texts, placeholders, (file, text, document, d) => {
-    io.stderr(formatDiagnostic(d, { file, document, documents: countYamlDocuments(text), title: null, id: null }, text.split('\n')));
+    io.stderr(formatDiagnostic(d, { file, document, documents: countYamlDocuments(text), title: null, id: null }, text));
     failed = true;
   });
   const rulesByPipeline = new Map<string, PreparedRule[]>();
@@ -148,10 +148,9 @@ export function runTest(rawArgs: TestArgs, io: CliIO): number {
       // Correlations and filters are evaluated over the whole rule set below (src/evaluate/correlation.ts).
       const setDocs = setDocuments(text);
       const rules = tester.prepareText(text, name, { pipeline: pipelineSources.get(pipeline) ?? pipeline, placeholders, filters, maxAlternatives: args.maxAlternatives }).filter((r) => !setDocs.has(r.document));
-      const lines = text.split('\n');
       for (const r of rules) {
         const label = { file: name, document: r.document, documents: rules.length, title: r.title, id: r.id };
-        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, lines) + (pipeline !== 'none' ? ` (pipeline ${pipeline})` : ''));
+        for (const e of r.errors) io.stderr(formatDiagnostic(e, label, text) + (pipeline !== 'none' ? ` (pipeline ${pipeline})` : ''));
         if (r.errors.length) failed = true;
       }
       prepared.push(...rules);

@@ -78,7 +78,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
   const { files, problems } = expandInputs(args.paths);
   const findings: Finding[] = [];
   const ids: IdDeclaration[] = [];
-  const sources = new Map<string, string[]>();
+  const sources = new Map<string, string>();
   const fileProblem = (file: string, message: string, code: Finding['code'] = 'input'): Finding => ({
     file, line: 0, col: 0, document: 0, documents: 0, title: null, id: null, severity: 'error', code, message,
   });
@@ -92,7 +92,7 @@ export function runValidate(args: ValidateArgs, io: CliIO, version: string): num
       findings.push(fileProblem(file.name, (err as Error).message));
       continue;
     }
-    sources.set(file.name, text.split('\n'));
+    sources.set(file.name, text);
     try {
       const result = validator.validateText(text, file.name);
       findings.push(...result.findings);

@@ -53,15 +53,14 @@ export function convertLikeCli(converter: Converter, text: string, file: string,
     return { stdout: '', messages: [{ severity: 'error', text: `${file}: error[internal]: ${message}`, message }], extension, converted: 0, failed: 1 };
   }
   const documents = countYamlDocuments(text);
-  const lines = text.split('\n');
   const items: StreamItem[] = [];
   let converted = 0;
   let failed = 0;
   for (const r of results) {
     const label = { file, document: r.document, documents, title: r.title, id: r.id };
-    for (const e of r.errors) messages.push(errorMessage(e, formatDiagnostic(e, label, lines)));
+    for (const e of r.errors) messages.push(errorMessage(e, formatDiagnostic(e, label, text)));
     // The same text as the CLI prints for each warning (src/cli/convert-command.ts).
-    for (const w of r.warnings) messages.push({ severity: 'warning', text: formatDiagnostic(w, label, w.line ? lines : null, 'warning'), message: w.message });
+    for (const w of r.warnings) messages.push({ severity: 'warning', text: formatDiagnostic(w, label, text, 'warning'), message: w.message });
     if (r.ok) converted++;
     else failed++;
     if (r.ok && !formatDef?.collection) items.push({ text: r.queries.join('\n\n'), id: r.id });
