@@ -57,7 +57,7 @@ export async function mainWithYargs(argv: readonly string[], io: CliIO, convert:
       'check rules against the Sigma specification (and, with --target/--pipeline, that they convert)',
       (y) => validateCommand().addValidateOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
       (a) => {
-        exit = validateCommand().runValidate({ ...(a as unknown as ValidateArgs), paths: (a.paths as string[] | undefined) ?? [] }, io, VERSION);
+        exit = validateCommand().runValidate(withPaths<ValidateArgs>(a), io, VERSION);
       },
     )
     .command(
@@ -65,7 +65,7 @@ export async function mainWithYargs(argv: readonly string[], io: CliIO, convert:
       'evaluate rules on events (JSON Lines or a JSON array), optionally against an expectations file',
       (y) => testCommand().addTestOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files or folders' }),
       (a) => {
-        exit = testCommand().runTest({ ...(a as unknown as TestArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+        exit = testCommand().runTest(withPaths<TestArgs>(a), io);
       },
     )
     .command(
@@ -73,7 +73,7 @@ export async function mainWithYargs(argv: readonly string[], io: CliIO, convert:
       'render rules as a static detection site: one HTML page per rule and target, and an index searchable by technique, tactic and logsource',
       (y) => siteCommand().addSiteOptions(y).positional('paths', { type: 'string', array: true, describe: 'rule files or folders' }),
       (a) => {
-        exit = siteCommand().runSite({ ...(a as unknown as SiteArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+        exit = siteCommand().runSite(withPaths<SiteArgs>(a), io);
       },
     )
     .command(
@@ -89,7 +89,7 @@ export async function mainWithYargs(argv: readonly string[], io: CliIO, convert:
       'convert rules',
       (y) => addOptions(y, CONVERT_OPTIONS).positional('paths', { type: 'string', array: true, describe: 'rule files, folders, or - for stdin' }),
       async (a) => {
-        exit = await convert({ ...(a as unknown as ConvertArgs), paths: (a.paths as string[] | undefined) ?? [] }, io);
+        exit = await convert(withPaths<ConvertArgs>(a), io);
       },
     )
     .options(yargsOptions(GLOBAL_OPTIONS, { global: true }))
@@ -165,4 +165,9 @@ function yargsOptions(table: ReadonlyMap<string, CliOption>, extra: { global?: b
 
 function addOptions<T>(y: Argv<T>, table: ReadonlyMap<string, CliOption>) {
   return y.options(yargsOptions(table));
+}
+
+/** A command's parsed arguments, with its positional paths (none given: an empty list). */
+function withPaths<T extends { paths: string[] }>(a: Record<string, unknown>): T {
+  return { ...(a as unknown as T), paths: (a.paths as string[] | undefined) ?? [] };
 }
