@@ -45,8 +45,7 @@ function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): Kno
   for (const s of setNames) visit(s);
   // Known names as suggest() compares them, made on its first use.
   let names: { readonly name: string; readonly lower: string; readonly leaf: string }[] | undefined;
-  const suggested = new Map<string, readonly string[]>();
-  return {
+  const view: KnownFields = {
     sets: setNames,
     typeOf(field) {
       const t = fields.get(field);
@@ -58,16 +57,10 @@ function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): Kno
     suggest(field, max = 3) {
       // A corpus asks again and again about the same few unknown names (every rule on CommandLine of a set
       // without it): each answer is derived from this view alone, so it is computed once (bounded).
-      const key = `${max}\u0000${field}`;
-      let found = suggested.get(key);
-      if (!found) {
-        if (suggested.size >= MAX_SUGGESTED) suggested.clear();
-        found = closestNames(field, max);
-        suggested.set(key, found);
-      }
-      return [...found];
+      return [...suggestions.get(view, `${max}\u0000${field}`, () => closestNames(field, max))];
     },
   };
+  return view;
 
   function closestNames(field: string, max: number): readonly string[] {
     const wanted = field.toLowerCase();
@@ -86,8 +79,8 @@ function buildKnownFields(schema: FieldSchema, setNames: readonly string[]): Kno
   }
 }
 
-/** Distinct names one view keeps suggestions for. */
-const MAX_SUGGESTED = 4096;
+/** Suggestions per view, for up to 4,096 distinct names. */
+const suggestions = new DerivedMemo<KnownFields, readonly string[]>(4096);
 
 /** Levenshtein distance, bounded work: names are short. Two rows reused, no array per row. */
 export function editDistance(a: string, b: string): number {
