@@ -48,9 +48,11 @@ export class SigmaError extends Error {
     readonly loc?: SourceLocation,
   ) {
     const limit = ErrorWithLimit.stackTraceLimit;
-    if (code !== 'internal') ErrorWithLimit.stackTraceLimit = 0;
+    // Only where the engine has the bound (V8): elsewhere Error is left without such a property.
+    const quiet = code !== 'internal' && typeof limit === 'number';
+    if (quiet) ErrorWithLimit.stackTraceLimit = 0;
     super(message);
-    ErrorWithLimit.stackTraceLimit = limit;
+    if (quiet) ErrorWithLimit.stackTraceLimit = limit;
     this.name = 'SigmaError';
   }
 }

@@ -89,3 +89,17 @@ describe('the catches that remain expect one kind of error', () => {
     expect(isMissingPath(Object.assign(new Error('denied'), { code: 'EACCES', syscall: 'open' }))).toBe(false);
   });
 });
+
+describe('SigmaError outside V8', () => {
+  test('where Error has no stack bound, building a user error adds none', () => {
+    const errorCtor = Error as { stackTraceLimit?: number };
+    const limit = errorCtor.stackTraceLimit;
+    delete errorCtor.stackTraceLimit;
+    try {
+      expect(new SigmaError('invalid-rule', 'bad rule').message).toBe('bad rule');
+      expect(Object.hasOwn(Error, 'stackTraceLimit')).toBe(false);
+    } finally {
+      errorCtor.stackTraceLimit = limit;
+    }
+  });
+});
