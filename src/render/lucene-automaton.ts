@@ -13,6 +13,8 @@ export const LUCENE_MAX_DETERMINIZED_STATES = 10_000;
 
 /** Bounds the work on hostile input: a regex with more NFA states than this is refused as well. */
 const MAX_NFA_STATES = 200_000;
+/** Bounds the memory of the per-state closures kept during one construction (in state numbers). */
+const MAX_CLOSURE_POOL = 1 << 22;
 
 type Ranges = readonly (readonly [number, number])[]; // inclusive code point intervals
 
@@ -291,79 +293,140 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   // Only states with a transition, and the final state, tell subsets apart.
   const kept = new Uint8Array(n);
   for (let s = 0; s < n; s++) kept[s] = (nfa.edges[s]?.length ?? 0) > 0 || s === frag.end ? 1 : 0;
-  const seenAt = new Uint32Array(n); // the walk number that last reached a state
-  let walk = 0;
-  const stack = new Int32Array(n);
-  const subsets = new SubsetTable();
-  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
-  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
-  const presentAt = new Uint32Array(rangeIds.size);
-  const present = new Int32Array(rangeIds.size);
-  let stamp = 0;
-  const moves = (r: number): boolean => presentAt[r] === stamp;
-  /** Starts a walk: `seed` the states it starts from, then `closure` the kept states they reach into subsets.candidate. */
-  let top = 0;
-  const seed = (t: number): void => {
-    if (seenAt[t] === walk) return;
-    seenAt[t] = walk;
-    stack[top++] = t;
-  };
-  /**
-   * The closure of the seeded states, kept states only, into subsets.candidate in walk order (a subset is a set:
-   * no sort is needed). Its states are exactly the kept ones with seenAt === walk, which is how the table compares.
-   */
-  const closure = (): void => {
-    subsets.clearCandidate();
-    while (top > 0) {
-      const s = stack[--top] as number;
-      if (kept[s]) subsets.addToCandidate(s);
-      for (let k = epsStart[s] as number, end = epsStart[s + 1] as number; k < end; k++) {
-        const t = epsTo[k] as number;
-        if (seenAt[t] !== walk) {
-          seenAt[t] = walk;
-          stack[top++] = t;
-        }
-      }
-    }
-  };
-  const isInClosure = (s: number): boolean => seenAt[s] === walk;
-  walk++;
-  seed(frag.start);
-  closure();
-  subsets.addCandidateIfNew(isInClosure);
-  // Per range list, the classes it covers (a bit set); the cells of the current subset, and the next ones.
-  const words = Math.max(1, (classLists.length + 31) >>> 5);
-  const rangeBits = Array.from({ length: rangeIds.size }, () => new Uint32Array(words));
+  const rangeBits = Array.from({ length: rangeIds.size }, () => new Uint32Array(Math.max(1, (classLists.length + 31) >>> 5)));
   classLists.forEach((lists, c) => {
     for (const r of lists) (rangeBits[r] as Uint32Array)[c >>> 5] = ((rangeBits[r] as Uint32Array)[c >>> 5] as number) | (1 << (c & 31));
   });
-  const union = new Uint32Array(words);
-  let cellBits = new Uint32Array((classLists.length + 2) * words);
-  let nextBits = new Uint32Array((classLists.length + 2) * words);
-  let cellLists: number[][] = [];
-  let nextLists: number[][] = [];
-  for (let head = 0; head < subsets.count; head++) {
-    // The subset's targets per range list, and the range lists present.
-    stamp++;
+  return new SubsetConstruction(epsStart, epsTo, moveStart, moveRange, moveTo, kept, rangeBits, classLists.length).count(frag.start, limit);
+}
+
+/**
+ * The subset construction over the flat NFA. A class rather than closures in countStates: its methods are the
+ * same functions for every regex, so the engine optimizes them once for the whole run (closures made anew per
+ * regex each started cold).
+ */
+class SubsetConstruction {
+  private readonly subsets = new SubsetTable();
+  /** The walk number that last reached a state: a candidate's states are the kept ones with seenAt === walk. */
+  private readonly seenAt: Uint32Array;
+  private walk = 0;
+  private readonly stack: Int32Array;
+  private top = 0;
+  /**
+   * Per state, the kept states its epsilon closure reaches, found once (many subsets reach the same targets):
+   * closurePool[closureAt[t] .. + closureLen[t]); closureAt -1 not found yet, -2 not stored (pool full: walk).
+   */
+  private readonly closureAt: Int32Array;
+  private readonly closureLen: Int32Array;
+  private closurePool = new Int32Array(1024);
+  private pooled = 0;
+  private readonly closureSeen: Uint32Array;
+  private closureWalk = 0;
+  /** The subset being expanded: its targets per range list as linked entries, and the range lists present. */
+  private readonly firstTarget: Int32Array;
+  private entryTo = new Int32Array(256);
+  private entryNext = new Int32Array(256);
+  private readonly presentAt: Uint32Array;
+  private readonly present: Int32Array;
+  private stamp = 0;
+  /** Partition refinement: the cells (bit sets of classes, and the range lists moving each), current and next. */
+  private readonly words: number;
+  private readonly union: Uint32Array;
+  private cellBits: Uint32Array;
+  private nextBits: Uint32Array;
+  private cellLists: number[][] = [];
+  private nextLists: number[][] = [];
+
+  constructor(
+    private readonly epsStart: Int32Array,
+    private readonly epsTo: Int32Array,
+    private readonly moveStart: Int32Array,
+    private readonly moveRange: Int32Array,
+    private readonly moveTo: Int32Array,
+    private readonly kept: Uint8Array,
+    /** Per range list, the classes it covers (a bit set). */
+    private readonly rangeBits: readonly Uint32Array[],
+    classCount: number,
+  ) {
+    const n = kept.length;
+    this.seenAt = new Uint32Array(n);
+    this.stack = new Int32Array(n);
+    this.closureAt = new Int32Array(n).fill(-1);
+    this.closureLen = new Int32Array(n);
+    this.closureSeen = new Uint32Array(n);
+    const ranges = rangeBits.length;
+    this.firstTarget = new Int32Array(ranges).fill(-1);
+    this.presentAt = new Uint32Array(ranges);
+    this.present = new Int32Array(ranges);
+    this.words = Math.max(1, (classCount + 31) >>> 5);
+    this.union = new Uint32Array(this.words);
+    this.cellBits = new Uint32Array((classCount + 2) * this.words);
+    this.nextBits = new Uint32Array((classCount + 2) * this.words);
+  }
+
+  /** The number of subsets reachable from the start state, or null past the limit. */
+  count(start: number, limit: number): number | null {
+    const subsets = this.subsets;
+    this.walk++;
+    subsets.clearCandidate();
+    this.addClosureOf(start);
+    subsets.addCandidateIfNew(this.seenAt, this.walk);
+    for (let head = 0; head < subsets.count; head++) {
+      const presentCount = this.gatherMoves(head);
+      const cells = this.refine(presentCount);
+      for (let c = 0; c < cells; c++) {
+        this.walk++;
+        subsets.clearCandidate();
+        for (const r of this.cellLists[c] as number[]) {
+          for (let e = this.firstTarget[r] as number; e >= 0; e = this.entryNext[e] as number) this.addClosureOf(this.entryTo[e] as number);
+        }
+        if (subsets.addCandidateIfNew(this.seenAt, this.walk) && subsets.count > limit) return null;
+      }
+      for (let k = 0; k < presentCount; k++) this.firstTarget[this.present[k] as number] = -1;
+    }
+    return subsets.count;
+  }
+
+  /** Records subset `head`'s targets per range list; returns how many range lists move it (in `present`). */
+  private gatherMoves(head: number): number {
+    const subsets = this.subsets;
+    const stamp = ++this.stamp;
     let presentCount = 0;
+    let entries = 0;
     for (let i = subsets.start(head), end = subsets.start(head + 1); i < end; i++) {
       const s = subsets.state(i);
-      for (let k = moveStart[s] as number, last = moveStart[s + 1] as number; k < last; k++) {
-        const r = moveRange[k] as number;
-        if (!moves(r)) {
-          presentAt[r] = stamp;
-          present[presentCount++] = r;
+      for (let k = this.moveStart[s] as number, last = this.moveStart[s + 1] as number; k < last; k++) {
+        const r = this.moveRange[k] as number;
+        if (this.presentAt[r] !== stamp) {
+          this.presentAt[r] = stamp;
+          this.present[presentCount++] = r;
         }
-        (targetsOf[r] as number[]).push(moveTo[k] as number);
+        if (entries >= this.entryTo.length) {
+          this.entryTo = grow(this.entryTo, entries + 1);
+          this.entryNext = grow(this.entryNext, entries + 1);
+        }
+        this.entryTo[entries] = this.moveTo[k] as number;
+        this.entryNext[entries] = this.firstTarget[r] as number;
+        this.firstTarget[r] = entries++;
       }
     }
-    // Classes moved by the same range lists go to the same subset: the classes are cut into cells by the
-    // range lists present (partition refinement on bit sets of classes), and each cell's target is found once.
+    return presentCount;
+  }
+
+  /**
+   * Classes moved by the same range lists go to the same subset: the classes are cut into cells by the range
+   * lists present (partition refinement on bit sets of classes), so each cell's target is found once.
+   * Returns the number of cells (in cellLists).
+   */
+  private refine(presentCount: number): number {
+    const words = this.words;
     let cells = 0;
-    union.fill(0);
+    this.union.fill(0);
     for (let p = 0; p < presentCount; p++) {
-      const r = present[p] as number;
-      const bits = rangeBits[r] as Uint32Array;
+      const r = this.present[p] as number;
+      const bits = this.rangeBits[r] as Uint32Array;
+      const cellBits = this.cellBits;
+      const nextBits = this.nextBits;
       let next = 0;
       for (let c = 0; c < cells; c++) {
         let inside = 0;
@@ -376,43 +439,107 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
           inside |= x & y;
           outside |= x & ~y;
         }
-        const lists = cellLists[c] as number[];
+        const lists = this.cellLists[c] as number[];
         if (inside !== 0 && outside !== 0) {
-          nextLists[next++] = [...lists, r];
-          nextLists[next++] = lists;
+          this.nextLists[next++] = [...lists, r];
+          this.nextLists[next++] = lists;
         } else if (inside !== 0) {
           lists.push(r);
-          nextLists[next++] = lists;
+          this.nextLists[next++] = lists;
         } else {
           nextBits.copyWithin(next * words, (next + 1) * words, (next + 2) * words);
-          nextLists[next++] = lists;
+          this.nextLists[next++] = lists;
         }
       }
       let rest = 0;
       for (let w = 0; w < words; w++) {
-        const y = (bits[w] as number) & ~(union[w] as number);
+        const y = (bits[w] as number) & ~(this.union[w] as number);
         nextBits[next * words + w] = y;
         rest |= y;
-        union[w] = (union[w] as number) | (bits[w] as number);
+        this.union[w] = (this.union[w] as number) | (bits[w] as number);
       }
-      if (rest !== 0) nextLists[next++] = [r];
-      const bitsBefore = cellBits;
-      cellBits = nextBits;
-      nextBits = bitsBefore;
-      const listsBefore = cellLists;
-      cellLists = nextLists;
-      nextLists = listsBefore;
+      if (rest !== 0) this.nextLists[next++] = [r];
+      this.cellBits = nextBits;
+      this.nextBits = cellBits;
+      const listsBefore = this.cellLists;
+      this.cellLists = this.nextLists;
+      this.nextLists = listsBefore;
       cells = next;
     }
-    for (let c = 0; c < cells; c++) {
-      walk++;
-      for (const r of cellLists[c] as number[]) for (const t of targetsOf[r] as number[]) seed(t);
-      closure();
-      if (subsets.addCandidateIfNew(isInClosure) && subsets.count > limit) return null;
-    }
-    for (let k = 0; k < presentCount; k++) (targetsOf[present[k] as number] as number[]).length = 0;
+    return cells;
   }
-  return subsets.count;
+
+  /** Adds the kept states of t's epsilon closure not in the candidate yet to it (marking them seenAt = walk). */
+  private addClosureOf(t: number): void {
+    if (this.closureAt[t] === -1) this.findClosure(t);
+    const at = this.closureAt[t] as number;
+    if (at === -2) {
+      this.walkFrom(t);
+      return;
+    }
+    const seenAt = this.seenAt;
+    const walk = this.walk;
+    for (let k = at, end = at + (this.closureLen[t] as number); k < end; k++) {
+      const s = this.closurePool[k] as number;
+      if (seenAt[s] !== walk) {
+        seenAt[s] = walk;
+        this.subsets.addToCandidate(s);
+      }
+    }
+  }
+
+  /** Stores t's closure (kept states only) in the pool, unless the pool would pass MAX_CLOSURE_POOL. */
+  private findClosure(t: number): void {
+    // Its own marks: a candidate may be half built (its states are marked in seenAt).
+    const mark = ++this.closureWalk;
+    const { closureSeen: seenAt, stack, epsStart, epsTo, kept } = this;
+    const from = this.pooled;
+    let size = 0;
+    let sp = 0;
+    seenAt[t] = mark;
+    stack[sp++] = t;
+    while (sp > 0) {
+      const s = stack[--sp] as number;
+      if (kept[s]) {
+        if (from + size >= MAX_CLOSURE_POOL) {
+          this.closureAt[t] = -2;
+          return;
+        }
+        if (from + size >= this.closurePool.length) this.closurePool = grow(this.closurePool, from + size + 1);
+        this.closurePool[from + size++] = s;
+      }
+      for (let k = epsStart[s] as number, end = epsStart[s + 1] as number; k < end; k++) {
+        const u = epsTo[k] as number;
+        if (seenAt[u] !== mark) {
+          seenAt[u] = mark;
+          stack[sp++] = u;
+        }
+      }
+    }
+    this.closureAt[t] = from;
+    this.closureLen[t] = size;
+    this.pooled = from + size;
+  }
+
+  /** The closure walked rather than stored: adds the kept states reached that are not in the candidate yet. */
+  private walkFrom(t: number): void {
+    const { seenAt, stack, epsStart, epsTo, kept, walk } = this;
+    if (seenAt[t] === walk) return;
+    seenAt[t] = walk;
+    let sp = 0;
+    stack[sp++] = t;
+    while (sp > 0) {
+      const s = stack[--sp] as number;
+      if (kept[s]) this.subsets.addToCandidate(s);
+      for (let k = epsStart[s] as number, end = epsStart[s + 1] as number; k < end; k++) {
+        const u = epsTo[k] as number;
+        if (seenAt[u] !== walk) {
+          seenAt[u] = walk;
+          stack[sp++] = u;
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -458,14 +585,14 @@ class SubsetTable {
   }
 
   /** Keeps the candidate as a new subset unless an equal one is known; true when it was new. */
-  addCandidateIfNew(inCandidate: (s: number) => boolean): boolean {
+  addCandidateIfNew(seenAt: Uint32Array, walk: number): boolean {
     const size = this.candidateSize;
     const hash = (this.candidateHash ^ Math.imul(size, 0x9e3779b1)) | 0;
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let found = this.slots[slot] as number; found !== 0; found = this.slots[slot] as number) {
       const i = found - 1;
-      if (this.hashes[i] === hash && this.sizeOf(i) === size && this.holdsOnly(i, inCandidate)) return false;
+      if (this.hashes[i] === hash && this.sizeOf(i) === size && this.holdsOnly(i, seenAt, walk)) return false;
       slot = (slot + 1) & mask;
     }
     const i = this.count++;
@@ -483,8 +610,8 @@ class SubsetTable {
   }
 
   /** Every state of subset i is in the candidate (with equal sizes: the same set). */
-  private holdsOnly(i: number, inCandidate: (s: number) => boolean): boolean {
-    for (let k = this.starts[i] as number, end = this.starts[i + 1] as number; k < end; k++) if (!inCandidate(this.pool[k] as number)) return false;
+  private holdsOnly(i: number, seenAt: Uint32Array, walk: number): boolean {
+    for (let k = this.starts[i] as number, end = this.starts[i + 1] as number; k < end; k++) if (seenAt[this.pool[k] as number] !== walk) return false;
     return true;
   }
 
