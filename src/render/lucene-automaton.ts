@@ -336,6 +336,8 @@ class SubsetConstruction {
   private nextBits: Uint32Array;
   private cellLists: number[][] = [];
   private nextLists: number[][] = [];
+  /** Cells already refined in this construction, per hash of the set of range lists present. */
+  private readonly cellsByPresent = new Map<number, { ranges: number[]; cells: number[][] }[]>();
 
   constructor(
     private readonly epsStart: Int32Array,
@@ -373,11 +375,10 @@ class SubsetConstruction {
     subsets.addCandidateIfNew(this.seenAt, this.walk);
     for (let head = 0; head < subsets.count; head++) {
       const presentCount = this.gatherMoves(head);
-      const cells = this.refine(presentCount);
-      for (let c = 0; c < cells; c++) {
+      for (const cell of this.cellsFor(presentCount)) {
         this.walk++;
         subsets.clearCandidate();
-        for (const r of this.cellLists[c] as number[]) {
+        for (const r of cell) {
           for (let e = this.firstTarget[r] as number; e >= 0; e = this.entryNext[e] as number) this.addClosureOf(this.entryTo[e] as number);
         }
         if (subsets.addCandidateIfNew(this.seenAt, this.walk) && subsets.count > limit) return null;
@@ -411,6 +412,25 @@ class SubsetConstruction {
       }
     }
     return presentCount;
+  }
+
+  /** The cells for the range lists present: many subsets have the same ones, so they are refined once per set. */
+  private cellsFor(presentCount: number): readonly (readonly number[])[] {
+    // An order-free hash of the set; a hit is checked member by member (presentAt marks the set present now).
+    let hash = presentCount;
+    for (let p = 0; p < presentCount; p++) {
+      const r = this.present[p] as number;
+      hash = (hash + Math.imul(r ^ (r >>> 15), 0x2c1b3c6d)) | 0;
+    }
+    const known = this.cellsByPresent.get(hash);
+    if (known !== undefined) {
+      for (const entry of known) if (entry.ranges.length === presentCount && entry.ranges.every((r) => this.presentAt[r] === this.stamp)) return entry.cells;
+    }
+    const count = this.refine(presentCount); // before reading cellLists: refine swaps it
+    const entry = { ranges: Array.from(this.present.subarray(0, presentCount)), cells: this.cellLists.slice(0, count) };
+    if (known === undefined) this.cellsByPresent.set(hash, [entry]);
+    else known.push(entry);
+    return entry.cells;
   }
 
   /**
