@@ -424,13 +424,20 @@ class SubsetConstruction {
     }
     const known = this.cellsByPresent.get(hash);
     if (known !== undefined) {
-      for (const entry of known) if (entry.ranges.length === presentCount && entry.ranges.every((r) => this.presentAt[r] === this.stamp)) return entry.cells;
+      for (const entry of known) if (this.isPresentSet(entry.ranges, presentCount)) return entry.cells;
     }
     const count = this.refine(presentCount); // before reading cellLists: refine swaps it
     const entry = { ranges: Array.from(this.present.subarray(0, presentCount)), cells: this.cellLists.slice(0, count) };
     if (known === undefined) this.cellsByPresent.set(hash, [entry]);
     else known.push(entry);
     return entry.cells;
+  }
+
+  /** The range lists present now are exactly `ranges`. */
+  private isPresentSet(ranges: readonly number[], presentCount: number): boolean {
+    if (ranges.length !== presentCount) return false;
+    for (const r of ranges) if (this.presentAt[r] !== this.stamp) return false;
+    return true;
   }
 
   /**
