@@ -22,6 +22,7 @@ function hex4(code: number): string {
 // Nothing in these needs an escape: the common case, quoted without a character loop.
 const KQL_PLAIN = /^[^"\\\u0000-\u001f\u007f\u2028\u2029]*$/;
 const EQL_PLAIN = /^[^"\\\u0000-\u001f\u007f]*$/;
+const ESQL_PLAIN = /^[^"\\\n\r\t]*$/;
 
 export function escapeKqlString(text: string): string {
   if (KQL_PLAIN.test(text)) return `"${text}"`;
@@ -308,6 +309,7 @@ export function escapeEsqlField(name: string): string | null {
  * \t \n \r \" \\ (QUOTED_STRING in Elasticsearch's EsqlBaseLexer), so other controls stay as they are.
  */
 export function escapeEsqlString(text: string): string {
+  if (ESQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
     if (ch === '"' || ch === '\\') out += '\\' + ch;
