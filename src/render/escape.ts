@@ -367,7 +367,7 @@ const SQL_UNQUOTABLE = /\u0000/;
 /** SQL string literal: '...' with ' doubled. */
 export function escapeSqlString(text: string): string | null {
   if (SQL_UNQUOTABLE.test(text)) return null;
-  return `'${text.split("'").join("''")}'`;
+  return text.includes("'") ? `'${text.split("'").join("''")}'` : `'${text}'`;
 }
 
 /**
@@ -418,7 +418,9 @@ export function quoteSqlLikeLower(value: SigmaString): string | null {
 
 /** A letter outside ASCII that has another case: SQLite's LIKE compares it case-sensitively. */
 const NON_ASCII_CASED = /[^\u0000-\u007f]/u;
+const ALL_ASCII = /^[\u0000-\u007f]*$/;
 function hasNonAsciiCased(text: string): boolean {
+  if (ALL_ASCII.test(text)) return false; // the common case, without a loop over the characters
   for (const c of text) if (NON_ASCII_CASED.test(c) && c.toLowerCase() !== c.toUpperCase()) return true;
   return false;
 }
