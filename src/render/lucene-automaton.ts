@@ -16,7 +16,7 @@ const MAX_NFA_STATES = 200_000;
 
 type Ranges = readonly (readonly [number, number])[]; // inclusive code point intervals
 
-interface Nfa {
+export interface Nfa {
   /** Per state: character transitions (ranges → state) and epsilon transitions. */
   readonly edges: { ranges: Ranges; to: number }[][];
   readonly eps: number[][];
@@ -36,7 +36,7 @@ class Builder {
 class TooLarge extends Error {}
 
 /** A fragment: entry and exit state. */
-interface Frag {
+export interface Frag {
   readonly start: number;
   readonly end: number;
 }
@@ -236,16 +236,27 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
   return states;
 }
 
-function countStates(pattern: string, caseInsensitive: boolean, limit: number): number | null {
+/**
+ * The Thompson NFA the count is made on: per state its character transitions (inclusive code point ranges →
+ * state) and epsilon transitions, the start state and the final one; null when it has more than MAX_NFA_STATES
+ * states. The subset construction tells subsets apart by their states with a character transition and the
+ * final state (exported for the tests, which hold the count to a plain construction over the same NFA).
+ */
+export function thompsonNfa(pattern: string, caseInsensitive: boolean): (Nfa & Frag) | null {
   const b = new Builder();
-  let frag: Frag;
   try {
-    frag = build(b, parse(pattern, caseInsensitive));
+    const frag = build(b, parse(pattern, caseInsensitive));
+    return { edges: b.edges, eps: b.eps, start: frag.start, end: frag.end };
   } catch (e) {
     if (e instanceof TooLarge) return null;
     throw e;
   }
-  const nfa: Nfa = b;
+}
+
+function countStates(pattern: string, caseInsensitive: boolean, limit: number): number | null {
+  const nfa = thompsonNfa(pattern, caseInsensitive);
+  if (nfa === null) return null;
+  const frag: Frag = nfa;
   const n = nfa.edges.length;
   // The alphabet as intervals: every range boundary of every transition.
   const cuts = new Set<number>([0, MAX_CODE + 1]);
@@ -270,7 +281,10 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   }
   // Intervals covered by the same range lists always move alike: one character class each.
   const classes = new Map<string, number[]>();
-  for (const lists of coveredBy) if (lists.length) classes.set(lists.join(','), lists);
+  for (let k = 0; k < coveredBy.length; k++) {
+    const lists = coveredBy[k] as number[];
+    if (lists.length) classes.set(lists.join(','), lists);
+  }
   const classLists = [...classes.values()];
   // Epsilon and character moves as flat arrays (offsets per state): the walks below touch nothing else.
   const epsStart = new Int32Array(n + 1);
@@ -295,10 +309,14 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   let walk = 0;
   const stack = new Int32Array(n);
   const subsets = new SubsetTable();
-  // The subset being expanded: its targets per range list, and which range lists move it (presentAt[r] === stamp).
-  const targetsOf: number[][] = Array.from({ length: rangeIds.size }, () => []);
+  // The subset being expanded: which range lists move it (presentAt[r] === stamp), and its targets bucketed
+  // by range list in one flat array (range list r's: targets[bucketStart[r] .. bucketStart[r] + bucketSize[r])).
   const presentAt = new Uint32Array(rangeIds.size);
   const present = new Int32Array(rangeIds.size);
+  const bucketSize = new Int32Array(rangeIds.size);
+  const bucketStart = new Int32Array(rangeIds.size);
+  const bucketFill = new Int32Array(rangeIds.size);
+  let targets = new Int32Array(1024);
   let stamp = 0;
   const moves = (r: number): boolean => presentAt[r] === stamp;
   /** Starts a walk: `seed` the states it starts from, then `closure` the kept states they reach into subsets.candidate. */
@@ -343,18 +361,38 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   let cellLists: number[][] = [];
   let nextLists: number[][] = [];
   for (let head = 0; head < subsets.count; head++) {
-    // The subset's targets per range list, and the range lists present.
+    // The range lists present and how many moves each has, then the targets bucketed by range list.
     stamp++;
     let presentCount = 0;
-    for (let i = subsets.start(head), end = subsets.start(head + 1); i < end; i++) {
+    const first = subsets.start(head);
+    const last = subsets.start(head + 1);
+    for (let i = first; i < last; i++) {
       const s = subsets.state(i);
-      for (let k = moveStart[s] as number, last = moveStart[s + 1] as number; k < last; k++) {
+      for (let k = moveStart[s] as number, end = moveStart[s + 1] as number; k < end; k++) {
         const r = moveRange[k] as number;
         if (!moves(r)) {
           presentAt[r] = stamp;
           present[presentCount++] = r;
+          bucketSize[r] = 0;
         }
-        (targetsOf[r] as number[]).push(moveTo[k] as number);
+        bucketSize[r] = (bucketSize[r] as number) + 1;
+      }
+    }
+    let total = 0;
+    for (let p = 0; p < presentCount; p++) {
+      const r = present[p] as number;
+      bucketStart[r] = total;
+      bucketFill[r] = total;
+      total += bucketSize[r] as number;
+    }
+    if (total > targets.length) targets = grow(targets, total);
+    for (let i = first; i < last; i++) {
+      const s = subsets.state(i);
+      for (let k = moveStart[s] as number, end = moveStart[s + 1] as number; k < end; k++) {
+        const r = moveRange[k] as number;
+        const at = bucketFill[r] as number;
+        targets[at] = moveTo[k] as number;
+        bucketFill[r] = at + 1;
       }
     }
     // Classes moved by the same range lists go to the same subset: the classes are cut into cells by the
@@ -406,11 +444,14 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
     }
     for (let c = 0; c < cells; c++) {
       walk++;
-      for (const r of cellLists[c] as number[]) for (const t of targetsOf[r] as number[]) seed(t);
+      const lists = cellLists[c] as number[];
+      for (let j = 0; j < lists.length; j++) {
+        const r = lists[j] as number;
+        for (let at = bucketStart[r] as number, end = at + (bucketSize[r] as number); at < end; at++) seed(targets[at] as number);
+      }
       closure();
       if (subsets.addCandidateIfNew(isInClosure) && subsets.count > limit) return null;
     }
-    for (let k = 0; k < presentCount; k++) (targetsOf[present[k] as number] as number[]).length = 0;
   }
   return subsets.count;
 }
