@@ -35,6 +35,14 @@ function decline(): never {
 // breaks), BOM, NUL, non-ASCII line breaks, and everything js-yaml calls non-printable (incl. lone surrogates).
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_TEXT = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]|^(?:---|\.\.\.|%)/m;
+// Most rules are printable ASCII and line breaks, where only the line starts can be unsupported: two simple
+// scans instead of UNSUPPORTED_TEXT's alternatives tried at every character.
+const NOT_PLAIN_ASCII = /[^\n\x20-\x7E]/;
+const UNSUPPORTED_LINE_START = /^(?:---|\.\.\.|%)/m;
+
+function unsupportedText(text: string): boolean {
+  return NOT_PLAIN_ASCII.test(text) ? UNSUPPORTED_TEXT.test(text) : UNSUPPORTED_LINE_START.test(text);
+}
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -52,7 +60,7 @@ const RBRACE = 0x7d;
 
 /** Parses one document (a chunk of parseYamlDocuments) or returns undefined when js-yaml must do it. */
 export function parseFastYaml(text: string, lineOffset: number): FastYamlResult | undefined {
-  if (UNSUPPORTED_TEXT.test(text)) return undefined;
+  if (unsupportedText(text)) return undefined;
   const lines = text.split('\n');
   // js-yaml appends a final line break when there is none; a trailing '' is not a line of its own.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
