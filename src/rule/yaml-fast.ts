@@ -23,6 +23,10 @@ export interface FastYamlResult {
 
 const MAX_FAST_DEPTH = 48;
 
+/** The keys of a sequence and the items of a mapping: none, shared (positions are only read). */
+const NO_KEYS: ReadonlyMap<string, SourceLocation> = new Map();
+const NO_ITEMS: readonly SourceLocation[] = Object.freeze([]);
+
 /** Thrown (once per declined document, never to the caller) when the fast reader is not certain. */
 class Decline {}
 const DECLINE = new Decline();
@@ -145,7 +149,7 @@ class FastReader {
     if (depth > MAX_FAST_DEPTH) decline();
     const result: Record<string, unknown> = {};
     const keys = new Map<string, SourceLocation>();
-    this.positions.set(result, { loc, keys, items: [] });
+    this.positions.set(result, { loc, keys, items: NO_ITEMS });
     let ln = start;
     for (;;) {
       const line = this.lines[ln] as string;
@@ -169,7 +173,7 @@ class FastReader {
     if (depth > MAX_FAST_DEPTH) decline();
     const result: unknown[] = [];
     const items: SourceLocation[] = [];
-    this.positions.set(result, { loc, keys: new Map(), items });
+    this.positions.set(result, { loc, keys: NO_KEYS, items });
     let ln = start;
     for (;;) {
       const line = this.lines[ln] as string;
@@ -254,7 +258,7 @@ class FastReader {
 
   /** js-yaml's listener records every object it composes, dates included. */
   private recordDate(value: unknown, ln: number, col: number): void {
-    if (value instanceof Date) this.positions.set(value, { loc: this.loc(ln, col), keys: new Map(), items: [] });
+    if (value instanceof Date) this.positions.set(value, { loc: this.loc(ln, col), keys: NO_KEYS, items: NO_ITEMS });
   }
 
   /**
