@@ -19,7 +19,7 @@ import type * as V8 from 'v8';
  * functions a few hundred times each: at the default budget V8 optimised ≈250 of them over the SigmaHQ corpus
  * (≈85 deoptimised again by the next rules' other shapes), ≈2.9 s of compiling on a background thread, which
  * on a two-core machine competes with the conversion itself. With INTERRUPT_BUDGET only the hotter code is
- * optimised (≈130 functions, ≈0.9 s of compiling; whole corpus to KQL ≈2.1 s → ≈1.5 s CPU). A higher budget
+ * optimised (≈130 functions, ≈0.9 s of compiling; whole corpus to KQL ≈2.0 s → ≈1.4 s CPU). A higher budget
  * saves a little more on the corpus but slows a long run of one kind of rule, which optimisation pays off
  * (21,000 generated rules: +3 % at this budget, +5–10 % at twice it). A budget given
  * on node's command line or in NODE_OPTIONS is left as it is.
