@@ -21,7 +21,7 @@ import { parseUserDataYaml } from '../core/data-yaml';
 import { DEFAULT_LIMITS } from '../core/limits';
 import { readPipelineArgs } from './pipeline-args';
 import { isFsError } from './fs-errors';
-import { startHeapBudget, type HeapBudget } from './heap-budget';
+import { startV8Tuning, type V8Tuning } from './v8-tuning';
 
 export interface ConvertArgs {
   target: string;
@@ -77,11 +77,11 @@ function loadSettingsFile(file: string): SettingsOverrides {
 /** `sigma-convert --target T PATH...`: convert rules and print or write the queries. */
 export async function runConvert(args: ConvertArgs, io: CliIO): Promise<number> {
   const batched = batchMessages(io);
-  const heap = startHeapBudget();
+  const tuning = startV8Tuning();
   try {
-    return await convertRun(args, batched.io, heap);
+    return await convertRun(args, batched.io, tuning);
   } finally {
-    heap.release();
+    tuning.release();
     batched.flush();
   }
 }
@@ -122,7 +122,7 @@ function batchMessages(io: CliIO): { io: CliIO; flush(): void } {
   };
 }
 
-async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promise<number> {
+async function convertRun(args: ConvertArgs, io: CliIO, tuning: V8Tuning): Promise<number> {
   const converter = new Converter(createFsLoader());
   let options: ConvertOptions;
   let extension = 'txt';
@@ -187,7 +187,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     try {
       const text = readRuleText(file, args.maxFileSize !== undefined ? positiveLimit(args.maxFileSize, '--max-file-size') : DEFAULT_LIMITS.fileBytes);
       texts[i] = text;
-      heap.tick(text.length);
+      tuning.tick(text.length);
     } catch (err) {
       io.stderr(`${file.name}: error[input]: ${(err as Error).message}`);
       unreadable = true;
@@ -232,7 +232,7 @@ async function convertRun(args: ConvertArgs, io: CliIO, heap: HeapBudget): Promi
     if (text === undefined) continue;
     // Nothing reads a file's text after its turn: let it go (a corpus is tens of MB of text).
     texts[i] = undefined;
-    heap.tick();
+    tuning.tick();
     let results: Iterable<RuleResult>;
     let collectionText: string | null = null;
     let collectionResults: RuleResult[] = [];

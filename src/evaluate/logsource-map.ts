@@ -113,7 +113,7 @@ function listOf<T>(v: T | T[]): T[] {
 }
 
 /** Where each entry of `sources:` is written: the span of its conditions. */
-function entrySpans(text: string): SourceLocation[] {
+function entrySpans(text: string): readonly SourceLocation[] {
   const doc = parseYamlDocuments(text)[0];
   const sources = doc && typeof doc.value === 'object' && doc.value !== null ? (doc.value as { sources?: unknown }).sources : undefined;
   return (typeof sources === 'object' && sources !== null ? doc?.positions.get(sources)?.items : undefined) ?? [];

@@ -22,6 +22,7 @@ function hex4(code: number): string {
 // Nothing in these needs an escape: the common case, quoted without a character loop.
 const KQL_PLAIN = /^[^"\\\u0000-\u001f\u007f\u2028\u2029]*$/;
 const EQL_PLAIN = /^[^"\\\u0000-\u001f\u007f]*$/;
+const ESQL_PLAIN = /^[^"\\\n\r\t]*$/;
 
 export function escapeKqlString(text: string): string {
   if (KQL_PLAIN.test(text)) return `"${text}"`;
@@ -308,6 +309,7 @@ export function escapeEsqlField(name: string): string | null {
  * \t \n \r \" \\ (QUOTED_STRING in Elasticsearch's EsqlBaseLexer), so other controls stay as they are.
  */
 export function escapeEsqlString(text: string): string {
+  if (ESQL_PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
     if (ch === '"' || ch === '\\') out += '\\' + ch;
@@ -365,7 +367,7 @@ const SQL_UNQUOTABLE = /\u0000/;
 /** SQL string literal: '...' with ' doubled. */
 export function escapeSqlString(text: string): string | null {
   if (SQL_UNQUOTABLE.test(text)) return null;
-  return `'${text.split("'").join("''")}'`;
+  return text.includes("'") ? `'${text.split("'").join("''")}'` : `'${text}'`;
 }
 
 /**
@@ -416,7 +418,9 @@ export function quoteSqlLikeLower(value: SigmaString): string | null {
 
 /** A letter outside ASCII that has another case: SQLite's LIKE compares it case-sensitively. */
 const NON_ASCII_CASED = /[^\u0000-\u007f]/u;
+const ALL_ASCII = /^[\u0000-\u007f]*$/;
 function hasNonAsciiCased(text: string): boolean {
+  if (ALL_ASCII.test(text)) return false; // the common case, without a loop over the characters
   for (const c of text) if (NON_ASCII_CASED.test(c) && c.toLowerCase() !== c.toUpperCase()) return true;
   return false;
 }

@@ -18,7 +18,7 @@ const MAX_CLOSURE_POOL = 1 << 22;
 
 type Ranges = readonly (readonly [number, number])[]; // inclusive code point intervals
 
-interface Nfa {
+export interface Nfa {
   /** Per state: character transitions (ranges → state) and epsilon transitions. */
   readonly edges: { ranges: Ranges; to: number }[][];
   readonly eps: number[][];
@@ -38,7 +38,7 @@ class Builder {
 class TooLarge extends Error {}
 
 /** A fragment: entry and exit state. */
-interface Frag {
+export interface Frag {
   readonly start: number;
   readonly end: number;
 }
@@ -238,16 +238,27 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
   return states;
 }
 
-function countStates(pattern: string, caseInsensitive: boolean, limit: number): number | null {
+/**
+ * The Thompson NFA the count is made on: per state its character transitions (inclusive code point ranges →
+ * state) and epsilon transitions, the start state and the final one; null when it has more than MAX_NFA_STATES
+ * states. The subset construction tells subsets apart by their states with a character transition and the
+ * final state (exported for the tests, which hold the count to a plain construction over the same NFA).
+ */
+export function thompsonNfa(pattern: string, caseInsensitive: boolean): (Nfa & Frag) | null {
   const b = new Builder();
-  let frag: Frag;
   try {
-    frag = build(b, parse(pattern, caseInsensitive));
+    const frag = build(b, parse(pattern, caseInsensitive));
+    return { edges: b.edges, eps: b.eps, start: frag.start, end: frag.end };
   } catch (e) {
     if (e instanceof TooLarge) return null;
     throw e;
   }
-  const nfa: Nfa = b;
+}
+
+function countStates(pattern: string, caseInsensitive: boolean, limit: number): number | null {
+  const nfa = thompsonNfa(pattern, caseInsensitive);
+  if (nfa === null) return null;
+  const frag: Frag = nfa;
   const n = nfa.edges.length;
   // The alphabet as intervals: every range boundary of every transition.
   const cuts = new Set<number>([0, MAX_CODE + 1]);
@@ -272,7 +283,10 @@ function countStates(pattern: string, caseInsensitive: boolean, limit: number): 
   }
   // Intervals covered by the same range lists always move alike: one character class each.
   const classes = new Map<string, number[]>();
-  for (const lists of coveredBy) if (lists.length) classes.set(lists.join(','), lists);
+  for (let k = 0; k < coveredBy.length; k++) {
+    const lists = coveredBy[k] as number[];
+    if (lists.length) classes.set(lists.join(','), lists);
+  }
   const classLists = [...classes.values()];
   // Epsilon and character moves as flat arrays (offsets per state): the walks below touch nothing else.
   const epsStart = new Int32Array(n + 1);

@@ -23,6 +23,10 @@ export interface FastYamlResult {
 
 const MAX_FAST_DEPTH = 48;
 
+/** The keys of a sequence and the items of a mapping: none, shared (positions are only read). */
+const NO_KEYS: ReadonlyMap<string, SourceLocation> = new Map();
+const NO_ITEMS: readonly SourceLocation[] = Object.freeze([]);
+
 /** Thrown (once per declined document, never to the caller) when the fast reader is not certain. */
 class Decline {}
 const DECLINE = new Decline();
@@ -35,6 +39,14 @@ function decline(): never {
 // breaks), BOM, NUL, non-ASCII line breaks, and everything js-yaml calls non-printable (incl. lone surrogates).
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_TEXT = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]|^(?:---|\.\.\.|%)/m;
+// Most rules are printable ASCII and line breaks, where only the line starts can be unsupported: two simple
+// scans instead of UNSUPPORTED_TEXT's alternatives tried at every character.
+const NOT_PLAIN_ASCII = /[^\n\x20-\x7E]/;
+const UNSUPPORTED_LINE_START = /^(?:---|\.\.\.|%)/m;
+
+function unsupportedText(text: string): boolean {
+  return NOT_PLAIN_ASCII.test(text) ? UNSUPPORTED_TEXT.test(text) : UNSUPPORTED_LINE_START.test(text);
+}
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -52,7 +64,7 @@ const RBRACE = 0x7d;
 
 /** Parses one document (a chunk of parseYamlDocuments) or returns undefined when js-yaml must do it. */
 export function parseFastYaml(text: string, lineOffset: number): FastYamlResult | undefined {
-  if (UNSUPPORTED_TEXT.test(text)) return undefined;
+  if (unsupportedText(text)) return undefined;
   const lines = text.split('\n');
   // js-yaml appends a final line break when there is none; a trailing '' is not a line of its own.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -137,7 +149,7 @@ class FastReader {
     if (depth > MAX_FAST_DEPTH) decline();
     const result: Record<string, unknown> = {};
     const keys = new Map<string, SourceLocation>();
-    this.positions.set(result, { loc, keys, items: [] });
+    this.positions.set(result, { loc, keys, items: NO_ITEMS });
     let ln = start;
     for (;;) {
       const line = this.lines[ln] as string;
@@ -161,7 +173,7 @@ class FastReader {
     if (depth > MAX_FAST_DEPTH) decline();
     const result: unknown[] = [];
     const items: SourceLocation[] = [];
-    this.positions.set(result, { loc, keys: new Map(), items });
+    this.positions.set(result, { loc, keys: NO_KEYS, items });
     let ln = start;
     for (;;) {
       const line = this.lines[ln] as string;
@@ -246,7 +258,7 @@ class FastReader {
 
   /** js-yaml's listener records every object it composes, dates included. */
   private recordDate(value: unknown, ln: number, col: number): void {
-    if (value instanceof Date) this.positions.set(value, { loc: this.loc(ln, col), keys: new Map(), items: [] });
+    if (value instanceof Date) this.positions.set(value, { loc: this.loc(ln, col), keys: NO_KEYS, items: NO_ITEMS });
   }
 
   /**

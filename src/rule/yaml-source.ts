@@ -164,15 +164,16 @@ export function parseChunkWithJsYaml(text: string, lineOffset: number, index: nu
     const result = state.result;
     const parent = stack[stack.length - 1];
     if (result !== null && typeof result === 'object' && !positions.has(result)) {
-      const info: NodePositions = { loc: node.loc, keys: new Map(), items: [] };
+      const keys = new Map<string, SourceLocation>();
+      const items: SourceLocation[] = [];
       // Children of a mapping alternate key, value; those of a sequence are its items.
       const kids = node.children;
       if (Array.isArray(result)) {
-        for (let i = 0; i < kids.length; i += 2) info.items.push(kids[i] as SourceLocation);
+        for (let i = 0; i < kids.length; i += 2) items.push(kids[i] as SourceLocation);
       } else {
-        for (let i = 0; i + 3 < kids.length; i += 4) info.keys.set(String(kids[i + 1]), kids[i] as SourceLocation);
+        for (let i = 0; i + 3 < kids.length; i += 4) keys.set(String(kids[i + 1]), kids[i] as SourceLocation);
       }
-      positions.set(result, info);
+      positions.set(result, { loc: node.loc, keys, items });
     }
     if (parent) parent.children.push(node.loc, result);
   };
