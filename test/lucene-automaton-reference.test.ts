@@ -246,6 +246,14 @@ describe('determinizedStates agrees with a reference subset construction', () =>
     );
   });
 
+  test('shapes the corpus has, near the limit: bounded repetitions after .*, long classes, alternations, non-ASCII', () => {
+    for (const pattern of ['.*[^\\n]{1,64}-Path[^\\n]{1,64}.*', '.*(ab|cd)[^\\n]{0,5}(/c|/r)[^\\n]+x.*', '.*a.{10}', '.*a.{12}', '[a-z]{3,6}(\\{[0-9]\\}){2,}.*', '.*(é|[^é]b){2,3}']) {
+      for (const ci of [false, true]) {
+        for (const limit of [100, 3000, 10_000]) expect([pattern, ci, limit, automaton.determinizedStates(pattern, ci, limit)]).toEqual([pattern, ci, limit, referenceStates(pattern, ci, limit)]);
+      }
+    }
+  });
+
   const corpus = findCorpus(path.resolve(__dirname, '..'));
   if (!corpus) console.warn('lucene-automaton-reference.test: SigmaHQ corpus not found (set SIGMA_CORPUS); corpus regexes skipped');
   (corpus ? test : test.skip)('every regex the corpus yields for esql', () => {

@@ -18,7 +18,7 @@ const MAX_CLOSURE_POOL = 1 << 22;
 
 type Ranges = readonly (readonly [number, number])[]; // inclusive code point intervals
 
-export interface Nfa {
+interface Nfa {
   /** Per state: character transitions (ranges → state) and epsilon transitions. */
   readonly edges: { ranges: Ranges; to: number }[][];
   readonly eps: number[][];
@@ -38,7 +38,7 @@ class Builder {
 class TooLarge extends Error {}
 
 /** A fragment: entry and exit state. */
-export interface Frag {
+interface Frag {
   readonly start: number;
   readonly end: number;
 }
@@ -241,10 +241,9 @@ export function determinizedStates(pattern: string, caseInsensitive: boolean, li
 /**
  * The Thompson NFA the count is made on: per state its character transitions (inclusive code point ranges →
  * state) and epsilon transitions, the start state and the final one; null when it has more than MAX_NFA_STATES
- * states. The subset construction tells subsets apart by their states with a character transition and the
- * final state (exported for the tests, which hold the count to a plain construction over the same NFA).
+ * states.
  */
-export function thompsonNfa(pattern: string, caseInsensitive: boolean): (Nfa & Frag) | null {
+function thompsonNfa(pattern: string, caseInsensitive: boolean): (Nfa & Frag) | null {
   const b = new Builder();
   try {
     const frag = build(b, parse(pattern, caseInsensitive));
