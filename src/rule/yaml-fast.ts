@@ -38,14 +38,22 @@ function decline(): never {
 // Characters the fast reader leaves to js-yaml wherever they appear: tabs (indentation rules), CR (line
 // breaks), BOM, NUL, non-ASCII line breaks, and everything js-yaml calls non-printable (incl. lone surrogates).
 // eslint-disable-next-line no-control-regex
-const UNSUPPORTED_TEXT = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]|^(?:---|\.\.\.|%)/m;
-// Most rules are printable ASCII and line breaks, where only the line starts can be unsupported: two simple
-// scans instead of UNSUPPORTED_TEXT's alternatives tried at every character.
+const UNSUPPORTED_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+// Most rules are printable ASCII and line breaks, which holds none of them: one simple scan says so.
 const NOT_PLAIN_ASCII = /[^\n\x20-\x7E]/;
-const UNSUPPORTED_LINE_START = /^(?:---|\.\.\.|%)/m;
 
+// A marker or directive at the start of a line, as the `m` flag's `^` sees line starts (after \n, \r, \u2028,
+// \u2029); one character class then a literal, quicker than /^(---|\.\.\.|%)/m, which tries every position.
+const MARKER_AFTER_BREAK = /[\n\r\u2028\u2029](?:---|\.\.\.|%)/;
+
+/** Whether a line of the text starts with a document marker (`---`, `...`) or a directive (`%`). */
+export function hasMarkerLine(text: string): boolean {
+  return text.startsWith('---') || text.startsWith('...') || text.startsWith('%') || MARKER_AFTER_BREAK.test(text);
+}
+
+/** Text the fast reader leaves to js-yaml: an unsupported character, or a marker or directive line. */
 function unsupportedText(text: string): boolean {
-  return NOT_PLAIN_ASCII.test(text) ? UNSUPPORTED_TEXT.test(text) : UNSUPPORTED_LINE_START.test(text);
+  return hasMarkerLine(text) || (NOT_PLAIN_ASCII.test(text) && UNSUPPORTED_CHARS.test(text));
 }
 
 const SPACE = 0x20;

@@ -2,7 +2,7 @@ import type { LoadOptions } from 'js-yaml';
 import { jsYaml } from '../core/js-yaml-lazy';
 import { SigmaError } from '../core/errors';
 import type { SourceLocation } from '../ir/types';
-import { parseFastYaml } from './yaml-fast';
+import { hasMarkerLine, parseFastYaml } from './yaml-fast';
 import type { NodePositions } from './yaml-positions';
 
 export type { NodePositions } from './yaml-positions';
@@ -68,14 +68,6 @@ interface Chunk {
   firstLine: number; // 0-based line of the chunk in the file
 }
 
-// A marker or directive at the start of a line, as the `m` flag's `^` sees line starts (after \n, \r, \u2028,
-// \u2029); one character class then a literal, quicker than /^(---|\.\.\.|%)/m, which tries every position.
-const MARKER_AFTER_BREAK = /[\n\r\u2028\u2029](?:---|\.\.\.|%)/;
-
-function hasMarker(text: string): boolean {
-  return text.startsWith('---') || text.startsWith('...') || text.startsWith('%') || MARKER_AFTER_BREAK.test(text);
-}
-
 /**
  * A line starting with `---` or `...` at column 0 always ends a YAML document, even inside a block scalar.
  * Only marker and directive lines are visited (a regex scan); the text between them is sliced, not split
@@ -83,7 +75,7 @@ function hasMarker(text: string): boolean {
  */
 function splitDocuments(text: string): Chunk[] {
   // Most rule files are one document with no markers or directives: no per-line work needed.
-  if (!hasMarker(text)) return [{ text, firstLine: 0 }];
+  if (!hasMarkerLine(text)) return [{ text, firstLine: 0 }];
   const chunks: Chunk[] = [];
   let parts: string[] = []; // the current chunk's text before segStart
   let segStart = 0; // where the current chunk's not yet copied text starts
