@@ -48,7 +48,7 @@ export interface V8Tuning {
   /** Called once per file read (with its length in characters) or converted: starts the tuning when the
    *  run has grown past a small one, then caps the young generation once it has grown to its budget. */
   tick(chars?: number): void;
-  /** Puts V8's own heuristics back. */
+  /** Puts V8's own heap heuristics back (the interrupt budget stays: V8 cannot say what it was). */
   release(): void;
 }
 
